@@ -1,0 +1,2 @@
+//! tradeoff: gradient-based multi-objective optimisation and Pareto-set learning.
+pub use tradeoff_pareto as pareto;
