@@ -48,6 +48,38 @@ pub enum Error {
         /// The rule it broke, with the value.
         rule: String,
     },
+    /// A value must be strictly positive (e.g. for the multiplicative ε-indicator) and is not.
+    #[error("{what} has a non-positive value {value} at row {row}, column {column}; all values must be > 0")]
+    NonPositive {
+        /// What holds the value.
+        what: &'static str,
+        /// Its row.
+        row: usize,
+        /// Its column.
+        column: usize,
+        /// The value found.
+        value: f64,
+    },
+    /// No Das–Dennis lattice has exactly the requested number of points.
+    #[error(
+        "no Das-Dennis lattice with {n_obj} objectives has {n_points} points; \
+         the nearest are {smaller} points ({smaller_partitions} partitions) \
+         and {larger} points ({larger_partitions} partitions)"
+    )]
+    LatticeSize {
+        /// Number of objectives.
+        n_obj: usize,
+        /// The number of points asked for.
+        n_points: usize,
+        /// The largest lattice size below `n_points`.
+        smaller: usize,
+        /// Its partition count.
+        smaller_partitions: usize,
+        /// The smallest lattice size above `n_points`.
+        larger: usize,
+        /// Its partition count.
+        larger_partitions: usize,
+    },
 }
 
 /// Result with the crate's [`Error`].

@@ -1,0 +1,24 @@
+//! Multi-objective problems with exact gradients: the [`Problem`] abstraction (batched,
+//! differentiable through candle, with optional analytic Jacobians), the registry of built-in
+//! problems, and their true Pareto fronts.
+//!
+//! Built-in suites: ZDT, DTLZ, VLMOP, MaF1, the RE engineering problems, and LibMOON's
+//! regression and two-Gaussian problems.
+
+mod autodiff;
+mod dtlz;
+mod error;
+mod maf;
+mod problem;
+mod re;
+mod registry;
+mod regression;
+mod vlmop;
+mod zdt;
+
+pub use autodiff::{TensorProblem, autodiff_jacobian, evaluate_with_tensors};
+pub use error::{Error, Result};
+pub use problem::{JacobianBatch, Normalization, Problem, ProblemInfo};
+pub use registry::{
+    ProblemEntry, ProblemSpec, build_problem, find_problem, fixed_size, free_size, problem_entries,
+};

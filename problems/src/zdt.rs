@@ -1,0 +1,6 @@
+//! zdt problems (being written).
+
+use crate::registry::ProblemEntry;
+
+/// Registry rows of this family.
+pub(crate) const ENTRIES: &[ProblemEntry] = &[];

@@ -1,0 +1,296 @@
+//! The one interface every gradient aggregator implements, and the types around it.
+
+use tradeoff_pareto::Matrix;
+
+use crate::error::{Error, Result};
+
+/// What an aggregator sees at one step.
+#[derive(Clone, Copy, Debug)]
+pub struct StepInput<'a> {
+    /// The Jacobian `J`, `n_obj × n_var`: row `i` is `∇f_i`.
+    pub jacobian: &'a Matrix,
+    /// The objective values `f(x)` (length `n_obj`), for methods that need them.
+    pub losses: Option<&'a [f64]>,
+    /// A preference vector (length `n_obj`, non-negative), for preference-based methods.
+    pub preference: Option<&'a [f64]>,
+}
+
+impl<'a> StepInput<'a> {
+    /// Only a Jacobian.
+    pub fn new(jacobian: &'a Matrix) -> Self {
+        Self {
+            jacobian,
+            losses: None,
+            preference: None,
+        }
+    }
+
+    /// Adds the objective values.
+    #[must_use]
+    pub fn with_losses(mut self, losses: &'a [f64]) -> Self {
+        self.losses = Some(losses);
+        self
+    }
+
+    /// Adds a preference vector.
+    #[must_use]
+    pub fn with_preference(mut self, preference: &'a [f64]) -> Self {
+        self.preference = Some(preference);
+        self
+    }
+
+    /// Number of objectives (rows of `J`).
+    pub fn n_obj(&self) -> usize {
+        self.jacobian.n_rows()
+    }
+
+    /// Number of variables (columns of `J`).
+    pub fn n_var(&self) -> usize {
+        self.jacobian.n_cols()
+    }
+
+    /// The losses, or [`Error::MissingInput`] naming `method`.
+    pub fn require_losses(&self, method: &'static str) -> Result<&'a [f64]> {
+        self.losses.ok_or(Error::MissingInput {
+            method,
+            input: "the objective values (losses)",
+        })
+    }
+
+    /// The preference, or [`Error::MissingInput`] naming `method`.
+    pub fn require_preference(&self, method: &'static str) -> Result<&'a [f64]> {
+        self.preference.ok_or(Error::MissingInput {
+            method,
+            input: "a preference vector",
+        })
+    }
+
+    /// Checks shapes and finiteness once, for every method: `J` non-empty and finite, losses and
+    /// preference of length `n_obj` and finite, the preference non-negative with a positive sum.
+    pub fn validate(&self) -> Result<()> {
+        let m = self.n_obj();
+        if m == 0 {
+            return Err(Error::DimensionMismatch {
+                what: "Jacobian rows (objectives)",
+                expected: 1,
+                got: 0,
+            });
+        }
+        if let Some(index) = self.jacobian.as_slice().iter().position(|v| !v.is_finite()) {
+            return Err(Error::NonFinite {
+                what: "the Jacobian",
+                index,
+            });
+        }
+        for (what, values) in [("losses", self.losses), ("preference", self.preference)] {
+            if let Some(values) = values {
+                if values.len() != m {
+                    return Err(Error::DimensionMismatch {
+                        what: if what == "losses" {
+                            "losses length (n_obj)"
+                        } else {
+                            "preference length (n_obj)"
+                        },
+                        expected: m,
+                        got: values.len(),
+                    });
+                }
+                if let Some(index) = values.iter().position(|v| !v.is_finite()) {
+                    return Err(Error::NonFinite { what, index });
+                }
+            }
+        }
+        if let Some(p) = self.preference {
+            if p.iter().any(|&v| v < 0.0) || p.iter().sum::<f64>() <= 0.0 {
+                return Err(Error::InvalidPreference {
+                    reason: format!("entries must be non-negative with a positive sum, got {p:?}"),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// How an inner solver (Frank–Wolfe, QP, ...) ended. Reported, never an error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnostics {
+    /// Iterations of the inner solver (0 for closed forms).
+    pub inner_iters: usize,
+    /// Whether the inner solver met its tolerance (true for closed forms).
+    pub converged: bool,
+    /// The inner solver's final residual or gap (0 for closed forms).
+    pub residual: f64,
+}
+
+impl Default for Diagnostics {
+    fn default() -> Self {
+        Self {
+            inner_iters: 0,
+            converged: true,
+            residual: 0.0,
+        }
+    }
+}
+
+/// The result of one aggregation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Aggregation {
+    /// The update direction `d` (length `n_var`). It plays the role of a gradient: the step is
+    /// `x ← x − lr·d`.
+    pub direction: Vec<f64>,
+    /// The weights `w` with `d = Jᵀw`, for methods that produce them (length `n_obj`).
+    pub weights: Option<Vec<f64>>,
+    /// How the inner solver ended.
+    pub diagnostics: Diagnostics,
+}
+
+impl Aggregation {
+    /// `d = Jᵀw`, keeping `w`.
+    pub fn from_weights(jacobian: &Matrix, weights: Vec<f64>) -> Self {
+        Self {
+            direction: combine_rows(jacobian, &weights),
+            weights: Some(weights),
+            diagnostics: Diagnostics::default(),
+        }
+    }
+
+    /// A direction with no weights.
+    pub fn from_direction(direction: Vec<f64>) -> Self {
+        Self {
+            direction,
+            weights: None,
+            diagnostics: Diagnostics::default(),
+        }
+    }
+
+    /// Replaces the diagnostics.
+    #[must_use]
+    pub fn with_diagnostics(mut self, diagnostics: Diagnostics) -> Self {
+        self.diagnostics = diagnostics;
+        self
+    }
+}
+
+/// `Jᵀw`: the weighted sum of the rows of `jacobian`.
+pub fn combine_rows(jacobian: &Matrix, weights: &[f64]) -> Vec<f64> {
+    let mut d = vec![0.0; jacobian.n_cols()];
+    for (row, &w) in jacobian.rows().zip(weights) {
+        if w != 0.0 {
+            for (di, &g) in d.iter_mut().zip(row) {
+                *di += w * g;
+            }
+        }
+    }
+    d
+}
+
+/// Which family a method belongs to (for `list solvers`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Family {
+    /// A scalarization of the objectives, minimised by gradient descent.
+    Scalarization,
+    /// A gradient aggregator from multi-task learning / Jacobian descent.
+    Aggregator,
+    /// A preference-guided method from multi-objective optimisation (EPO, PMGDA, ParetoMTL).
+    PreferenceGuided,
+    /// A method that moves the whole set of solutions together.
+    SetLevel,
+}
+
+impl Family {
+    /// Lower-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Scalarization => "scalarization",
+            Self::Aggregator => "aggregator",
+            Self::PreferenceGuided => "preference-guided",
+            Self::SetLevel => "set-level",
+        }
+    }
+}
+
+/// The properties a method claims; the property tests check exactly these.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Properties {
+    /// `J·d ≥ 0` for every input (for some methods: under stated conditions, see the method).
+    pub non_conflicting: bool,
+    /// Permuting the rows of `J` (and losses/preference alike) leaves `d` unchanged.
+    pub permutation_invariant: bool,
+    /// `d(cJ) = c·d(J)` for `c > 0`.
+    pub linear_under_scaling: bool,
+    /// Weights lie on the simplex.
+    pub weights_on_simplex: bool,
+}
+
+/// One option of a method, for `list solvers` and the docs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OptionInfo {
+    /// The key for `--set key=value`.
+    pub name: &'static str,
+    /// The default, as text.
+    pub default: &'static str,
+    /// What it does, one line.
+    pub doc: &'static str,
+}
+
+/// Static description of a method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MethodInfo {
+    /// CLI name, lower-case kebab (`upgrad`, `nash-mtl`).
+    pub name: &'static str,
+    /// Display name, as the paper spells it (`UPGrad`, `Nash-MTL`).
+    pub display: &'static str,
+    /// The method's family.
+    pub family: Family,
+    /// The paper.
+    pub citation: &'static str,
+    /// Whether the method uses the preference vector.
+    pub uses_preference: bool,
+    /// Whether the method needs the objective values.
+    pub needs_losses: bool,
+    /// Whether the method keeps state between calls.
+    pub stateful: bool,
+    /// Whether the method draws random numbers (from its own seeded generator).
+    pub randomized: bool,
+    /// The properties it claims.
+    pub properties: Properties,
+    /// Its options and defaults.
+    pub options: &'static [OptionInfo],
+}
+
+/// A gradient aggregator: maps a Jacobian (and optionally losses and a preference) to one
+/// update direction.
+///
+/// Object-safe, so the registry can hand out `Box<dyn Aggregator>`. `&mut self` lets stateful
+/// methods (momentum, moving averages, warm starts, random generators) keep their state;
+/// [`Aggregator::reset`] returns them to their first-call behaviour.
+pub trait Aggregator: Send + std::fmt::Debug {
+    /// The method's static description.
+    fn info(&self) -> &'static MethodInfo;
+
+    /// The update direction for one step. Implementations may assume
+    /// [`StepInput::validate`] has passed; [`aggregate`] calls it.
+    fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation>;
+
+    /// Returns a stateful method to its first-call behaviour (reseeding any generator).
+    fn reset(&mut self) {}
+}
+
+/// Validates `input` and runs `aggregator` on it: the entry point for callers.
+pub fn aggregate(aggregator: &mut dyn Aggregator, input: &StepInput<'_>) -> Result<Aggregation> {
+    input.validate()?;
+    let info = aggregator.info();
+    if info.uses_preference && input.preference.is_none() && info.family != Family::Aggregator {
+        return Err(Error::MissingInput {
+            method: info.name,
+            input: "a preference vector",
+        });
+    }
+    if info.needs_losses && input.losses.is_none() {
+        return Err(Error::MissingInput {
+            method: info.name,
+            input: "the objective values (losses)",
+        });
+    }
+    aggregator.aggregate(input)
+}

@@ -1,0 +1,107 @@
+//! Errors of the `solvers` crate.
+
+/// A method parameter (option) is invalid.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParamsError {
+    /// A parameter breaks its rule.
+    #[error("{method}: {name} {rule}, got {got}")]
+    Invalid {
+        /// The method's name.
+        method: &'static str,
+        /// The parameter's name.
+        name: &'static str,
+        /// The rule, e.g. "must be positive".
+        rule: &'static str,
+        /// The value given.
+        got: String,
+    },
+    /// An option that the method does not have.
+    #[error("{method}: unknown option '{name}' (options: {known})")]
+    UnknownOption {
+        /// The method's name.
+        method: &'static str,
+        /// The option given.
+        name: String,
+        /// The method's options, comma-separated.
+        known: String,
+    },
+    /// An option value that does not parse.
+    #[error("{method}: option '{name}' expects {expected}, got '{got}'")]
+    BadValue {
+        /// The method's name.
+        method: &'static str,
+        /// The option's name.
+        name: String,
+        /// What was expected ("a number", "true or false").
+        expected: &'static str,
+        /// The text given.
+        got: String,
+    },
+}
+
+/// What can go wrong when aggregating or solving.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Invalid parameters.
+    #[error(transparent)]
+    Params(#[from] ParamsError),
+    /// No method has this name.
+    #[error("unknown method '{name}' (known: {known})")]
+    UnknownMethod {
+        /// The name asked for.
+        name: String,
+        /// The known names.
+        known: String,
+    },
+    /// Inputs of the wrong size.
+    #[error("{what}: expected {expected}, got {got}")]
+    DimensionMismatch {
+        /// What was measured.
+        what: &'static str,
+        /// The size required.
+        expected: usize,
+        /// The size found.
+        got: usize,
+    },
+    /// A NaN or infinite input.
+    #[error("{what} has a non-finite value at index {index}")]
+    NonFinite {
+        /// What holds the value.
+        what: &'static str,
+        /// Its flat index.
+        index: usize,
+    },
+    /// The method needs an input that was not given.
+    #[error("{method} needs {input}")]
+    MissingInput {
+        /// The method's name.
+        method: &'static str,
+        /// The missing input ("a preference vector", "the losses").
+        input: &'static str,
+    },
+    /// A preference vector with a negative entry or zero sum.
+    #[error("invalid preference vector: {reason}")]
+    InvalidPreference {
+        /// Why it is invalid.
+        reason: String,
+    },
+    /// An inner solver failed outright (not merely unconverged).
+    #[error("{method}: inner solver failed: {status}")]
+    SolverFailed {
+        /// The method's name.
+        method: &'static str,
+        /// What the solver reported.
+        status: String,
+    },
+    /// An error of the problem layer.
+    #[error(transparent)]
+    Problem(#[from] tradeoff_problems::Error),
+    /// An error of the objective-space layer.
+    #[error(transparent)]
+    Pareto(#[from] tradeoff_pareto::Error),
+}
+
+/// Result with the crate's [`Error`].
+pub type Result<T> = std::result::Result<T, Error>;
