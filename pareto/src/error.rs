@@ -49,7 +49,9 @@ pub enum Error {
         rule: String,
     },
     /// A value must be strictly positive (e.g. for the multiplicative ε-indicator) and is not.
-    #[error("{what} has a non-positive value {value} at row {row}, column {column}; all values must be > 0")]
+    #[error(
+        "{what} has a non-positive value {value} at row {row}, column {column}; all values must be > 0"
+    )]
     NonPositive {
         /// What holds the value.
         what: &'static str,

@@ -216,7 +216,12 @@ mod tests {
         let zero = m(&[&[0.0, 1.0]]);
         assert!(matches!(
             epsilon_multiplicative(&zero, &a),
-            Err(Error::NonPositive { row: 0, column: 0, what: "points", .. })
+            Err(Error::NonPositive {
+                row: 0,
+                column: 0,
+                what: "points",
+                ..
+            })
         ));
         assert!(matches!(
             epsilon_multiplicative(&a, &zero),

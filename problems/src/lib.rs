@@ -22,3 +22,4 @@ pub use problem::{JacobianBatch, Normalization, Problem, ProblemInfo};
 pub use registry::{
     ProblemEntry, ProblemSpec, build_problem, find_problem, fixed_size, free_size, problem_entries,
 };
+pub use zdt::{Zdt1, Zdt2, Zdt3, Zdt4, Zdt6};

@@ -1,0 +1,1 @@
+//! Plots for tradeoff (work in progress).

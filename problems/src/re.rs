@@ -1,6 +1,0 @@
-//! re problems (being written).
-
-use crate::registry::ProblemEntry;
-
-/// Registry rows of this family.
-pub(crate) const ENTRIES: &[ProblemEntry] = &[];

@@ -1,0 +1,31 @@
+//! The preference-set driver: `K` preferences solved jointly as one `K × n_var` batch.
+//!
+//! Each iteration evaluates the objectives `F` (`K × n_obj`) and the Jacobians
+//! (`[K, n_obj, n_var]`) of the whole batch with one [`Problem::jacobian`] call (analytic where
+//! the problem has it, else `n_obj` backward passes over the batch, never `K·n_obj`), asks a
+//! [`StepRule`] for the `K × n_var` directions, steps an [`Optimizer`](crate::Optimizer),
+//! projects onto the box, and records the hypervolume (and IGD, when the true front is known)
+//! every `record_every` iterations. It stops at the iteration limit, when every row's step is
+//! shorter than the tolerance, or when a value turns NaN or infinite.
+//!
+//! The roles are kept apart as in argmin: the rule computes directions (`rule.rs`), the runner
+//! owns the loop (`run.rs`), the configuration is validated data (`config.rs`) and the result
+//! carries the termination reason and the history (`result.rs`).
+//!
+//! Differences from LibMOON's `GradBaseSolver.solve`: the returned objectives are evaluated at
+//! the returned `x` (LibMOON's are one step behind), the Jacobian costs `n_obj` backward passes
+//! instead of `K·n_obj` (or none, when analytic), the hypervolume is recorded every
+//! `record_every` iterations rather than every iteration, the projection is onto the closed box
+//! (LibMOON clamps to `[lb + 1e-5, ub − 1e-5]`), and a tolerance can stop the run early.
+//!
+//! [`Problem::jacobian`]: tradeoff_problems::Problem::jacobian
+
+mod config;
+mod result;
+mod rule;
+mod run;
+
+pub use config::{DriverConfig, Init};
+pub use result::{HistoryRecord, SolveResult, Termination};
+pub use rule::{PerPreference, StepContext, StepRule};
+pub use run::{solve, solve_with_method};

@@ -1,0 +1,57 @@
+//! `tradeoff eval`: objectives (and Jacobians) of a problem at the points of a file.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use serde_json::json;
+
+use super::io::{json_matrix, print_json, read_matrix};
+use super::problem_args::ProblemOptions;
+
+/// Arguments of `eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Problem name (case-insensitive); see `tradeoff list problems`.
+    problem: String,
+    /// Points to evaluate: a JSON array of arrays, or a CSV file, one point per row.
+    ///
+    /// Each row must have exactly n_var values (from --n-var or the problem's default).
+    #[arg(long, value_name = "FILE")]
+    input: PathBuf,
+    #[command(flatten)]
+    options: ProblemOptions,
+    /// Also output the Jacobian of every point ([points][n_obj][n_var]).
+    #[arg(long)]
+    jacobian: bool,
+}
+
+/// Runs `eval`.
+pub fn run(args: EvalArgs) -> Result<()> {
+    let problem = args.options.build(&args.problem)?;
+    let info = problem.info();
+    let x = read_matrix(&args.input)?;
+    if x.n_cols() != info.n_var {
+        bail!(
+            "{}: rows have {} values but {} has n_var = {} (set --n-var to change the size)",
+            args.input.display(),
+            x.n_cols(),
+            info.name,
+            info.n_var
+        );
+    }
+    if args.jacobian {
+        let (f, jac) = problem
+            .jacobian(&x)
+            .with_context(|| format!("evaluating {}", info.name))?;
+        print_json(&json!({
+            "objectives": json_matrix(&f),
+            "jacobian": jac.to_nested(),
+        }))
+    } else {
+        let f = problem
+            .evaluate(&x)
+            .with_context(|| format!("evaluating {}", info.name))?;
+        print_json(&json!({ "objectives": json_matrix(&f) }))
+    }
+}

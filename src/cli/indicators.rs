@@ -1,0 +1,152 @@
+//! `tradeoff indicators`: hypervolume and every other quality indicator of a point set.
+
+use std::path::PathBuf;
+
+use anyhow::{Result, bail};
+use clap::Args;
+use serde_json::{Map, Value, json};
+use tradeoff_pareto as pareto;
+use tradeoff_pareto::Matrix;
+
+use super::io::{json_f64, parse_vector, print_json, read_matrix};
+
+/// Arguments of `indicators`.
+#[derive(Debug, Args)]
+pub struct IndicatorsArgs {
+    /// The point set (objective vectors, minimised): JSON array of arrays or CSV.
+    #[arg(long, value_name = "FILE")]
+    input: PathBuf,
+    /// Hypervolume reference point, e.g. `1.1,1.1`.
+    ///
+    /// Default: max + 0.1·(max − min) of the input in every objective (max + 0.1·max(|max|, 1)
+    /// where all points share one value); the output's `reference_point` says which was used.
+    #[arg(long = "ref", value_name = "R1,R2,..", allow_hyphen_values = true)]
+    reference: Option<String>,
+    /// A reference front (for IGD, IGD+, GD, GD+, averaged Hausdorff distance, epsilon).
+    #[arg(long, value_name = "FILE")]
+    front: Option<PathBuf>,
+    /// One preference vector per point (for inner product, cross angle and PBI).
+    #[arg(long, value_name = "FILE")]
+    prefs_file: Option<PathBuf>,
+    /// Also output every point's exclusive hypervolume contribution.
+    #[arg(long)]
+    contributions: bool,
+}
+
+fn default_reference(points: &Matrix) -> Vec<f64> {
+    (0..points.n_cols())
+        .map(|j| {
+            let (lo, hi) = points
+                .rows()
+                .map(|r| r[j])
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+                    (lo.min(v), hi.max(v))
+                });
+            let range = hi - lo;
+            if range > 0.0 {
+                hi + 0.1 * range
+            } else {
+                hi + 0.1 * hi.abs().max(1.0)
+            }
+        })
+        .collect()
+}
+
+fn optional(v: pareto::Result<Option<f64>>) -> Result<Value> {
+    Ok(v?.map_or(Value::Null, json_f64))
+}
+
+/// Runs `indicators`.
+pub fn run(args: IndicatorsArgs) -> Result<()> {
+    let points = read_matrix(&args.input)?;
+    let m = points.n_cols();
+    let reference = match &args.reference {
+        Some(text) => {
+            let r = parse_vector(text, "--ref")?;
+            if r.len() != m {
+                bail!(
+                    "--ref has {} values but the points have {m} objectives",
+                    r.len()
+                );
+            }
+            r
+        }
+        None => default_reference(&points),
+    };
+    let mut out = Map::new();
+    out.insert("n_points".into(), json!(points.n_rows()));
+    out.insert("n_obj".into(), json!(m));
+    out.insert("reference_point".into(), json!(reference));
+    out.insert(
+        "reference_point_source".into(),
+        json!(if args.reference.is_some() { "--ref" } else { "max + 0.1 (max - min)" }),
+    );
+    out.insert(
+        "hypervolume".into(),
+        json_f64(pareto::hypervolume(&points, &reference)?),
+    );
+    if args.contributions {
+        out.insert(
+            "hv_contributions".into(),
+            json!(pareto::hv_contributions(&points, &reference)?),
+        );
+    }
+    out.insert("n_nondominated".into(), json!(pareto::n_nondominated(&points)));
+    if let Some(path) = &args.front {
+        let front = read_matrix(path)?;
+        if front.n_cols() != m {
+            bail!(
+                "{}: the front has {} objectives but the points have {m}",
+                path.display(),
+                front.n_cols()
+            );
+        }
+        out.insert("igd".into(), json_f64(pareto::igd(&points, &front)?));
+        out.insert("igd_plus".into(), json_f64(pareto::igd_plus(&points, &front)?));
+        out.insert("gd".into(), json_f64(pareto::gd(&points, &front)?));
+        out.insert("gd_plus".into(), json_f64(pareto::gd_plus(&points, &front)?));
+        out.insert(
+            "avg_hausdorff".into(),
+            json_f64(pareto::average_hausdorff(&points, &front)?),
+        );
+        out.insert(
+            "epsilon_additive".into(),
+            json_f64(pareto::epsilon_additive(&points, &front)?),
+        );
+        // Undefined (null) unless every value is positive.
+        out.insert(
+            "epsilon_mult".into(),
+            pareto::epsilon_multiplicative(&points, &front).map_or(Value::Null, json_f64),
+        );
+    }
+    out.insert("lmin".into(), optional(pareto::lmin(&points))?);
+    out.insert(
+        "soft_lmin".into(),
+        optional(pareto::soft_lmin(&points, pareto::SOFT_LMIN_H))?,
+    );
+    out.insert("spacing".into(), optional(pareto::spacing(&points))?);
+    out.insert("sparsity".into(), optional(pareto::sparsity(&points))?);
+    out.insert("span".into(), optional(pareto::span(&points))?);
+    if let Some(path) = &args.prefs_file {
+        let prefs = read_matrix(path)?;
+        if prefs.shape() != points.shape() {
+            bail!(
+                "{}: {} preferences of {} objectives, but there are {} points of {m} objectives (one preference per point)",
+                path.display(),
+                prefs.n_rows(),
+                prefs.n_cols(),
+                points.n_rows()
+            );
+        }
+        out.insert(
+            "inner_product".into(),
+            optional(pareto::inner_product(&points, &prefs))?,
+        );
+        out.insert(
+            "cross_angle".into(),
+            optional(pareto::cross_angle(&points, &prefs))?,
+        );
+        out.insert("pbi".into(), optional(pareto::pbi(&points, &prefs))?);
+    }
+    print_json(&Value::Object(out))
+}

@@ -1,0 +1,103 @@
+//! Command-line interface: argument types per subcommand, and the one exit path.
+
+mod eval;
+mod front;
+mod indicators;
+mod io;
+mod list;
+mod prefs;
+mod problem_args;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Gradient-based multi-objective optimisation: problems, solvers, indicators, plots.
+///
+/// Every command writes its result as JSON on stdout (so scripts can use it) and errors as one
+/// line on stderr with exit code 2. Objectives are always minimised.
+#[derive(Debug, Parser)]
+#[command(name = "tradeoff", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List the built-in problems (or solvers).
+    List(list::ListArgs),
+    /// Evaluate a problem's objectives (and Jacobians) at given points.
+    Eval(eval::EvalArgs),
+    /// Sample a problem's true Pareto front.
+    Front(front::FrontArgs),
+    /// Compute quality indicators (hypervolume, IGD, ...) of a point set.
+    Indicators(indicators::IndicatorsArgs),
+    /// Generate preference vectors on the simplex.
+    Prefs(prefs::PrefsArgs),
+}
+
+/// Process-wide settings that must precede any tensor work.
+pub fn configure_process() {
+    // Unset, candle re-reads /proc/cpuinfo on every matmul (27 us vs 0.9 us for a small one);
+    // one thread measured fastest for our sizes. Runs are parallelised by us, not by candle.
+    if std::env::var_os("RAYON_NUM_THREADS").is_none() {
+        // SAFETY: called first thing in main, before any other thread exists.
+        #[allow(unsafe_code)]
+        unsafe {
+            std::env::set_var("RAYON_NUM_THREADS", "1");
+        }
+    }
+}
+
+/// Parses the arguments, runs the command, prints any error once, and maps it to an exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            let message = format!("{e:#}").replace('\n', " ");
+            let _ = writeln!(std::io::stderr(), "tradeoff: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::List(args) => list::run(args),
+        Command::Eval(args) => eval::run(args),
+        Command::Front(args) => front::run(args),
+        Command::Indicators(args) => indicators::run(args),
+        Command::Prefs(args) => prefs::run(args),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

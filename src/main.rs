@@ -1,0 +1,10 @@
+//! The `tradeoff` command-line tool. All the work happens in [`cli::run`].
+
+mod cli;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    cli::configure_process();
+    cli::main()
+}

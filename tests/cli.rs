@@ -1,0 +1,276 @@
+//! End-to-end tests of the `tradeoff` binary: outputs, and clean failures on bad input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn tradeoff(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tradeoff"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+/// Runs, expects success, parses stdout as JSON.
+fn json_of(args: &[&str]) -> Value {
+    let out = tradeoff(args);
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
+}
+
+/// Runs, expects exit code 2 and a one-line error containing `needle`, and no panic.
+fn fails_with(args: &[&str], needle: &str) {
+    let out = tradeoff(args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: stderr {stderr}");
+    assert!(!stderr.contains("panicked"), "{args:?} panicked: {stderr}");
+    assert!(
+        stderr.to_lowercase().contains(&needle.to_lowercase()),
+        "{args:?}: expected '{needle}' in {stderr}"
+    );
+    assert!(out.stdout.is_empty(), "{args:?}: wrote to stdout on error");
+}
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("tradeoff-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+    fn file(&self, name: &str, contents: &str) -> String {
+        let p = self.0.join(name);
+        std::fs::write(&p, contents).unwrap();
+        p.to_string_lossy().into_owned()
+    }
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn matrix(v: &Value) -> Vec<Vec<f64>> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect())
+        .collect()
+}
+
+#[test]
+fn list_problems_names_every_family_with_metadata() {
+    let v = json_of(&["list", "problems"]);
+    let rows = v["problems"].as_array().unwrap();
+    let names: Vec<&str> = rows.iter().map(|r| r["name"].as_str().unwrap()).collect();
+    for name in ["zdt1", "zdt6", "dtlz1", "dtlz7", "vlmop1", "vlmop2", "maf1", "re21", "re42"] {
+        assert!(names.contains(&name), "{name} missing from {names:?}");
+    }
+    let zdt1 = rows.iter().find(|r| r["name"] == "zdt1").unwrap();
+    assert_eq!(zdt1["n_var"], 30);
+    assert_eq!(zdt1["n_obj"], 2);
+    assert_eq!(zdt1["true_front"], true);
+    assert_eq!(zdt1["reference_point"], serde_json::json!([1.0, 1.0]));
+    let vlmop1 = rows.iter().find(|r| r["name"] == "vlmop1").unwrap();
+    assert_eq!(vlmop1["reference_point"], serde_json::json!([4.0, 4.0]));
+    let re21 = rows.iter().find(|r| r["name"] == "re21").unwrap();
+    assert_eq!(re21["true_front"], false);
+}
+
+#[test]
+fn eval_matches_the_pymoo_reference_for_zdt1() {
+    // pymoo 0.6.2 ZDT1 at the first reference point of tests/fixtures/problems.json.
+    let fixture: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/problems.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let zdt1 = &fixture["problems"]["ZDT1"];
+    let x = serde_json::to_string(&zdt1["x"]).unwrap();
+    let dir = TempDir::new("eval");
+    let input = dir.file("x.json", &x);
+    let v = json_of(&["eval", "ZDT1", "--input", &input, "--jacobian"]);
+    let ours = matrix(&v["objectives"]);
+    let theirs = matrix(&zdt1["F"]["pymoo"]);
+    assert_eq!(ours.len(), theirs.len());
+    for (a, b) in ours.iter().flatten().zip(theirs.iter().flatten()) {
+        assert!((a - b).abs() <= 1e-12 * b.abs().max(1.0), "{a} vs {b}");
+    }
+    let jac = v["jacobian"].as_array().unwrap();
+    assert_eq!(jac.len(), ours.len());
+    assert_eq!(jac[0].as_array().unwrap().len(), 2);
+    assert_eq!(jac[0][0].as_array().unwrap().len(), 30);
+    // ∂f1/∂x1 = 1 for ZDT1.
+    assert_eq!(jac[0][0][0].as_f64().unwrap(), 1.0);
+}
+
+#[test]
+fn eval_reads_csv_and_respects_size_flags() {
+    let dir = TempDir::new("csv");
+    let input = dir.file("x.csv", "x1,x2,x3\n0.5,0.5,0.5\n0.1,0.2,0.3\n");
+    let v = json_of(&["eval", "dtlz2", "--n-var", "3", "--n-obj", "2", "--input", &input]);
+    let f = matrix(&v["objectives"]);
+    assert_eq!(f.len(), 2);
+    assert_eq!(f[0].len(), 2);
+    // DTLZ2 with all distance variables at 0.5: the point lies on the unit circle.
+    let r: f64 = f[0].iter().map(|v| v * v).sum::<f64>().sqrt();
+    assert!((r - 1.0).abs() < 1e-12);
+    assert!(v.get("jacobian").is_none());
+    // A fixed size may be repeated.
+    let input30 = dir.file("x30.json", &format!("[[{}]]", vec!["0.5"; 30].join(",")));
+    json_of(&["eval", "zdt1", "--n-obj", "2", "--input", &input30]);
+}
+
+#[test]
+fn eval_rejects_bad_input_cleanly() {
+    let dir = TempDir::new("bad");
+    let narrow = dir.file("narrow.json", "[[0.5, 0.5]]");
+    fails_with(&["eval", "zdt1", "--input", &narrow], "n_var = 30");
+    let ragged = dir.file("ragged.json", "[[0.5, 0.5], [0.1]]");
+    fails_with(&["eval", "zdt1", "--n-var", "2", "--input", &ragged], "same width");
+    let nan = dir.file("nan.json", "[[0.5, \"nan\"]]");
+    fails_with(&["eval", "zdt1", "--n-var", "2", "--input", &nan], "finite");
+    let malformed = dir.file("bad.json", "[[0.5, 0.5]");
+    fails_with(&["eval", "zdt1", "--n-var", "2", "--input", &malformed], "malformed JSON");
+    let csv = dir.file("bad.csv", "0.5,0.5\n0.1,abc\n");
+    fails_with(&["eval", "zdt1", "--n-var", "2", "--input", &csv], "not a number");
+    let ok = dir.file("ok.json", "[[0.5, 0.5]]");
+    fails_with(&["eval", "nosuch", "--input", &ok], "unknown problem");
+    fails_with(&["eval", "zdt1", "--n-obj", "3", "--input", &ok], "n_obj");
+    fails_with(&["eval", "dtlz2", "--n-var", "2", "--n-obj", "3", "--input", &ok], "n_var");
+    fails_with(&["eval", "zdt1", "--input", "/nonexistent/x.json"], "cannot read");
+    fails_with(&["eval", "zdt1", "--n-var", "0", "--input", &ok], "n_var");
+}
+
+#[test]
+fn front_samples_the_true_front() {
+    let v = json_of(&["front", "zdt1", "--n", "50"]);
+    let pts = matrix(&v["points"]);
+    assert_eq!(pts.len(), 50);
+    for p in &pts {
+        assert!((p[1] - (1.0 - p[0].sqrt())).abs() < 1e-12);
+    }
+    let v = json_of(&["front", "dtlz2", "--n", "100", "--n-obj", "4"]);
+    for p in matrix(&v["points"]) {
+        assert_eq!(p.len(), 4);
+        let r: f64 = p.iter().map(|v| v * v).sum::<f64>().sqrt();
+        assert!((r - 1.0).abs() < 1e-12);
+    }
+    let v = json_of(&["front", "zdt6", "--n", "10"]);
+    let first = matrix(&v["points"])[0][0];
+    assert!((first - 0.280_775_319_1).abs() < 1e-9, "ZDT6 front starts at {first}");
+    fails_with(&["front", "re21", "--n", "10"], "no known true Pareto front");
+    fails_with(&["front", "dtlz5", "--n", "10", "--n-obj", "4"], "no known");
+}
+
+#[test]
+fn indicators_of_a_small_set_against_hand_values() {
+    let dir = TempDir::new("ind");
+    // Staircase: HV w.r.t. (1, 1) = 0.8·0.2 + 0.5·0.3 + 0.2·0.3 = 0.16 + 0.15 + 0.06 = 0.37... computed below.
+    let input = dir.file("f.json", "[[0.2, 0.8], [0.5, 0.5], [0.8, 0.2], [0.9, 0.9]]");
+    let v = json_of(&["indicators", "--input", &input, "--ref", "1,1", "--contributions"]);
+    // Union of boxes [a, (1,1)]: by a sweep over f1: [0.2,0.5)×0.2 + [0.5,0.8)×0.5 + [0.8,1)×0.8.
+    let hv = 0.3 * 0.2 + 0.3 * 0.5 + 0.2 * 0.8;
+    assert!((v["hypervolume"].as_f64().unwrap() - hv).abs() < 1e-12);
+    assert_eq!(v["n_nondominated"], 3);
+    assert_eq!(v["reference_point"], serde_json::json!([1.0, 1.0]));
+    let contrib: Vec<f64> = v["hv_contributions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    // Exclusive boxes: (0.5−0.2)·(1−0.8) etc.; the dominated point adds nothing.
+    let expected = [0.3 * 0.3, 0.3 * 0.3, 0.3 * 0.3, 0.0];
+    for (a, b) in contrib.iter().zip(expected) {
+        assert!((a - b).abs() < 1e-12, "{contrib:?}");
+    }
+    assert!(v.get("igd").is_none(), "no front given");
+    let lmin = v["lmin"].as_f64().unwrap();
+    assert!((lmin - (0.3f64 * 0.3 * 2.0).sqrt()).abs() < 1e-12);
+
+    let front = dir.file("z.json", "[[0.0, 1.0], [1.0, 0.0]]");
+    let prefs = dir.file("p.json", "[[0.8,0.2],[0.5,0.5],[0.2,0.8],[0.5,0.5]]");
+    let v = json_of(&[
+        "indicators", "--input", &input, "--front", &front, "--prefs-file", &prefs,
+    ]);
+    for key in ["igd", "igd_plus", "gd", "gd_plus", "avg_hausdorff", "epsilon_additive", "epsilon_mult", "inner_product", "cross_angle", "pbi"] {
+        assert!(v.get(key).is_some(), "{key} missing");
+    }
+    // epsilon_mult is undefined with a zero in the front.
+    assert!(v["epsilon_mult"].is_null());
+    // Default reference point: max + 0.1 (max − min) = 0.9 + 0.07 = 0.97.
+    let r = v["reference_point"].as_array().unwrap();
+    assert!((r[0].as_f64().unwrap() - 0.97).abs() < 1e-12);
+}
+
+#[test]
+fn indicators_of_one_point_report_undefined_as_null() {
+    let dir = TempDir::new("one");
+    let input = dir.file("f.json", "[[0.5, 0.5]]");
+    let v = json_of(&["indicators", "--input", &input, "--ref", "1,1"]);
+    assert!((v["hypervolume"].as_f64().unwrap() - 0.25).abs() < 1e-15);
+    assert!(v["lmin"].is_null());
+}
+
+#[test]
+fn indicators_reject_bad_input() {
+    let dir = TempDir::new("indbad");
+    let input = dir.file("f.json", "[[0.5, 0.5]]");
+    fails_with(&["indicators", "--input", &input, "--ref", "1,1,1"], "--ref");
+    fails_with(&["indicators", "--input", &input, "--ref", "1,x"], "not a finite number");
+    let front3 = dir.file("z.json", "[[0.5, 0.5, 0.5]]");
+    fails_with(&["indicators", "--input", &input, "--front", &front3], "objectives");
+    let prefs = dir.file("p.json", "[[0.5, 0.5], [0.5, 0.5]]");
+    fails_with(&["indicators", "--input", &input, "--prefs-file", &prefs], "one preference per point");
+    let empty = dir.file("e.json", "[]");
+    fails_with(&["indicators", "--input", &empty], "no rows");
+    let txt = dir.file("f.txt", "0.5 0.5");
+    fails_with(&["indicators", "--input", &txt], "unknown file type");
+}
+
+#[test]
+fn prefs_methods_give_simplex_vectors() {
+    let v = json_of(&["prefs", "--n-obj", "2", "--n", "5", "--method", "linspace", "--clip", "0.01"]);
+    let p = matrix(&v["prefs"]);
+    assert_eq!(p.len(), 5);
+    assert!((p[0][0] - 0.01).abs() < 1e-15 && (p[4][0] - 0.99).abs() < 1e-15);
+    let v = json_of(&["prefs", "--n-obj", "3", "--n", "91", "--method", "das-dennis"]);
+    assert_eq!(matrix(&v["prefs"]).len(), 91);
+    let v = json_of(&["prefs", "--n-obj", "3", "--partitions", "4", "--method", "das-dennis"]);
+    assert_eq!(matrix(&v["prefs"]).len(), 15);
+    for method in ["energy", "uniform", "dirichlet"] {
+        let a = json_of(&["prefs", "--n-obj", "3", "--n", "12", "--method", method, "--seed", "3"]);
+        let b = json_of(&["prefs", "--n-obj", "3", "--n", "12", "--method", method, "--seed", "3"]);
+        assert_eq!(a, b, "{method}: same seed, same vectors");
+        let p = matrix(&a["prefs"]);
+        assert_eq!(p.len(), 12);
+        for row in p {
+            assert!((row.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+            assert!(row.iter().all(|&x| x >= 0.0));
+        }
+    }
+    fails_with(&["prefs", "--n-obj", "3", "--n", "20", "--method", "das-dennis"], "15");
+    fails_with(&["prefs", "--n-obj", "3", "--n", "5", "--method", "linspace"], "2 objectives");
+    fails_with(&["prefs", "--n-obj", "2", "--n", "5", "--method", "bogus"], "invalid value");
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let out = tradeoff(&["eval"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = tradeoff(&["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("indicators"));
+}
