@@ -65,7 +65,13 @@ fn matrix(v: &Value) -> Vec<Vec<f64>> {
     v.as_array()
         .unwrap()
         .iter()
-        .map(|r| r.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect())
+        .map(|r| {
+            r.as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_f64().unwrap())
+                .collect()
+        })
         .collect()
 }
 
@@ -74,7 +80,9 @@ fn list_problems_names_every_family_with_metadata() {
     let v = json_of(&["list", "problems"]);
     let rows = v["problems"].as_array().unwrap();
     let names: Vec<&str> = rows.iter().map(|r| r["name"].as_str().unwrap()).collect();
-    for name in ["zdt1", "zdt6", "dtlz1", "dtlz7", "vlmop1", "vlmop2", "maf1", "re21", "re42"] {
+    for name in [
+        "zdt1", "zdt6", "dtlz1", "dtlz7", "vlmop1", "vlmop2", "maf1", "re21", "re42",
+    ] {
         assert!(names.contains(&name), "{name} missing from {names:?}");
     }
     let zdt1 = rows.iter().find(|r| r["name"] == "zdt1").unwrap();
@@ -92,8 +100,11 @@ fn list_problems_names_every_family_with_metadata() {
 fn eval_matches_the_pymoo_reference_for_zdt1() {
     // pymoo 0.6.2 ZDT1 at the first reference point of tests/fixtures/problems.json.
     let fixture: Value = serde_json::from_str(
-        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/problems.json"))
-            .unwrap(),
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/problems.json"
+        ))
+        .unwrap(),
     )
     .unwrap();
     let zdt1 = &fixture["problems"]["ZDT1"];
@@ -119,7 +130,9 @@ fn eval_matches_the_pymoo_reference_for_zdt1() {
 fn eval_reads_csv_and_respects_size_flags() {
     let dir = TempDir::new("csv");
     let input = dir.file("x.csv", "x1,x2,x3\n0.5,0.5,0.5\n0.1,0.2,0.3\n");
-    let v = json_of(&["eval", "dtlz2", "--n-var", "3", "--n-obj", "2", "--input", &input]);
+    let v = json_of(&[
+        "eval", "dtlz2", "--n-var", "3", "--n-obj", "2", "--input", &input,
+    ]);
     let f = matrix(&v["objectives"]);
     assert_eq!(f.len(), 2);
     assert_eq!(f[0].len(), 2);
@@ -138,18 +151,35 @@ fn eval_rejects_bad_input_cleanly() {
     let narrow = dir.file("narrow.json", "[[0.5, 0.5]]");
     fails_with(&["eval", "zdt1", "--input", &narrow], "n_var = 30");
     let ragged = dir.file("ragged.json", "[[0.5, 0.5], [0.1]]");
-    fails_with(&["eval", "zdt1", "--n-var", "2", "--input", &ragged], "same width");
+    fails_with(
+        &["eval", "zdt1", "--n-var", "2", "--input", &ragged],
+        "same width",
+    );
     let nan = dir.file("nan.json", "[[0.5, \"nan\"]]");
     fails_with(&["eval", "zdt1", "--n-var", "2", "--input", &nan], "finite");
     let malformed = dir.file("bad.json", "[[0.5, 0.5]");
-    fails_with(&["eval", "zdt1", "--n-var", "2", "--input", &malformed], "malformed JSON");
+    fails_with(
+        &["eval", "zdt1", "--n-var", "2", "--input", &malformed],
+        "malformed JSON",
+    );
     let csv = dir.file("bad.csv", "0.5,0.5\n0.1,abc\n");
-    fails_with(&["eval", "zdt1", "--n-var", "2", "--input", &csv], "not a number");
+    fails_with(
+        &["eval", "zdt1", "--n-var", "2", "--input", &csv],
+        "not a number",
+    );
     let ok = dir.file("ok.json", "[[0.5, 0.5]]");
     fails_with(&["eval", "nosuch", "--input", &ok], "unknown problem");
     fails_with(&["eval", "zdt1", "--n-obj", "3", "--input", &ok], "n_obj");
-    fails_with(&["eval", "dtlz2", "--n-var", "2", "--n-obj", "3", "--input", &ok], "n_var");
-    fails_with(&["eval", "zdt1", "--input", "/nonexistent/x.json"], "cannot read");
+    fails_with(
+        &[
+            "eval", "dtlz2", "--n-var", "2", "--n-obj", "3", "--input", &ok,
+        ],
+        "n_var",
+    );
+    fails_with(
+        &["eval", "zdt1", "--input", "/nonexistent/x.json"],
+        "cannot read",
+    );
     fails_with(&["eval", "zdt1", "--n-var", "0", "--input", &ok], "n_var");
 }
 
@@ -169,8 +199,14 @@ fn front_samples_the_true_front() {
     }
     let v = json_of(&["front", "zdt6", "--n", "10"]);
     let first = matrix(&v["points"])[0][0];
-    assert!((first - 0.280_775_319_1).abs() < 1e-9, "ZDT6 front starts at {first}");
-    fails_with(&["front", "re21", "--n", "10"], "no known true Pareto front");
+    assert!(
+        (first - 0.280_775_319_1).abs() < 1e-9,
+        "ZDT6 front starts at {first}"
+    );
+    fails_with(
+        &["front", "re21", "--n", "10"],
+        "no known true Pareto front",
+    );
     fails_with(&["front", "dtlz5", "--n", "10", "--n-obj", "4"], "no known");
 }
 
@@ -179,7 +215,14 @@ fn indicators_of_a_small_set_against_hand_values() {
     let dir = TempDir::new("ind");
     // Staircase: HV w.r.t. (1, 1) = 0.8·0.2 + 0.5·0.3 + 0.2·0.3 = 0.16 + 0.15 + 0.06 = 0.37... computed below.
     let input = dir.file("f.json", "[[0.2, 0.8], [0.5, 0.5], [0.8, 0.2], [0.9, 0.9]]");
-    let v = json_of(&["indicators", "--input", &input, "--ref", "1,1", "--contributions"]);
+    let v = json_of(&[
+        "indicators",
+        "--input",
+        &input,
+        "--ref",
+        "1,1",
+        "--contributions",
+    ]);
     // Union of boxes [a, (1,1)]: by a sweep over f1: [0.2,0.5)×0.2 + [0.5,0.8)×0.5 + [0.8,1)×0.8.
     let hv = 0.3 * 0.2 + 0.3 * 0.5 + 0.2 * 0.8;
     assert!((v["hypervolume"].as_f64().unwrap() - hv).abs() < 1e-12);
@@ -203,9 +246,26 @@ fn indicators_of_a_small_set_against_hand_values() {
     let front = dir.file("z.json", "[[0.0, 1.0], [1.0, 0.0]]");
     let prefs = dir.file("p.json", "[[0.8,0.2],[0.5,0.5],[0.2,0.8],[0.5,0.5]]");
     let v = json_of(&[
-        "indicators", "--input", &input, "--front", &front, "--prefs-file", &prefs,
+        "indicators",
+        "--input",
+        &input,
+        "--front",
+        &front,
+        "--prefs-file",
+        &prefs,
     ]);
-    for key in ["igd", "igd_plus", "gd", "gd_plus", "avg_hausdorff", "epsilon_additive", "epsilon_mult", "inner_product", "cross_angle", "pbi"] {
+    for key in [
+        "igd",
+        "igd_plus",
+        "gd",
+        "gd_plus",
+        "avg_hausdorff",
+        "epsilon_additive",
+        "epsilon_mult",
+        "inner_product",
+        "cross_angle",
+        "pbi",
+    ] {
         assert!(v.get(key).is_some(), "{key} missing");
     }
     // epsilon_mult is undefined with a zero in the front.
@@ -228,12 +288,24 @@ fn indicators_of_one_point_report_undefined_as_null() {
 fn indicators_reject_bad_input() {
     let dir = TempDir::new("indbad");
     let input = dir.file("f.json", "[[0.5, 0.5]]");
-    fails_with(&["indicators", "--input", &input, "--ref", "1,1,1"], "--ref");
-    fails_with(&["indicators", "--input", &input, "--ref", "1,x"], "not a finite number");
+    fails_with(
+        &["indicators", "--input", &input, "--ref", "1,1,1"],
+        "--ref",
+    );
+    fails_with(
+        &["indicators", "--input", &input, "--ref", "1,x"],
+        "not a finite number",
+    );
     let front3 = dir.file("z.json", "[[0.5, 0.5, 0.5]]");
-    fails_with(&["indicators", "--input", &input, "--front", &front3], "objectives");
+    fails_with(
+        &["indicators", "--input", &input, "--front", &front3],
+        "objectives",
+    );
     let prefs = dir.file("p.json", "[[0.5, 0.5], [0.5, 0.5]]");
-    fails_with(&["indicators", "--input", &input, "--prefs-file", &prefs], "one preference per point");
+    fails_with(
+        &["indicators", "--input", &input, "--prefs-file", &prefs],
+        "one preference per point",
+    );
     let empty = dir.file("e.json", "[]");
     fails_with(&["indicators", "--input", &empty], "no rows");
     let txt = dir.file("f.txt", "0.5 0.5");
@@ -242,17 +314,39 @@ fn indicators_reject_bad_input() {
 
 #[test]
 fn prefs_methods_give_simplex_vectors() {
-    let v = json_of(&["prefs", "--n-obj", "2", "--n", "5", "--method", "linspace", "--clip", "0.01"]);
+    let v = json_of(&[
+        "prefs", "--n-obj", "2", "--n", "5", "--method", "linspace", "--clip", "0.01",
+    ]);
     let p = matrix(&v["prefs"]);
     assert_eq!(p.len(), 5);
     assert!((p[0][0] - 0.01).abs() < 1e-15 && (p[4][0] - 0.99).abs() < 1e-15);
-    let v = json_of(&["prefs", "--n-obj", "3", "--n", "91", "--method", "das-dennis"]);
+    let v = json_of(&[
+        "prefs",
+        "--n-obj",
+        "3",
+        "--n",
+        "91",
+        "--method",
+        "das-dennis",
+    ]);
     assert_eq!(matrix(&v["prefs"]).len(), 91);
-    let v = json_of(&["prefs", "--n-obj", "3", "--partitions", "4", "--method", "das-dennis"]);
+    let v = json_of(&[
+        "prefs",
+        "--n-obj",
+        "3",
+        "--partitions",
+        "4",
+        "--method",
+        "das-dennis",
+    ]);
     assert_eq!(matrix(&v["prefs"]).len(), 15);
     for method in ["energy", "uniform", "dirichlet"] {
-        let a = json_of(&["prefs", "--n-obj", "3", "--n", "12", "--method", method, "--seed", "3"]);
-        let b = json_of(&["prefs", "--n-obj", "3", "--n", "12", "--method", method, "--seed", "3"]);
+        let a = json_of(&[
+            "prefs", "--n-obj", "3", "--n", "12", "--method", method, "--seed", "3",
+        ]);
+        let b = json_of(&[
+            "prefs", "--n-obj", "3", "--n", "12", "--method", method, "--seed", "3",
+        ]);
         assert_eq!(a, b, "{method}: same seed, same vectors");
         let p = matrix(&a["prefs"]);
         assert_eq!(p.len(), 12);
@@ -261,9 +355,26 @@ fn prefs_methods_give_simplex_vectors() {
             assert!(row.iter().all(|&x| x >= 0.0));
         }
     }
-    fails_with(&["prefs", "--n-obj", "3", "--n", "20", "--method", "das-dennis"], "15");
-    fails_with(&["prefs", "--n-obj", "3", "--n", "5", "--method", "linspace"], "2 objectives");
-    fails_with(&["prefs", "--n-obj", "2", "--n", "5", "--method", "bogus"], "invalid value");
+    fails_with(
+        &[
+            "prefs",
+            "--n-obj",
+            "3",
+            "--n",
+            "20",
+            "--method",
+            "das-dennis",
+        ],
+        "15",
+    );
+    fails_with(
+        &["prefs", "--n-obj", "3", "--n", "5", "--method", "linspace"],
+        "2 objectives",
+    );
+    fails_with(
+        &["prefs", "--n-obj", "2", "--n", "5", "--method", "bogus"],
+        "invalid value",
+    );
 }
 
 #[test]

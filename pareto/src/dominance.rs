@@ -205,7 +205,9 @@ fn nd_mask_general(points: &Matrix, order: &[usize], mask: &mut [bool]) {
     let mut kept: Vec<usize> = Vec::new();
     for group in equal_groups(points, order) {
         let p = points.row(order[group.start]);
-        let hit = kept.iter().position(|&q| weakly_dominates(points.row(q), p));
+        let hit = kept
+            .iter()
+            .position(|&q| weakly_dominates(points.row(q), p));
         let dominated = hit.is_some();
         if let Some(pos) = hit {
             // Move-to-front: a point that dominated one point tends to dominate the next.
@@ -337,7 +339,11 @@ fn rank_general(points: &Matrix, order: &[usize], ranks: &mut [usize]) -> usize 
 /// `0.0` mapped to the same key.
 pub(crate) fn order_key(x: f64) -> u64 {
     let bits = (x + 0.0).to_bits();
-    if bits >> 63 == 1 { !bits } else { bits | (1 << 63) }
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
+    }
 }
 
 /// Numeric comparison of non-NaN values that treats `-0.0` and `0.0` as equal.
@@ -375,14 +381,27 @@ mod tests {
         assert_eq!(compare(&[2.0, 2.0], &[1.0, 2.0]), Dominance::DominatedBy);
         assert_eq!(compare(&[1.0, 2.0], &[1.0, 2.0]), Dominance::Equal);
         assert_eq!(compare(&[1.0, 3.0], &[2.0, 2.0]), Dominance::Incomparable);
-        assert_eq!(compare(&[1.0, f64::NAN], &[2.0, 2.0]), Dominance::Incomparable);
+        assert_eq!(
+            compare(&[1.0, f64::NAN], &[2.0, 2.0]),
+            Dominance::Incomparable
+        );
         assert_eq!(compare(&[1.0], &[2.0, 2.0]), Dominance::Incomparable);
         assert_eq!(compare(&[-0.0], &[0.0]), Dominance::Equal);
     }
 
     #[test]
     fn order_key_is_monotone() {
-        let xs = [f64::NEG_INFINITY, -1e300, -1.0, -1e-300, -0.0, 0.0, 1e-300, 1.0, f64::INFINITY];
+        let xs = [
+            f64::NEG_INFINITY,
+            -1e300,
+            -1.0,
+            -1e-300,
+            -0.0,
+            0.0,
+            1e-300,
+            1.0,
+            f64::INFINITY,
+        ];
         for w in xs.windows(2) {
             assert!(order_key(w[0]) <= order_key(w[1]));
         }

@@ -119,7 +119,11 @@ fn hv_brute(points: &Matrix, r: &[f64]) -> f64 {
             }
         }
         let vol: f64 = corner.iter().zip(r).map(|(a, b)| b - a).product();
-        total += if mask.count_ones() % 2 == 1 { vol } else { -vol };
+        total += if mask.count_ones() % 2 == 1 {
+            vol
+        } else {
+            -vol
+        };
     }
     total
 }
@@ -180,6 +184,33 @@ fn brute_force_inclusion_exclusion() {
     }
 }
 
+#[test]
+fn brute_force_many_objectives() {
+    // Deep recursions, and more than 64 objectives (no bit-mask prefilter).
+    let mut rng = StdRng::seed_from_u64(9);
+    for (m, n_max) in [(7, 9), (9, 7), (66, 5), (70, 4)] {
+        for trial in 0..6 {
+            let n = 1 + trial % n_max;
+            let grid = (trial % 2 == 1).then_some(0.25);
+            let points = random_points(&mut rng, n, m, grid);
+            let r = vec![1.05; m];
+            let expected = hv_brute(&points, &r);
+            let got = hypervolume(&points, &r).unwrap();
+            assert_close(
+                got,
+                expected,
+                1e-300,
+                1e-11,
+                &format!("m={m} trial={trial}"),
+            );
+            let contributions = hv_contributions(&points, &r).unwrap();
+            assert!(contributions.iter().all(|c| c.is_finite() && *c >= 0.0));
+            let grad = hypervolume_gradient(&points, &r).unwrap();
+            assert!(grad.as_slice().iter().all(|g| g.is_finite() && *g <= 0.0));
+        }
+    }
+}
+
 /// Contributions are leave-one-out differences on the non-dominated set (moocore's rule).
 #[test]
 fn contributions_are_leave_one_out() {
@@ -199,7 +230,13 @@ fn contributions_are_leave_one_out() {
                     Some(pos) => hv - hypervolume(&without_row(&front, pos), &r).unwrap(),
                     None => 0.0,
                 };
-                assert_close(got[k], expected, 1e-13, 1e-9, &format!("m={m} trial={trial} k={k}"));
+                assert_close(
+                    got[k],
+                    expected,
+                    1e-13,
+                    1e-9,
+                    &format!("m={m} trial={trial} k={k}"),
+                );
             }
         }
     }
@@ -284,7 +321,10 @@ fn hypervolume_properties() {
         }
 
         // Translating points and reference together changes nothing.
-        let shifted: Vec<Vec<f64>> = points.rows().map(|p| p.iter().map(|v| v - 7.0).collect()).collect();
+        let shifted: Vec<Vec<f64>> = points
+            .rows()
+            .map(|p| p.iter().map(|v| v - 7.0).collect())
+            .collect();
         let rs: Vec<f64> = r.iter().map(|v| v - 7.0).collect();
         let got = hypervolume(&Matrix::from_rows(&shifted).unwrap(), &rs).unwrap();
         assert_close(got, base, 1e-12, 1e-10, "translation");
@@ -294,7 +334,13 @@ fn hypervolume_properties() {
 #[test]
 fn single_point_and_outside() {
     let p = Matrix::from_rows(&[[0.5, 0.5, 0.5, 0.5]]).unwrap();
-    assert_close(hypervolume(&p, &[1.0; 4]).unwrap(), 0.0625, 0.0, 1e-15, "single");
+    assert_close(
+        hypervolume(&p, &[1.0; 4]).unwrap(),
+        0.0625,
+        0.0,
+        1e-15,
+        "single",
+    );
     let out = Matrix::from_rows(&[[1.5, 0.1], [0.1, 1.0], [2.0, 2.0]]).unwrap();
     assert_eq!(hypervolume(&out, &[1.0, 1.0]).unwrap(), 0.0);
     assert_eq!(hv_contributions(&out, &[1.0, 1.0]).unwrap(), vec![0.0; 3]);
@@ -326,7 +372,13 @@ fn gradient_matches_central_differences() {
                     let fd = central_difference(&points, &r, k, i, 1e-7);
                     let g = grad.get(k, i);
                     assert!(g <= 0.0);
-                    assert_close(g, fd, 1e-7, 1e-5, &format!("m={m} trial={trial} k={k} i={i}"));
+                    assert_close(
+                        g,
+                        fd,
+                        1e-7,
+                        1e-5,
+                        &format!("m={m} trial={trial} k={k} i={i}"),
+                    );
                 }
             }
         }
@@ -350,7 +402,13 @@ fn gradient_with_ties_is_the_derivative_from_below() {
                     let mut lower = points.clone();
                     lower.set(k, i, points.get(k, i) - h);
                     let from_below = (hv - hypervolume(&lower, &r).unwrap()) / h;
-                    assert_close(grad.get(k, i), from_below, 1e-8, 1e-5, &format!("m={m} k={k} i={i}"));
+                    assert_close(
+                        grad.get(k, i),
+                        from_below,
+                        1e-8,
+                        1e-5,
+                        &format!("m={m} k={k} i={i}"),
+                    );
                 }
             }
         }
@@ -359,9 +417,16 @@ fn gradient_with_ties_is_the_derivative_from_below() {
 
 #[test]
 fn gradient_two_objectives_closed_form() {
-    let points = Matrix::from_rows(&[[0.1, 0.9], [0.3, 0.6], [0.6, 0.3], [0.9, 0.1], [0.7, 0.7]]).unwrap();
+    let points =
+        Matrix::from_rows(&[[0.1, 0.9], [0.3, 0.6], [0.6, 0.3], [0.9, 0.1], [0.7, 0.7]]).unwrap();
     let grad = hypervolume_gradient(&points, &[1.0, 1.0]).unwrap();
-    let expected = [[-0.1, -0.2], [-0.3, -0.3], [-0.3, -0.3], [-0.2, -0.1], [0.0, 0.0]];
+    let expected = [
+        [-0.1, -0.2],
+        [-0.3, -0.3],
+        [-0.3, -0.3],
+        [-0.2, -0.1],
+        [0.0, 0.0],
+    ];
     for (k, row) in expected.iter().enumerate() {
         for i in 0..2 {
             assert_close(grad.get(k, i), row[i], 1e-15, 1e-12, "closed form");
@@ -394,7 +459,13 @@ fn gradient_matches_libmoon_front_by_front() {
         }
         for k in 0..points.n_rows() {
             for i in 0..points.n_cols() {
-                assert_close(-ours.get(k, i), raw.get(k, i), 1e-6, 1e-6, &format!("{id} ({k}, {i})"));
+                assert_close(
+                    -ours.get(k, i),
+                    raw.get(k, i),
+                    1e-6,
+                    1e-6,
+                    &format!("{id} ({k}, {i})"),
+                );
             }
         }
         // On the first front the whole-set gradient agrees too.

@@ -32,7 +32,13 @@ pub(crate) fn linspace(start: f64, end: f64, n: usize) -> Vec<f64> {
         _ => {
             let step = (end - start) / (n - 1) as f64;
             (0..n)
-                .map(|i| if i + 1 == n { end } else { start + step * i as f64 })
+                .map(|i| {
+                    if i + 1 == n {
+                        end
+                    } else {
+                        start + step * i as f64
+                    }
+                })
                 .collect()
         }
     }
@@ -277,13 +283,16 @@ zdt_struct!(
     /// - Domain: `[0, 1]^n`, n ≥ 2, default n = 30.
     /// - Pareto set: x2..xn = 0 and x1 in the five intervals below.
     /// - True front: f2 = 1 − √f1 − f1·sin(10π f1) restricted to its non-dominated pieces,
-    ///   f1 ∈ [0, 0.0830015349] ∪ [0.182228780, 0.2577623634] ∪ [0.4093136748, 0.4538821041]
-    ///   ∪ [0.6183967944, 0.6525117038] ∪ [0.8233317983, 0.8518328654] (pymoo's bounds);
+    ///   f1 ∈ [0, 0.0830015349] ∪ [0.1822287280, 0.2577623634] ∪ [0.4093136748, 0.4538821041]
+    ///   ∪ [0.6183967944, 0.6525117038] ∪ [0.8233317983, 0.8518328654] (ends at local minima
+    ///   of f2, starts where f2 falls back below the previous minimum; computed to 16 digits);
     ///   ideal (0, −0.7733690123), nadir (0.8518328654, 1).
     /// - Reference point: (1, 1).
     /// - Gradient: as for [`Zdt1`], ∂f2/∂x1 is evaluated at f1/g = ε when x1 = 0.
     /// - Front sampling: `n_points / 5` equally spaced points on each piece (the remainder goes to
-    ///   the first pieces), so 100 points reproduce pymoo's front exactly.
+    ///   the first pieces), as pymoo does. pymoo's piece bounds have 10 digits (9 for the second
+    ///   start, 0.182228780, 5·10⁻⁸ inside the piece), and its pieces 3–5 start 10⁻¹¹ before the
+    ///   true starts, at points dominated by about 10⁻¹⁰; ours are exact.
     ///
     /// Differences from LibMOON: its default bounds have length 30 whatever `n_var` is.
     Zdt3,
@@ -328,14 +337,15 @@ zdt_struct!(
     /// ```
     ///
     /// - Domain: `[0, 1]^n`, n ≥ 2, default n = 10.
-    /// - Pareto set: x2..xn = 0, x1 ∈ [0, 1] (f1 never goes below 0.2807753191).
-    /// - True front: f2 = 1 − f1², f1 ∈ [0.2807753191, 1]; ideal (0.2807753191, 0),
-    ///   nadir (1, 0.9211652202).
+    /// - Pareto set: x2..xn = 0, x1 ∈ [0, 1]; f1 never goes below 0.2807753188 (its minimum,
+    ///   at x1 = atan(9π)/(6π); pymoo rounds it up to 0.2807753191).
+    /// - True front: f2 = 1 − f1², f1 ∈ [0.2807753188, 1]; ideal (0.2807753188, 0),
+    ///   nadir (1, 0.9211652204).
     /// - Reference point: (1, 1).
     /// - Gradient: ∂g/∂x_i = (9/4)(n − 1)^−1 · s^−0.75 with s = Σ x_i/(n − 1) is +∞ on the Pareto
     ///   set (s = 0); the analytic Jacobian evaluates it at s = ε there.
     ///
-    /// Differences from LibMOON: its `_get_pf` samples f1 over [0, 1], but f1 < 0.2807753191 is
+    /// Differences from LibMOON: its `_get_pf` samples f1 over [0, 1], but f1 < 0.2807753188 is
     /// unattainable; its default bounds have length 30 whatever `n_var` is.
     Zdt6,
     "ZDT6",
@@ -343,16 +353,20 @@ zdt_struct!(
     build_zdt6
 );
 
-/// The start of ZDT6's front: the minimum of `1 − exp(−4t)·sin⁶(6πt)` over [0, 1] (pymoo).
-const ZDT6_F1_MIN: f64 = 0.2807753191;
+/// The start of ZDT6's front: the minimum of `1 − exp(−4t)·sin⁶(6πt)` over [0, 1], reached at
+/// t* = atan(9π)/(6π) = 0.0814577969 (pymoo rounds it up to 0.2807753191).
+const ZDT6_F1_MIN: f64 = 0.280_775_318_815_369_77;
 
-/// pymoo's bounds of the five non-dominated pieces of ZDT3's front, in f1 = x1.
+/// The five non-dominated pieces of ZDT3's front, in f1 = x1. Each piece ends at a local
+/// minimum of f2 and the next one starts where f2 falls back below that minimum. The starts are
+/// rounded up at the 11th decimal so that in floating point each start is strictly below the
+/// previous end in f2 (pymoo's 10-digit bounds start pieces 3–5 at points dominated by 1e−10).
 const ZDT3_REGIONS: [[f64; 2]; 5] = [
-    [0.0, 0.0830015349],
-    [0.182228780, 0.2577623634],
-    [0.4093136748, 0.4538821041],
-    [0.6183967944, 0.6525117038],
-    [0.8233317983, 0.8518328654],
+    [0.0, 0.083_001_534_926_911_63],
+    [0.182_228_728_03, 0.257_762_363_387_830_2],
+    [0.409_313_674_81, 0.453_882_104_088_830_2],
+    [0.618_396_794_44, 0.652_511_703_804_662_5],
+    [0.823_331_798_33, 0.851_832_865_436_413_9],
 ];
 
 fn zdt3_front_f2(f1: f64) -> f64 {
@@ -584,7 +598,10 @@ impl Zdt6 {
         let decay = x1.affine(-4.0, 0.0)?.exp()?;
         let wave = x1.affine(6.0 * PI, 0.0)?.sin()?.powf(6.0)?;
         let f1 = (decay * wave)?.affine(-1.0, 1.0)?;
-        let mean = x.narrow(1, 1, n - 1)?.sum_keepdim(1)?.affine(1.0 / (n as f64 - 1.0), 0.0)?;
+        let mean = x
+            .narrow(1, 1, n - 1)?
+            .sum_keepdim(1)?
+            .affine(1.0 / (n as f64 - 1.0), 0.0)?;
         let g = mean.powf(0.25)?.affine(9.0, 1.0)?;
         let h = (&f1 / &g)?.sqr()?.affine(-1.0, 1.0)?;
         pair(f1, (g * h)?)
@@ -642,7 +659,11 @@ mod tests {
     fn n_var_below_two_is_rejected() {
         assert!(matches!(
             Zdt1::new(1),
-            Err(Error::InvalidSize { what: "n_var", got: 1, .. })
+            Err(Error::InvalidSize {
+                what: "n_var",
+                got: 1,
+                ..
+            })
         ));
         assert!(matches!(Zdt6::new(0), Err(Error::InvalidSize { .. })));
     }
@@ -652,7 +673,11 @@ mod tests {
         let spec = ProblemSpec::new("zdt2").n_obj(3);
         assert!(matches!(
             build_zdt2(&spec),
-            Err(Error::InvalidSize { what: "n_obj", got: 3, .. })
+            Err(Error::InvalidSize {
+                what: "n_obj",
+                got: 3,
+                ..
+            })
         ));
     }
 
@@ -664,6 +689,22 @@ mod tests {
             .evaluate(&Matrix::from_rows(&[[0.25, 0.5, 0.5]]).unwrap())
             .unwrap();
         assert!((f.get(0, 1) - (5.5 - (0.25f64 * 5.5).sqrt())).abs() < 1e-14);
+    }
+
+    #[test]
+    fn zdt6_front_starts_at_the_minimum_of_f1() {
+        let t = (9.0 * PI).atan() / (6.0 * PI);
+        let f1 = 1.0 - (-4.0 * t).exp() * (6.0 * PI * t).sin().powi(6);
+        assert!((f1 - ZDT6_F1_MIN).abs() < 1e-15);
+    }
+
+    #[test]
+    fn zdt3_pieces_start_below_the_previous_end() {
+        for pair in ZDT3_REGIONS.windows(2) {
+            let (end, start) = (pair[0][1], pair[1][0]);
+            assert!(zdt3_front_f2(start) < zdt3_front_f2(end));
+            assert!(zdt3_front_f2(end) - zdt3_front_f2(start) < 1e-10);
+        }
     }
 
     #[test]

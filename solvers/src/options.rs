@@ -106,7 +106,12 @@ impl Options {
     }
 
     /// A boolean (`true`/`false`), or `default`.
-    pub fn bool(&self, method: &'static str, key: &str, default: bool) -> Result<bool, ParamsError> {
+    pub fn bool(
+        &self,
+        method: &'static str,
+        key: &str,
+        default: bool,
+    ) -> Result<bool, ParamsError> {
         match self.raw(key) {
             None => Ok(default),
             Some(v) => match v.to_ascii_lowercase().as_str() {
@@ -146,7 +151,11 @@ impl Options {
     }
 
     /// A comma-separated list of numbers, or `None` when absent.
-    pub fn f64_list(&self, method: &'static str, key: &str) -> Result<Option<Vec<f64>>, ParamsError> {
+    pub fn f64_list(
+        &self,
+        method: &'static str,
+        key: &str,
+    ) -> Result<Option<Vec<f64>>, ParamsError> {
         match self.raw(key) {
             None => Ok(None),
             Some(v) => v

@@ -26,6 +26,16 @@ impl std::fmt::Debug for MethodEntry {
 pub fn method_entries() -> Vec<MethodEntry> {
     let mut entries: Vec<MethodEntry> = Vec::new();
     // Each family module contributes its rows here.
+    entries.extend_from_slice(crate::scalarization::ENTRIES);
+    entries.extend_from_slice(crate::weighting::ENTRIES);
+    entries.extend_from_slice(crate::epo::ENTRIES);
+    entries.extend_from_slice(crate::pmgda::ENTRIES);
+    entries.extend_from_slice(crate::pmtl::ENTRIES);
+    entries.extend_from_slice(crate::pcgrad::ENTRIES);
+    entries.extend_from_slice(crate::gradvac::ENTRIES);
+    entries.extend_from_slice(crate::graddrop::ENTRIES);
+    entries.extend_from_slice(crate::config::ENTRIES);
+    entries.extend_from_slice(crate::mconfig::ENTRIES);
     entries
 }
 

@@ -181,16 +181,28 @@ impl ScalarizationParams {
             );
         }
         if !(self.theta.is_finite() && self.theta >= 0.0) {
-            return bad("theta", "must be finite and non-negative", self.theta.to_string());
+            return bad(
+                "theta",
+                "must be finite and non-negative",
+                self.theta.to_string(),
+            );
         }
         if !(self.cosmos_c.is_finite() && self.cosmos_c >= 0.0) {
-            return bad("c", "must be finite and non-negative", self.cosmos_c.to_string());
+            return bad(
+                "c",
+                "must be finite and non-negative",
+                self.cosmos_c.to_string(),
+            );
         }
         if !(self.mu.is_finite() && self.mu > 0.0) {
             return bad("mu", "must be finite and positive", self.mu.to_string());
         }
         if !(self.rho.is_finite() && self.rho >= 0.0) {
-            return bad("rho", "must be finite and non-negative", self.rho.to_string());
+            return bad(
+                "rho",
+                "must be finite and non-negative",
+                self.rho.to_string(),
+            );
         }
         if !(self.p.is_finite() && self.p >= 1.0) {
             return bad("p", "must be finite and at least 1", self.p.to_string());
@@ -242,7 +254,9 @@ impl Scalarization {
                 params.libmoon = options.bool(name, "libmoon", params.libmoon)?;
             }
             ScalarizationKind::Pbi => params.theta = options.f64(name, "theta", params.theta)?,
-            ScalarizationKind::Cosmos => params.cosmos_c = options.f64(name, "c", params.cosmos_c)?,
+            ScalarizationKind::Cosmos => {
+                params.cosmos_c = options.f64(name, "c", params.cosmos_c)?
+            }
             ScalarizationKind::InvAgg => params.upper = options.f64(name, "u", params.upper)?,
             ScalarizationKind::STche | ScalarizationKind::SmTche => {
                 params.mu = options.f64(name, "mu", params.mu)?;
@@ -329,7 +343,12 @@ impl Scalarization {
             .collect())
     }
 
-    fn evaluate(&self, f: &[f64], pref: &[f64], want_grad: bool) -> Result<(f64, Option<Vec<f64>>)> {
+    fn evaluate(
+        &self,
+        f: &[f64],
+        pref: &[f64],
+        want_grad: bool,
+    ) -> Result<(f64, Option<Vec<f64>>)> {
         let y = self.check(f, pref)?;
         let m = y.len();
         let p = &self.params;
@@ -361,7 +380,12 @@ impl Scalarization {
                 let perp: Vec<f64> = y.iter().zip(&lhat).map(|(a, l)| a - d1 * l).collect();
                 let d2 = norm(&perp);
                 for i in 0..m {
-                    grad[i] = lhat[i] + if d2 > 0.0 { p.theta * perp[i] / d2 } else { 0.0 };
+                    grad[i] = lhat[i]
+                        + if d2 > 0.0 {
+                            p.theta * perp[i] / d2
+                        } else {
+                            0.0
+                        };
                 }
                 d1 + p.theta * d2
             }
@@ -781,7 +805,11 @@ mod tests {
             let err = make(kind).value(&[1.0, 1.0], &[1.0, 0.0]).unwrap_err();
             assert!(matches!(err, Error::InvalidPreference { .. }));
         }
-        assert!(make(ScalarizationKind::Tche).value(&[1.0, 1.0], &[1.0, 0.0]).is_ok());
+        assert!(
+            make(ScalarizationKind::Tche)
+                .value(&[1.0, 1.0], &[1.0, 0.0])
+                .is_ok()
+        );
     }
 
     #[test]

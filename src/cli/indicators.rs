@@ -5,10 +5,11 @@ use std::path::PathBuf;
 use anyhow::{Result, bail};
 use clap::Args;
 use serde_json::{Map, Value, json};
-use tradeoff_pareto as pareto;
 use tradeoff_pareto::Matrix;
 
-use super::io::{json_f64, parse_vector, print_json, read_matrix};
+use tradeoff::records::{ReportInputs, indicator_report};
+
+use super::io::{parse_vector, print_json, read_matrix};
 
 /// Arguments of `indicators`.
 #[derive(Debug, Args)]
@@ -52,10 +53,6 @@ fn default_reference(points: &Matrix) -> Vec<f64> {
         .collect()
 }
 
-fn optional(v: pareto::Result<Option<f64>>) -> Result<Value> {
-    Ok(v?.map_or(Value::Null, json_f64))
-}
-
 /// Runs `indicators`.
 pub fn run(args: IndicatorsArgs) -> Result<()> {
     let points = read_matrix(&args.input)?;
@@ -79,21 +76,14 @@ pub fn run(args: IndicatorsArgs) -> Result<()> {
     out.insert("reference_point".into(), json!(reference));
     out.insert(
         "reference_point_source".into(),
-        json!(if args.reference.is_some() { "--ref" } else { "max + 0.1 (max - min)" }),
+        json!(if args.reference.is_some() {
+            "--ref"
+        } else {
+            "max + 0.1 (max - min)"
+        }),
     );
-    out.insert(
-        "hypervolume".into(),
-        json_f64(pareto::hypervolume(&points, &reference)?),
-    );
-    if args.contributions {
-        out.insert(
-            "hv_contributions".into(),
-            json!(pareto::hv_contributions(&points, &reference)?),
-        );
-    }
-    out.insert("n_nondominated".into(), json!(pareto::n_nondominated(&points)));
-    if let Some(path) = &args.front {
-        let front = read_matrix(path)?;
+    let front = args.front.as_deref().map(read_matrix).transpose()?;
+    if let (Some(path), Some(front)) = (&args.front, &front) {
         if front.n_cols() != m {
             bail!(
                 "{}: the front has {} objectives but the points have {m}",
@@ -101,34 +91,9 @@ pub fn run(args: IndicatorsArgs) -> Result<()> {
                 front.n_cols()
             );
         }
-        out.insert("igd".into(), json_f64(pareto::igd(&points, &front)?));
-        out.insert("igd_plus".into(), json_f64(pareto::igd_plus(&points, &front)?));
-        out.insert("gd".into(), json_f64(pareto::gd(&points, &front)?));
-        out.insert("gd_plus".into(), json_f64(pareto::gd_plus(&points, &front)?));
-        out.insert(
-            "avg_hausdorff".into(),
-            json_f64(pareto::average_hausdorff(&points, &front)?),
-        );
-        out.insert(
-            "epsilon_additive".into(),
-            json_f64(pareto::epsilon_additive(&points, &front)?),
-        );
-        // Undefined (null) unless every value is positive.
-        out.insert(
-            "epsilon_mult".into(),
-            pareto::epsilon_multiplicative(&points, &front).map_or(Value::Null, json_f64),
-        );
     }
-    out.insert("lmin".into(), optional(pareto::lmin(&points))?);
-    out.insert(
-        "soft_lmin".into(),
-        optional(pareto::soft_lmin(&points, pareto::SOFT_LMIN_H))?,
-    );
-    out.insert("spacing".into(), optional(pareto::spacing(&points))?);
-    out.insert("sparsity".into(), optional(pareto::sparsity(&points))?);
-    out.insert("span".into(), optional(pareto::span(&points))?);
-    if let Some(path) = &args.prefs_file {
-        let prefs = read_matrix(path)?;
+    let prefs = args.prefs_file.as_deref().map(read_matrix).transpose()?;
+    if let (Some(path), Some(prefs)) = (&args.prefs_file, &prefs) {
         if prefs.shape() != points.shape() {
             bail!(
                 "{}: {} preferences of {} objectives, but there are {} points of {m} objectives (one preference per point)",
@@ -138,15 +103,12 @@ pub fn run(args: IndicatorsArgs) -> Result<()> {
                 points.n_rows()
             );
         }
-        out.insert(
-            "inner_product".into(),
-            optional(pareto::inner_product(&points, &prefs))?,
-        );
-        out.insert(
-            "cross_angle".into(),
-            optional(pareto::cross_angle(&points, &prefs))?,
-        );
-        out.insert("pbi".into(), optional(pareto::pbi(&points, &prefs))?);
     }
+    let inputs = ReportInputs {
+        front: front.as_ref(),
+        preferences: prefs.as_ref(),
+        contributions: args.contributions,
+    };
+    out.extend(indicator_report(&points, &reference, inputs)?);
     print_json(&Value::Object(out))
 }

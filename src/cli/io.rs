@@ -10,8 +10,8 @@ use tradeoff_pareto::Matrix;
 ///
 /// Every row must have the same width, and every value must be finite.
 pub fn read_matrix(path: &Path) -> Result<Matrix> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -73,7 +73,10 @@ fn parse_json(text: &str) -> Result<Vec<Vec<f64>>> {
                 .with_context(|| format!("row {i} is not an array"))?;
             row.iter()
                 .enumerate()
-                .map(|(j, v)| json_number(v).with_context(|| format!("row {i}, column {j}: {v} is not a number")))
+                .map(|(j, v)| {
+                    json_number(v)
+                        .with_context(|| format!("row {i}, column {j}: {v} is not a number"))
+                })
                 .collect()
         })
         .collect()
@@ -107,7 +110,10 @@ fn parse_csv(text: &str) -> Result<Vec<Vec<f64>>> {
             // A first non-numeric line is a header.
             None if rows.is_empty() && line_no == 0 => continue,
             None => {
-                let bad = fields.iter().find(|f| f.parse::<f64>().is_err()).unwrap_or(&"");
+                let bad = fields
+                    .iter()
+                    .find(|f| f.parse::<f64>().is_err())
+                    .unwrap_or(&"");
                 bail!("line {}: '{bad}' is not a number", line_no + 1);
             }
         }
@@ -135,35 +141,31 @@ pub fn parse_vector(text: &str, what: &str) -> Result<Vec<f64>> {
 
 /// Prints a JSON value on stdout, followed by a newline.
 pub fn print_json(value: &serde_json::Value) -> Result<()> {
+    let mut bytes = serde_json::to_vec(value)?;
+    bytes.push(b'\n');
     let mut out = std::io::stdout().lock();
-    serde_json::to_writer(&mut out, value)?;
-    writeln!(out)?;
+    out.write_all(&bytes)?;
     out.flush()?;
     Ok(())
 }
 
-/// A JSON number, or `null` for a non-finite value (JSON has no NaN).
-pub fn json_f64(v: f64) -> serde_json::Value {
-    serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, serde_json::Value::Number)
-}
-
-/// The rows of a matrix as JSON.
-pub fn json_matrix(m: &Matrix) -> serde_json::Value {
-    serde_json::Value::Array(
-        m.rows()
-            .map(|r| serde_json::Value::Array(r.iter().map(|&v| json_f64(v)).collect()))
-            .collect(),
-    )
-}
+pub use tradeoff::records::json_matrix;
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
 /// reader never sees a half-written file and an old file survives a failed write.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let name = path
         .file_name()
         .with_context(|| format!("{} is not a file path", path.display()))?;
-    let tmp: PathBuf = dir.join(format!(".{}.{}.tmp", name.to_string_lossy(), std::process::id()));
+    let tmp: PathBuf = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
     let result = (|| -> Result<()> {
         let mut f = std::fs::File::create(&tmp)
             .with_context(|| format!("cannot create {}", tmp.display()))?;

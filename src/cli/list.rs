@@ -12,6 +12,8 @@ use super::io::print_json;
 pub enum ListWhat {
     /// Problems: name, n_var, n_obj, bounds, default reference point, whether a true front is known.
     Problems,
+    /// Solvers: name, family, whether it uses the preference, its options and defaults.
+    Solvers,
 }
 
 /// Arguments of `list`.
@@ -26,6 +28,7 @@ pub struct ListArgs {
 pub fn run(args: ListArgs) -> Result<()> {
     match args.what {
         ListWhat::Problems => list_problems(),
+        ListWhat::Solvers => list_solvers(),
     }
 }
 
@@ -52,4 +55,30 @@ fn list_problems() -> Result<()> {
         }));
     }
     print_json(&json!({ "problems": rows }))
+}
+
+fn list_solvers() -> Result<()> {
+    let rows: Vec<serde_json::Value> = tradeoff_solvers::method_entries()
+        .iter()
+        .map(|entry| {
+            let info = entry.info;
+            let options: Vec<serde_json::Value> = info
+                .options
+                .iter()
+                .map(|o| json!({"name": o.name, "default": o.default, "doc": o.doc}))
+                .collect();
+            json!({
+                "name": info.name,
+                "display": info.display,
+                "family": info.family.name(),
+                "uses_preference": info.uses_preference,
+                "needs_losses": info.needs_losses,
+                "stateful": info.stateful,
+                "randomized": info.randomized,
+                "options": options,
+                "citation": info.citation,
+            })
+        })
+        .collect();
+    print_json(&json!({ "solvers": rows }))
 }

@@ -1,5 +1,6 @@
 //! Command-line interface: argument types per subcommand, and the one exit path.
 
+mod aggregate;
 mod eval;
 mod front;
 mod indicators;
@@ -7,6 +8,9 @@ mod io;
 mod list;
 mod prefs;
 mod problem_args;
+mod progress;
+mod render;
+mod solve;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -18,7 +22,12 @@ use clap::{Parser, Subcommand};
 /// Every command writes its result as JSON on stdout (so scripts can use it) and errors as one
 /// line on stderr with exit code 2. Objectives are always minimised.
 #[derive(Debug, Parser)]
-#[command(name = "tradeoff", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "tradeoff",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -36,6 +45,10 @@ enum Command {
     Indicators(indicators::IndicatorsArgs),
     /// Generate preference vectors on the simplex.
     Prefs(prefs::PrefsArgs),
+    /// Solve a problem: one solution per preference vector, with any method.
+    Solve(solve::SolveArgs),
+    /// Apply one method to one Jacobian and print the direction and weights.
+    Aggregate(aggregate::AggregateArgs),
 }
 
 /// Process-wide settings that must precede any tensor work.
@@ -88,6 +101,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Front(args) => front::run(args),
         Command::Indicators(args) => indicators::run(args),
         Command::Prefs(args) => prefs::run(args),
+        Command::Solve(args) => solve::run(args),
+        Command::Aggregate(args) => aggregate::run(args),
     }
 }
 

@@ -8,17 +8,22 @@ use super::exact::hv_inside;
 pub(crate) enum Front {
     /// Three objectives: O(n) contribution queries (see [`Front3`]).
     Three(Front3),
-    /// Four or more objectives: contributions through limited sets (see [`FrontN`]).
+    /// Four to 64 objectives: contributions through limited sets (see [`FrontN`]).
     Many(FrontN),
+    /// More than 64 objectives: limited sets without the bit-mask prefilter.
+    Wide(FrontWide),
 }
+
+/// The most objectives [`FrontN`] handles (one bit per objective in a `u64`).
+const MAX_MASKED: usize = 64;
 
 impl Front {
     /// An empty front for points of `reference.len()` objectives (at least 3).
     pub(crate) fn new(reference: &[f64]) -> Self {
-        if reference.len() == 3 {
-            Self::Three(Front3::new([reference[0], reference[1], reference[2]]))
-        } else {
-            Self::Many(FrontN::new(reference))
+        match reference.len() {
+            3 => Self::Three(Front3::new([reference[0], reference[1], reference[2]])),
+            4..=MAX_MASKED => Self::Many(FrontN::new(reference)),
+            _ => Self::Wide(FrontWide::new(reference)),
         }
     }
 
@@ -28,6 +33,7 @@ impl Front {
         match self {
             Self::Three(f) => f.contribution([p[0], p[1], p[2]]),
             Self::Many(f) => f.contribution(p),
+            Self::Wide(f) => f.contribution(p),
         }
     }
 
@@ -37,6 +43,7 @@ impl Front {
         match self {
             Self::Three(f) => f.insert([p[0], p[1], p[2]]),
             Self::Many(f) => f.insert(p),
+            Self::Wide(f) => f.insert(p),
         }
     }
 
@@ -45,6 +52,7 @@ impl Front {
         let dominated = match self {
             Self::Three(f) => f.covers([p[0], p[1], p[2]]),
             Self::Many(f) => f.covers(p),
+            Self::Wide(f) => f.covers(p),
         };
         if !dominated {
             self.insert(p);
@@ -53,25 +61,23 @@ impl Front {
     }
 }
 
-/// A 3-D front kept twice, sorted by `z` and sorted by `x` (structure of arrays).
+/// A 3-D front sorted by `z` (structure of arrays).
 ///
 /// A contribution query is the one-contribution problem of Guerreiro and Fonseca ("Computing and
 /// updating hypervolume contributions in up to four dimensions", IEEE TEVC 22(3), 2018), solved
-/// in O(n) after the presort: one pass in `x` order builds the region that `p` adds at its own
-/// height (the part of `[p, r]` in the `xy`-plane not covered by points below `p` in `z`), then
-/// a pass up the `z` order cuts that staircase-shaped region with the points above `p`, adding
-/// `area × Δz` on the way, until a point covers `p` in `xy`.
+/// in O(n) plus a sort of the few points that shape the answer: branch-free passes over the
+/// points below `p` in `z` build the region that `p` adds at its own height (the part of
+/// `[p, r]` in the `xy`-plane that they leave uncovered, a staircase), then a pass up the `z`
+/// order cuts that region with the points above `p`, adding `area × Δz` on the way, until a
+/// point covers `p` in `xy`.
 pub(crate) struct Front3 {
     r: [f64; 3],
-    // sorted by z
-    zx: Vec<f64>,
-    zy: Vec<f64>,
-    zz: Vec<f64>,
-    // sorted by x
-    xx: Vec<f64>,
-    xy: Vec<f64>,
-    xz: Vec<f64>,
-    // the region `p` adds: steps (u, h) with u increasing and h decreasing
+    x: Vec<f64>,
+    y: Vec<f64>,
+    z: Vec<f64>,
+    // scratch: the points that shape the region, then its steps (u, h), u increasing and h
+    // decreasing
+    cand: Vec<(f64, f64)>,
     steps: Vec<(f64, f64)>,
 }
 
@@ -79,12 +85,10 @@ impl Front3 {
     fn new(r: [f64; 3]) -> Self {
         Self {
             r,
-            zx: Vec::new(),
-            zy: Vec::new(),
-            zz: Vec::new(),
-            xx: Vec::new(),
-            xy: Vec::new(),
-            xz: Vec::new(),
+            x: Vec::new(),
+            y: Vec::new(),
+            z: Vec::new(),
+            cand: Vec::new(),
             steps: Vec::new(),
         }
     }
@@ -92,39 +96,32 @@ impl Front3 {
     fn contribution(&mut self, p: [f64; 3]) -> Option<f64> {
         let [px, py, pz] = p;
         let [rx, ry, rz] = self.r;
-        let n = self.xx.len();
+        let n = self.z.len();
+        let below = count_le(&self.z, pz);
+        let (xs, ys) = (&self.x[..below], &self.y[..below]);
+
+        // Below p: h0 is the lowest point left of p (it bounds the region's height at px;
+        // h0 ≤ py means p is weakly dominated); x_end is the leftmost point right of p and
+        // not above it (it ends the region).
+        let (h0, x_end) = bounds_below(xs, ys, px, py, rx, ry);
+        if h0 <= py {
+            return None;
+        }
+        let mut x_end = x_end;
+        // The points strictly inside the rectangle cut its top-right part into steps.
+        self.cand.clear();
+        inside_rectangle(xs, ys, [px, py, x_end, h0], &mut self.cand);
+        self.cand
+            .sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
         let steps = &mut self.steps;
         steps.clear();
-
-        // The region at height pz: the points with q.z ≤ pz and q.x ≤ px bound its height at
-        // u = px; the first one with q.x > px and q.y ≤ py ends it; the others cut steps.
-        let mut j = 0;
-        let mut h = ry;
-        while j < n && self.xx[j] <= px {
-            if self.xz[j] <= pz {
-                let qy = self.xy[j];
-                if qy <= py {
-                    return None;
-                }
-                h = h.min(qy);
+        steps.push((px, h0));
+        let mut h = h0;
+        for &(x, y) in &self.cand {
+            if y < h {
+                h = y;
+                steps.push((x, y));
             }
-            j += 1;
-        }
-        steps.push((px, h));
-        let mut x_end = rx;
-        while j < n {
-            if self.xz[j] <= pz {
-                let qy = self.xy[j];
-                if qy <= py {
-                    x_end = self.xx[j];
-                    break;
-                }
-                if qy < h {
-                    h = qy;
-                    steps.push((self.xx[j], qy));
-                }
-            }
-            j += 1;
         }
         let mut area = 0.0;
         for k in 0..steps.len() {
@@ -133,20 +130,19 @@ impl Front3 {
         }
 
         // Sweep up in z.
-        let start = self.zz.partition_point(|&z| z <= pz);
         let mut volume = 0.0;
         let mut last_z = pz;
-        for j in start..n {
-            let (qx, qy) = (self.zx[j], self.zy[j]);
+        for j in below..n {
+            let (qx, qy) = (self.x[j], self.y[j]);
             if qx >= x_end || qy >= steps[0].1 {
                 continue;
             }
             let (ux, uy) = (qx.max(px), qy.max(py));
-            let k = steps.partition_point(|s| s.0 <= ux) - 1;
+            let k = steps.iter().take_while(|s| s.0 <= ux).count() - 1;
             if steps[k].1 <= uy {
                 continue;
             }
-            let qz = self.zz[j];
+            let qz = self.z[j];
             volume += area * (qz - last_z);
             last_z = qz;
             if qx <= px && qy <= py {
@@ -174,68 +170,173 @@ impl Front3 {
 
     fn covers(&self, p: [f64; 3]) -> bool {
         let [px, py, pz] = p;
-        (0..self.xx.len())
-            .take_while(|&j| self.xx[j] <= px)
-            .any(|j| self.xy[j] <= py && self.xz[j] <= pz)
+        let below = self.z.partition_point(|&z| z <= pz);
+        self.x[..below]
+            .iter()
+            .zip(&self.y[..below])
+            .any(|(&x, &y)| x <= px && y <= py)
     }
 
     fn insert(&mut self, p: [f64; 3]) {
         let [px, py, pz] = p;
-        let dominated = |x: f64, y: f64, z: f64| px <= x && py <= y && pz <= z;
-
-        let from = self.zz.partition_point(|&z| z < pz);
-        let mut w = from;
-        for j in from..self.zz.len() {
-            let (x, y, z) = (self.zx[j], self.zy[j], self.zz[j]);
-            if !dominated(x, y, z) {
-                self.zx[w] = x;
-                self.zy[w] = y;
-                self.zz[w] = z;
-                w += 1;
+        // Points weakly dominated by p lie at or above pz; look before writing anything.
+        let from = self.z.partition_point(|&z| z < pz);
+        let dominated = |x: f64, y: f64| (px <= x) & (py <= y);
+        if let Some(first) = first_covered(&self.x[from..], &self.y[from..], px, py) {
+            let first = from + first;
+            // Branch-free compaction: always copy, advance only past survivors.
+            let mut w = first;
+            for j in first + 1..self.z.len() {
+                let (x, y, z) = (self.x[j], self.y[j], self.z[j]);
+                self.x[w] = x;
+                self.y[w] = y;
+                self.z[w] = z;
+                w += usize::from(!dominated(x, y));
             }
+            self.x.truncate(w);
+            self.y.truncate(w);
+            self.z.truncate(w);
         }
-        self.zx.truncate(w);
-        self.zy.truncate(w);
-        self.zz.truncate(w);
-        let at = self.zz.partition_point(|&z| z < pz);
-        self.zx.insert(at, px);
-        self.zy.insert(at, py);
-        self.zz.insert(at, pz);
-
-        let from = self.xx.partition_point(|&x| x < px);
-        let mut w = from;
-        for j in from..self.xx.len() {
-            let (x, y, z) = (self.xx[j], self.xy[j], self.xz[j]);
-            if !dominated(x, y, z) {
-                self.xx[w] = x;
-                self.xy[w] = y;
-                self.xz[w] = z;
-                w += 1;
-            }
-        }
-        self.xx.truncate(w);
-        self.xy.truncate(w);
-        self.xz.truncate(w);
-        let at = self.xx.partition_point(|&x| x < px);
-        self.xx.insert(at, px);
-        self.xy.insert(at, py);
-        self.xz.insert(at, pz);
+        self.x.insert(from, px);
+        self.y.insert(from, py);
+        self.z.insert(from, pz);
     }
 }
 
-/// A front in four or more objectives, stored row-major.
+/// A front in four or more objectives, stored by column.
 ///
-/// The contribution of `p` is `vol([p, r]) − HV(L)`, where `L` is the non-dominated part of the
-/// limited set `{max(q, p) : q in the front}` (While, Bradstreet and Barone, "A fast way of
-/// calculating exact hypervolumes", IEEE TEVC 16(1), 2012): `L` is usually far smaller than the
-/// front.
+/// The contribution of `p` is `vol([p, r]) − HV(L)`, where `L` is the limited set
+/// `{max(q, p) : q in the front}` (While, Bradstreet and Barone, "A fast way of calculating
+/// exact hypervolumes", IEEE TEVC 16(1), 2012). Most limited points are dominated; a linear
+/// prefilter removes those that a point worse than `p` in a single objective dominates before
+/// the exact computation.
 pub(crate) struct FrontN {
+    r: Vec<f64>,
+    cols: Vec<Vec<f64>>,
+    // scratch
+    worse: Vec<u64>,
+    covered: Vec<u64>,
+    strictly: Vec<u64>,
+    best: Vec<f64>,
+    limited: Vec<f64>,
+}
+
+impl FrontN {
+    fn new(r: &[f64]) -> Self {
+        Self {
+            r: r.to_vec(),
+            cols: vec![Vec::new(); r.len()],
+            worse: Vec::new(),
+            covered: Vec::new(),
+            strictly: Vec::new(),
+            best: Vec::new(),
+            limited: Vec::new(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.cols[0].len()
+    }
+
+    fn contribution(&mut self, p: &[f64]) -> Option<f64> {
+        let (d, n) = (self.r.len(), self.len());
+        // worse[i]: bit j set when point i is worse than p in objective j.
+        self.worse.clear();
+        self.worse.resize(n, 0);
+        for (j, col) in self.cols.iter().enumerate() {
+            let pj = p[j];
+            for (w, &v) in self.worse.iter_mut().zip(col) {
+                *w |= u64::from(v > pj) << j;
+            }
+        }
+        // A point worse than p in a single objective j limits to p with its own value at j;
+        // best[j] is the best such value. It dominates every limited point whose value at j
+        // (worse than p there) is at least best[j].
+        self.best.clear();
+        self.best.resize(d, f64::INFINITY);
+        for (i, &w) in self.worse.iter().enumerate() {
+            if w == 0 {
+                return None;
+            }
+            if w.is_power_of_two() {
+                let j = w.trailing_zeros() as usize;
+                self.best[j] = self.best[j].min(self.cols[j][i]);
+            }
+        }
+        self.covered.clear();
+        self.covered.resize(n, 0);
+        self.strictly.clear();
+        self.strictly.resize(n, 0);
+        for (j, col) in self.cols.iter().enumerate() {
+            let bj = self.best[j];
+            for ((c, s), &v) in self
+                .covered
+                .iter_mut()
+                .zip(self.strictly.iter_mut())
+                .zip(col)
+            {
+                *c |= u64::from(bj <= v) << j;
+                *s |= u64::from(bj < v) << j;
+            }
+        }
+        self.limited.clear();
+        for i in 0..n {
+            let w = self.worse[i];
+            // A point worse in a single objective is covered only by a strictly better one.
+            let hit = if w.is_power_of_two() {
+                self.strictly[i]
+            } else {
+                self.covered[i]
+            };
+            if hit & w == 0 {
+                self.limited
+                    .extend(self.cols.iter().zip(p).map(|(col, &b)| col[i].max(b)));
+            }
+        }
+        let boxed: f64 = p.iter().zip(&self.r).map(|(a, b)| b - a).product();
+        Some(boxed - hv_inside(&self.limited, d, &self.r))
+    }
+
+    fn covers(&self, p: &[f64]) -> bool {
+        (0..self.len()).any(|i| self.cols.iter().zip(p).all(|(col, &b)| col[i] <= b))
+    }
+
+    fn insert(&mut self, p: &[f64]) {
+        let n = self.len();
+        // worse[i] reused: bit j set when p is better than or equal to point i in objective j.
+        let all = u64::MAX >> (64 - self.r.len());
+        self.worse.clear();
+        self.worse.resize(n, 0);
+        for (j, col) in self.cols.iter().enumerate() {
+            let pj = p[j];
+            for (w, &v) in self.worse.iter_mut().zip(col) {
+                *w |= u64::from(pj <= v) << j;
+            }
+        }
+        if let Some(first) = self.worse.iter().position(|&w| w == all) {
+            for col in &mut self.cols {
+                let mut k = first;
+                for i in first + 1..n {
+                    col[k] = col[i];
+                    k += usize::from(self.worse[i] != all);
+                }
+                col.truncate(k);
+            }
+        }
+        for (col, &v) in self.cols.iter_mut().zip(p) {
+            col.push(v);
+        }
+    }
+}
+
+/// A front in more than 64 objectives, row-major; contributions through the whole limited set.
+pub(crate) struct FrontWide {
     r: Vec<f64>,
     pts: Vec<f64>,
     limited: Vec<f64>,
 }
 
-impl FrontN {
+impl FrontWide {
     fn new(r: &[f64]) -> Self {
         Self {
             r: r.to_vec(),
@@ -246,15 +347,14 @@ impl FrontN {
 
     fn contribution(&mut self, p: &[f64]) -> Option<f64> {
         let d = self.r.len();
+        if self.covers(p) {
+            return None;
+        }
         self.limited.clear();
         for q in self.pts.chunks_exact(d) {
-            if q.iter().zip(p).all(|(a, b)| a <= b) {
-                return None;
-            }
-            self.limited.extend(q.iter().zip(p).map(|(&a, &b)| a.max(b)));
+            self.limited
+                .extend(q.iter().zip(p).map(|(&a, &b)| a.max(b)));
         }
-        let n_kept = super::exact::filter_non_dominated(&mut self.limited, d);
-        self.limited.truncate(n_kept * d);
         let boxed: f64 = p.iter().zip(&self.r).map(|(a, b)| b - a).product();
         Some(boxed - hv_inside(&self.limited, d, &self.r))
     }
@@ -278,4 +378,98 @@ impl FrontN {
         self.pts.truncate(w * d);
         self.pts.extend_from_slice(p);
     }
+}
+
+/// The number of values `≤ v` in the ascending `sorted`.
+#[inline]
+fn count_le(sorted: &[f64], v: f64) -> usize {
+    if sorted.len() <= 32 {
+        // Branch-free: cheaper than a binary search on short fronts.
+        sorted.iter().map(|&z| usize::from(z <= v)).sum()
+    } else {
+        sorted.partition_point(|&z| z <= v)
+    }
+}
+
+/// Lanes of the branch-free scans below (they vectorise).
+const LANES: usize = 8;
+
+/// `(min{y : x ≤ px} ∪ {ry}, min{x : x > px, y ≤ py} ∪ {rx})` over the points `(xs, ys)`.
+#[inline]
+fn bounds_below(xs: &[f64], ys: &[f64], px: f64, py: f64, rx: f64, ry: f64) -> (f64, f64) {
+    let mut h = [ry; LANES];
+    let mut e = [rx; LANES];
+    let (cx, cy) = (xs.chunks_exact(LANES), ys.chunks_exact(LANES));
+    let (tail_x, tail_y) = (cx.remainder(), cy.remainder());
+    for (bx, by) in cx.zip(cy) {
+        for l in 0..LANES {
+            let (x, y) = (bx[l], by[l]);
+            let hy = if x <= px { y } else { f64::INFINITY };
+            h[l] = if hy < h[l] { hy } else { h[l] };
+            let ex = if (x > px) & (y <= py) {
+                x
+            } else {
+                f64::INFINITY
+            };
+            e[l] = if ex < e[l] { ex } else { e[l] };
+        }
+    }
+    let mut h0 = h.iter().copied().fold(ry, f64::min);
+    let mut x_end = e.iter().copied().fold(rx, f64::min);
+    for (&x, &y) in tail_x.iter().zip(tail_y) {
+        if x <= px {
+            h0 = h0.min(y);
+        } else if y <= py {
+            x_end = x_end.min(x);
+        }
+    }
+    (h0, x_end)
+}
+
+/// Appends the points strictly inside the rectangle `(x0, y0)–(x1, y1)` (`rect = [x0, y0, x1,
+/// y1]`) to `out`.
+#[inline]
+fn inside_rectangle(xs: &[f64], ys: &[f64], rect: [f64; 4], out: &mut Vec<(f64, f64)>) {
+    let [x0, y0, x1, y1] = rect;
+    let inside = |x: f64, y: f64| (x > x0) & (x < x1) & (y > y0) & (y < y1);
+    let (cx, cy) = (xs.chunks_exact(LANES), ys.chunks_exact(LANES));
+    let (tail_x, tail_y) = (cx.remainder(), cy.remainder());
+    for (bx, by) in cx.zip(cy) {
+        let mut any = false;
+        for l in 0..LANES {
+            any |= inside(bx[l], by[l]);
+        }
+        if any {
+            for l in 0..LANES {
+                if inside(bx[l], by[l]) {
+                    out.push((bx[l], by[l]));
+                }
+            }
+        }
+    }
+    for (&x, &y) in tail_x.iter().zip(tail_y) {
+        if inside(x, y) {
+            out.push((x, y));
+        }
+    }
+}
+
+/// The first index with `x ≥ px` and `y ≥ py`.
+#[inline]
+fn first_covered(xs: &[f64], ys: &[f64], px: f64, py: f64) -> Option<usize> {
+    let covered = |x: f64, y: f64| (px <= x) & (py <= y);
+    let (cx, cy) = (xs.chunks_exact(LANES), ys.chunks_exact(LANES));
+    let tail = cx.len() * LANES;
+    for (c, (bx, by)) in cx.zip(cy).enumerate() {
+        let mut any = false;
+        for l in 0..LANES {
+            any |= covered(bx[l], by[l]);
+        }
+        if any {
+            return (0..LANES)
+                .find(|&l| covered(bx[l], by[l]))
+                .map(|l| c * LANES + l);
+        }
+    }
+    (tail..xs.len()).find(|&j| covered(xs[j], ys[j]))
 }

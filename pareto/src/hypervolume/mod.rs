@@ -103,7 +103,9 @@ pub fn hv_contributions(points: &Matrix, reference: &[f64]) -> Result<Vec<f64>> 
     let mut duplicated: Vec<bool> = Vec::with_capacity(cand.len());
     for (t, &i) in cand.iter().enumerate() {
         if t > 0 && points.row(cand[t - 1]) == points.row(i) {
-            *duplicated.last_mut().expect("t > 0, so a representative exists") = true;
+            *duplicated
+                .last_mut()
+                .expect("t > 0, so a representative exists") = true;
         } else {
             reps.push(i);
             duplicated.push(false);
@@ -230,7 +232,10 @@ mod tests {
         let empty = Matrix::from_rows::<[f64; 0]>(&[]).unwrap();
         assert_eq!(hypervolume(&empty, &[1.0, 1.0]).unwrap(), 0.0);
         assert!(hv_contributions(&empty, &[1.0]).unwrap().is_empty());
-        assert_eq!(hypervolume_gradient(&empty, &[1.0]).unwrap().shape(), (0, 0));
+        assert_eq!(
+            hypervolume_gradient(&empty, &[1.0]).unwrap().shape(),
+            (0, 0)
+        );
         assert_eq!(hypervolume(&Matrix::zeros(0, 3), &[1.0; 3]).unwrap(), 0.0);
     }
 

@@ -115,7 +115,9 @@ mod tests {
             let mut reference = BTreeSet::new();
             let mut state = 12345u64;
             for _ in 0..4 * n {
-                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 let i = (state >> 33) as usize % n;
                 if state & 1 == 0 {
                     set.insert(i);

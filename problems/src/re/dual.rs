@@ -173,11 +173,7 @@ impl<const N: usize> Real for Dual<N> {
         self.chain(self.v.powf(e), e * self.v.powf(e - 1.0))
     }
     fn pos(self) -> Self {
-        if self.v > 0.0 {
-            self
-        } else {
-            Self::cst(0.0)
-        }
+        if self.v > 0.0 { self } else { Self::cst(0.0) }
     }
 }
 

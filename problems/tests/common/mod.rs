@@ -9,7 +9,10 @@ use tradeoff_problems::{Problem, autodiff_jacobian};
 
 /// The parsed `tests/fixtures/problems.json`.
 pub fn problems_json() -> serde_json::Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/problems.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/problems.json"
+    );
     serde_json::from_str(&std::fs::read_to_string(path).expect("fixture readable"))
         .expect("fixture is JSON")
 }
@@ -81,7 +84,13 @@ pub fn check_jacobian(problem: &dyn Problem, x: &Matrix, skip_columns: &[usize],
             for j in 0..n {
                 let place = format!("{name} point {p} d f{i} / d x{j}");
                 let a = jac.get(p, i, j);
-                assert_close(jac_auto.get(p, i, j), a, 1e-10, 1e-9, &format!("{place} (autodiff)"));
+                assert_close(
+                    jac_auto.get(p, i, j),
+                    a,
+                    1e-10,
+                    1e-9,
+                    &format!("{place} (autodiff)"),
+                );
                 if skip_columns.contains(&j) {
                     assert_eq!(a, 0.0, "{place}: discrete column must be zero");
                     continue;
@@ -95,7 +104,13 @@ pub fn check_jacobian(problem: &dyn Problem, x: &Matrix, skip_columns: &[usize],
                 let fm = problem.evaluate(&minus).expect("evaluate").get(0, i);
                 let fd = (fp - fm) / (2.0 * h);
                 let scale = f.get(p, i).abs().max(1.0);
-                assert_close(a, fd, fd_rtol * scale, fd_rtol, &format!("{place} (central difference)"));
+                assert_close(
+                    a,
+                    fd,
+                    fd_rtol * scale,
+                    fd_rtol,
+                    &format!("{place} (central difference)"),
+                );
             }
         }
     }
@@ -104,7 +119,12 @@ pub fn check_jacobian(problem: &dyn Problem, x: &Matrix, skip_columns: &[usize],
 /// Checks metadata against outputs and the true front (when there is one).
 pub fn check_metadata_and_front(problem: &dyn Problem) {
     let info = problem.info();
-    assert_eq!(info.reference_point.len(), info.n_obj, "{}: reference point", info.name);
+    assert_eq!(
+        info.reference_point.len(),
+        info.n_obj,
+        "{}: reference point",
+        info.name
+    );
     if let (Some(l), Some(u)) = (&info.lower, &info.upper) {
         assert_eq!(l.len(), info.n_var);
         assert_eq!(u.len(), info.n_var);
@@ -121,7 +141,11 @@ pub fn check_metadata_and_front(problem: &dyn Problem) {
         for a in front.rows() {
             for b in front.rows() {
                 let strictly = a.iter().zip(b).all(|(x, y)| x < y);
-                assert!(!strictly, "{}: front point {a:?} dominates {b:?}", info.name);
+                assert!(
+                    !strictly,
+                    "{}: front point {a:?} dominates {b:?}",
+                    info.name
+                );
             }
         }
     }

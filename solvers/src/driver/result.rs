@@ -36,10 +36,16 @@ impl std::fmt::Display for Termination {
         match self {
             Self::MaxIters => write!(f, "reached the iteration limit"),
             Self::Converged { iteration } => {
-                write!(f, "converged after {iteration} steps (every step below tolerance)")
+                write!(
+                    f,
+                    "converged after {iteration} steps (every step below tolerance)"
+                )
             }
             Self::NonFinite { iteration } => {
-                write!(f, "stopped at iteration {iteration}: a value became non-finite")
+                write!(
+                    f,
+                    "stopped at iteration {iteration}: a value became non-finite"
+                )
             }
         }
     }

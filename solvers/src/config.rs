@@ -1,0 +1,599 @@
+//! ConFIG: conflict-free inverse gradients (Liu et al., ICLR 2025).
+
+use crate::aggregator::{
+    Aggregation, Aggregator, Family, MethodInfo, OptionInfo, Properties, StepInput,
+};
+use crate::error::{Error, ParamsError, Result};
+use crate::options::Options;
+use crate::registry::MethodEntry;
+
+/// How ConFIG sets the length of its unit direction `û` (conflictfree's length models).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConFigLength {
+    /// `Σ_i g_iᵀû` (conflictfree `ProjectionLength`, the default; it can be negative).
+    Projection,
+    /// `τ·Σ_i u_iᵀû` with `τ = min_i ‖g_i‖` (`TrackMinimum`).
+    TrackMinimum,
+    /// `τ = max_i ‖g_i‖` (`TrackMaximum`).
+    TrackMaximum,
+    /// `τ = m / Σ_i 1/‖g_i‖` (`TrackHarmonicAverage`; 0 when a row is zero).
+    TrackHarmonic,
+    /// `τ = mean_i ‖g_i‖` (`TrackArithmeticAverage`).
+    TrackArithmetic,
+    /// `τ = (Π_i ‖g_i‖)^(1/m)` (`TrackGeometricAverage`).
+    TrackGeometric,
+    /// `τ = ‖g_k‖` (`TrackSpecific(track_id = k)`).
+    TrackSpecific(usize),
+}
+
+/// How ConFIG solves `U d = w` for the minimum-norm least-squares `d`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConFigSolver {
+    /// Pseudo-inverse by a one-sided Jacobi SVD, cut-off `max(m,n)·ε·σ_max` (as
+    /// `torch.linalg.pinv`). Also yields the weights on the rows of `J`.
+    Pinv,
+    /// Least squares by a rank-revealing QR with column pivoting, cut-off `max(m,n)·ε·|R₀₀|`
+    /// (as LAPACK `gelsy`, conflictfree's default on the CPU). No weights.
+    Lstsq,
+}
+
+/// Parameters of [`ConFig`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConFigParams {
+    /// Target cosines `w` (length `n_obj`, finite). `None` (default): all ones (conflictfree's
+    /// `EqualWeight`, TorchJD's `pref_vector=None`).
+    pub weights: Option<Vec<f64>>,
+    /// The length model. Default [`ConFigLength::Projection`].
+    pub length: ConFigLength,
+    /// The linear solver. Default [`ConFigSolver::Pinv`].
+    pub solver: ConFigSolver,
+}
+
+impl Default for ConFigParams {
+    fn default() -> Self {
+        Self {
+            weights: None,
+            length: ConFigLength::Projection,
+            solver: ConFigSolver::Pinv,
+        }
+    }
+}
+
+impl ConFigParams {
+    /// Checks every rule; the error names the parameter.
+    pub fn validate(&self, method: &'static str) -> std::result::Result<(), ParamsError> {
+        if let Some(w) = &self.weights {
+            if w.is_empty() || w.iter().any(|v| !v.is_finite()) {
+                return Err(ParamsError::Invalid {
+                    method,
+                    name: "weights",
+                    rule: "must be n_obj finite numbers",
+                    got: format!("{w:?}"),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads `weights`, `length`, `track_id` and `solver` (without calling `finish`).
+    pub(crate) fn read(
+        method: &'static str,
+        options: &Options,
+    ) -> std::result::Result<Self, ParamsError> {
+        let weights = options.f64_list(method, "weights")?;
+        let length = options.choice(
+            method,
+            "length",
+            &[
+                "projection",
+                "min",
+                "max",
+                "harmonic",
+                "arithmetic",
+                "geometric",
+                "track",
+            ],
+            "projection",
+        )?;
+        let track_id = options.usize(method, "track_id", 0)?;
+        let solver = options.choice(method, "solver", &["pinv", "lstsq"], "pinv")?;
+        Ok(Self {
+            weights,
+            length: match length {
+                "min" => ConFigLength::TrackMinimum,
+                "max" => ConFigLength::TrackMaximum,
+                "harmonic" => ConFigLength::TrackHarmonic,
+                "arithmetic" => ConFigLength::TrackArithmetic,
+                "geometric" => ConFigLength::TrackGeometric,
+                "track" => ConFigLength::TrackSpecific(track_id),
+                _ => ConFigLength::Projection,
+            },
+            solver: if solver == "lstsq" {
+                ConFigSolver::Lstsq
+            } else {
+                ConFigSolver::Pinv
+            },
+        })
+    }
+}
+
+/// ConFIG, conflict-free inverse gradients.
+///
+/// **Paper.** Q. Liu, M. Chu and N. Thuerey, "ConFIG: Towards Conflict-free Training of
+/// Physics Informed Neural Networks", ICLR 2025 (arXiv:2408.11104), Eq. (2); reference code
+/// `tum-pbs/ConFIG` (package `conflictfree` 0.1.8).
+///
+/// **Formula.** `u_i = g_i/‖g_i‖` (0 for a zero row), `d` = the minimum-norm least-squares
+/// solution of `U d = w` (`U` has rows `u_i`; `w` = ones by default), `û = d/‖d‖` (0 if
+/// `d = 0`), output `len·û` with `len = Σ_i g_iᵀû` or a tracking length (see
+/// [`ConFigLength`]). When `m ≤ n` and `J` has full row rank, `u_iᵀû = w_i/‖d‖` for every `i`:
+/// with equal `w` the output makes the same positive angle with every gradient, so it conflicts
+/// with none.
+///
+/// **Parameters.** [`ConFigParams`]: `weights = ones`, `length = projection`, `solver = pinv`.
+///
+/// **Properties claimed.** Permutation invariant, linear under scaling (TorchJD's table). It
+/// is **not** claimed non-conflicting: with `m > n` or a rank-deficient `J` the least-squares
+/// compromise can conflict (e.g. conflictfree's own `J_m_gt_n`).
+///
+/// **Cost.** O(mn) for the norms plus O(m²n·sweeps) for the Jacobi SVD (`pinv`) or O(m²n) for
+/// the pivoted QR (`lstsq`); no n×n matrix is formed.
+///
+/// **Differences from the reference implementation.**
+/// - For two losses `conflictfree.ConFIGOperator` (the default operator) routes to the closed
+///   form `ConFIG_update_double`, which returns NaN for parallel, opposite or zero gradients.
+///   We always use the general path, which equals the closed form on generic inputs and gives
+///   the right finite answers otherwise: parallel `g, 2g` → `3g` (their sum, no conflict to
+///   resolve), opposite `g, −g` → 0 (no direction decreases both), a zero row → the other
+///   gradient.
+/// - Tracking lengths: a zero row contributes 0 to `Σ u_iᵀû` instead of NaN.
+/// - The least-squares solver is rank-revealing on every device (conflictfree's CUDA `gels`
+///   assumes full rank).
+#[derive(Clone, Debug)]
+pub struct ConFig {
+    params: ConFigParams,
+}
+
+impl ConFig {
+    /// Validates `params`.
+    pub fn new(params: ConFigParams) -> std::result::Result<Self, ParamsError> {
+        params.validate("config")?;
+        Ok(Self { params })
+    }
+
+    /// Reads `weights`, `length` (`projection` | `min` | `max` | `harmonic` | `arithmetic` |
+    /// `geometric` | `track`), `track_id` and `solver` (`pinv` | `lstsq`), then rejects
+    /// unknown keys.
+    pub fn from_options(options: &Options) -> std::result::Result<Self, ParamsError> {
+        let params = ConFigParams::read("config", options)?;
+        options.finish("config")?;
+        Self::new(params)
+    }
+
+    /// The parameters.
+    pub fn params(&self) -> &ConFigParams {
+        &self.params
+    }
+}
+
+impl std::fmt::Display for ConFig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ConFIG")
+    }
+}
+
+impl Aggregator for ConFig {
+    fn info(&self) -> &'static MethodInfo {
+        &CONFIG_INFO
+    }
+
+    fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
+        let rows: Vec<&[f64]> = input.jacobian.rows().collect();
+        let (direction, weights) = config_direction(&rows, input.n_var(), &self.params)?;
+        Ok(Aggregation {
+            direction,
+            weights,
+            diagnostics: Default::default(),
+        })
+    }
+}
+
+/// ConFIG on explicit rows (`m` rows of length `n`): `(direction, weights on the rows)`.
+pub(crate) fn config_direction(
+    rows: &[&[f64]],
+    n: usize,
+    params: &ConFigParams,
+) -> Result<(Vec<f64>, Option<Vec<f64>>)> {
+    let m = rows.len();
+    let target: Vec<f64> = match &params.weights {
+        None => vec![1.0; m],
+        Some(w) if w.len() == m => w.clone(),
+        Some(w) => {
+            return Err(Error::DimensionMismatch {
+                what: "config weights length (n_obj)",
+                expected: m,
+                got: w.len(),
+            });
+        }
+    };
+    if let ConFigLength::TrackSpecific(k) = params.length {
+        if k >= m {
+            return Err(Error::DimensionMismatch {
+                what: "config track_id (must be below n_obj)",
+                expected: m,
+                got: k,
+            });
+        }
+    }
+    let norms: Vec<f64> = rows.iter().map(|r| norm(r)).collect();
+    let units: Vec<Vec<f64>> = rows
+        .iter()
+        .zip(&norms)
+        .map(|(r, &nr)| {
+            if nr > 0.0 {
+                r.iter().map(|v| v / nr).collect()
+            } else {
+                vec![0.0; n]
+            }
+        })
+        .collect();
+    // d = U⁺w, and for pinv also y with d = Uᵀy.
+    let (d, y) = match params.solver {
+        ConFigSolver::Pinv => {
+            let y = pinv_coefficients(&units, n, &target);
+            let mut d = vec![0.0; n];
+            for (u, &c) in units.iter().zip(&y) {
+                for (di, ui) in d.iter_mut().zip(u) {
+                    *di += c * ui;
+                }
+            }
+            (d, Some(y))
+        }
+        ConFigSolver::Lstsq => (lstsq_min_norm(&units, n, &target), None),
+    };
+    let dn = norm(&d);
+    if dn == 0.0 {
+        return Ok((vec![0.0; n], y.map(|_| vec![0.0; m])));
+    }
+    let uhat: Vec<f64> = d.iter().map(|v| v / dn).collect();
+    let length = match params.length {
+        ConFigLength::Projection => rows.iter().map(|r| dot(r, &uhat)).sum::<f64>(),
+        track => {
+            let tau = match track {
+                ConFigLength::TrackMinimum => norms.iter().copied().fold(f64::INFINITY, f64::min),
+                ConFigLength::TrackMaximum => norms.iter().copied().fold(0.0, f64::max),
+                ConFigLength::TrackHarmonic => {
+                    m as f64 / norms.iter().map(|v| 1.0 / v).sum::<f64>()
+                }
+                ConFigLength::TrackArithmetic => norms.iter().sum::<f64>() / m as f64,
+                ConFigLength::TrackGeometric => {
+                    (norms.iter().map(|v| v.ln()).sum::<f64>() / m as f64).exp()
+                }
+                ConFigLength::TrackSpecific(k) => norms[k],
+                ConFigLength::Projection => unreachable!("handled above"),
+            };
+            tau * units.iter().map(|u| dot(u, &uhat)).sum::<f64>()
+        }
+    };
+    let direction: Vec<f64> = uhat.iter().map(|v| length * v).collect();
+    let weights = y.map(|y| {
+        (0..m)
+            .map(|i| {
+                if norms[i] > 0.0 {
+                    length / dn * y[i] / norms[i]
+                } else {
+                    0.0
+                }
+            })
+            .collect()
+    });
+    Ok((direction, weights))
+}
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+fn norm(a: &[f64]) -> f64 {
+    dot(a, a).sqrt()
+}
+
+/// `y` with `U⁺w = Uᵀy`, `y = V Σ⁺² Vᵀ w`, from a one-sided (Hestenes) Jacobi SVD of the rows of
+/// `U` (m×n): rotations `V` (m×m) make the rows of `B = VᵀU` orthogonal, so `U = V B`,
+/// `σ_i = ‖B_i‖`. Singular values at or below `max(m,n)·ε·σ_max` are treated as zero
+/// (`torch.linalg.pinv`'s default).
+pub(crate) fn pinv_coefficients(u: &[Vec<f64>], n: usize, w: &[f64]) -> Vec<f64> {
+    let m = u.len();
+    let mut b: Vec<Vec<f64>> = u.to_vec();
+    let mut v = vec![vec![0.0; m]; m]; // v[i][k] = V_ik
+    for (i, row) in v.iter_mut().enumerate() {
+        row[i] = 1.0;
+    }
+    for _sweep in 0..100 {
+        let mut rotated = false;
+        for p in 0..m {
+            for q in p + 1..m {
+                let alpha = dot(&b[p], &b[p]);
+                let beta = dot(&b[q], &b[q]);
+                let gamma = dot(&b[p], &b[q]);
+                if gamma == 0.0 || gamma.abs() <= 1e-15 * (alpha * beta).sqrt() {
+                    continue;
+                }
+                rotated = true;
+                let zeta = (beta - alpha) / (2.0 * gamma);
+                let t = if zeta >= 0.0 { 1.0 } else { -1.0 }
+                    / (zeta.abs() + (1.0 + zeta * zeta).sqrt());
+                let c = 1.0 / (1.0 + t * t).sqrt();
+                let s = c * t;
+                for k in 0..n {
+                    let (bp, bq) = (b[p][k], b[q][k]);
+                    b[p][k] = c * bp - s * bq;
+                    b[q][k] = s * bp + c * bq;
+                }
+                for row in v.iter_mut() {
+                    let (vp, vq) = (row[p], row[q]);
+                    row[p] = c * vp - s * vq;
+                    row[q] = s * vp + c * vq;
+                }
+            }
+        }
+        if !rotated {
+            break;
+        }
+    }
+    let sigma: Vec<f64> = b.iter().map(|r| norm(r)).collect();
+    let smax = sigma.iter().copied().fold(0.0, f64::max);
+    let cutoff = m.max(n) as f64 * f64::EPSILON * smax;
+    // c = Σ⁺² Vᵀ w
+    let c: Vec<f64> = (0..m)
+        .map(|k| {
+            if sigma[k] > cutoff && sigma[k] > 0.0 {
+                (0..m).map(|i| v[i][k] * w[i]).sum::<f64>() / (sigma[k] * sigma[k])
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    (0..m)
+        .map(|i| (0..m).map(|k| v[i][k] * c[k]).sum())
+        .collect()
+}
+
+/// The minimum-norm least-squares solution of `U d = w` (`U` m×n given by rows) through a
+/// Householder QR with column pivoting of `Uᵀ` (a complete orthogonal decomposition, as
+/// LAPACK `gelsy`). Rank cut-off `max(m,n)·ε·|R₀₀|`.
+pub(crate) fn lstsq_min_norm(u: &[Vec<f64>], n: usize, w: &[f64]) -> Vec<f64> {
+    let m = u.len();
+    // Columns of A = Uᵀ (n×m) are the rows of U.
+    let mut cols: Vec<Vec<f64>> = u.to_vec();
+    let mut perm: Vec<usize> = (0..m).collect();
+    let steps = m.min(n);
+    let mut reflectors: Vec<(Vec<f64>, f64)> = Vec::with_capacity(steps); // (v, β), v on k..n
+    let mut diag = Vec::with_capacity(steps);
+    for k in 0..steps {
+        let p = (k..m)
+            .max_by(|&a, &b| {
+                let na: f64 = cols[a][k..].iter().map(|x| x * x).sum();
+                let nb: f64 = cols[b][k..].iter().map(|x| x * x).sum();
+                na.total_cmp(&nb).then(b.cmp(&a))
+            })
+            .expect("k < m");
+        cols.swap(k, p);
+        perm.swap(k, p);
+        let x = &cols[k][k..];
+        let xn = norm(x);
+        if xn == 0.0 {
+            break;
+        }
+        let alpha = if x[0] > 0.0 { -xn } else { xn };
+        let mut vk = x.to_vec();
+        vk[0] -= alpha;
+        let vv = dot(&vk, &vk);
+        let beta = if vv > 0.0 { 2.0 / vv } else { 0.0 };
+        for col in cols.iter_mut().skip(k + 1) {
+            let s = beta * dot(&vk, &col[k..]);
+            for (ci, vi) in col[k..].iter_mut().zip(&vk) {
+                *ci -= s * vi;
+            }
+        }
+        cols[k][k] = alpha;
+        for ci in cols[k][k + 1..].iter_mut() {
+            *ci = 0.0;
+        }
+        reflectors.push((vk, beta));
+        diag.push(alpha.abs());
+    }
+    let Some(&r00) = diag.first() else {
+        return vec![0.0; n];
+    };
+    let cutoff = m.max(n) as f64 * f64::EPSILON * r00;
+    let r = diag.iter().take_while(|&&d| d > cutoff).count();
+    if r == 0 {
+        return vec![0.0; n];
+    }
+    // Equations: for each k < m, Σ_{i<r} R[i][k] z_i = w[perm[k]], i.e. M z = b with
+    // M = R_rᵀ (m×r, full column rank). Solve by Householder QR of M.
+    let mut mcols: Vec<Vec<f64>> = (0..r)
+        .map(|i| {
+            (0..m)
+                .map(|k| if i <= k { cols[k][i] } else { 0.0 })
+                .collect()
+        })
+        .collect();
+    let mut rhs: Vec<f64> = perm.iter().map(|&i| w[i]).collect();
+    for i in 0..r {
+        let x = &mcols[i][i..];
+        let xn = norm(x);
+        let alpha = if x[0] > 0.0 { -xn } else { xn };
+        let mut vk = x.to_vec();
+        vk[0] -= alpha;
+        let vv = dot(&vk, &vk);
+        let beta = if vv > 0.0 { 2.0 / vv } else { 0.0 };
+        for col in mcols.iter_mut().skip(i + 1) {
+            let s = beta * dot(&vk, &col[i..]);
+            for (ci, vi) in col[i..].iter_mut().zip(&vk) {
+                *ci -= s * vi;
+            }
+        }
+        let s = beta * dot(&vk, &rhs[i..]);
+        for (ri, vi) in rhs[i..].iter_mut().zip(&vk) {
+            *ri -= s * vi;
+        }
+        mcols[i][i] = alpha;
+    }
+    let mut z = vec![0.0; n];
+    for i in (0..r).rev() {
+        let mut s = rhs[i];
+        for (j, col) in mcols.iter().enumerate().take(r).skip(i + 1) {
+            s -= col[i] * z[j];
+        }
+        z[i] = s / mcols[i][i];
+    }
+    // d = Q z = H_0 H_1 ⋯ H_{r−1} z.
+    for k in (0..r).rev() {
+        let (vk, beta) = &reflectors[k];
+        let s = beta * dot(vk, &z[k..]);
+        for (zi, vi) in z[k..].iter_mut().zip(vk) {
+            *zi -= s * vi;
+        }
+    }
+    z
+}
+
+/// The registry row.
+pub static CONFIG_INFO: MethodInfo = MethodInfo {
+    name: "config",
+    display: "ConFIG",
+    family: Family::Aggregator,
+    citation: "Liu, Chu & Thuerey, ConFIG: Towards Conflict-free Training of Physics Informed Neural Networks, ICLR 2025 (arXiv:2408.11104)",
+    uses_preference: false,
+    needs_losses: false,
+    stateful: false,
+    randomized: false,
+    properties: Properties {
+        non_conflicting: false,
+        permutation_invariant: true,
+        linear_under_scaling: true,
+        weights_on_simplex: false,
+    },
+    options: &CONFIG_OPTIONS,
+};
+
+pub(crate) const CONFIG_OPTIONS: [OptionInfo; 4] = [
+    OptionInfo {
+        name: "weights",
+        default: "1,...,1",
+        doc: "target cosines w, comma-separated (one per objective)",
+    },
+    OptionInfo {
+        name: "length",
+        default: "projection",
+        doc: "projection | min | max | harmonic | arithmetic | geometric | track",
+    },
+    OptionInfo {
+        name: "track_id",
+        default: "0",
+        doc: "the objective whose gradient norm sets the length (length=track)",
+    },
+    OptionInfo {
+        name: "solver",
+        default: "pinv",
+        doc: "pinv (Jacobi SVD, gives weights) or lstsq (pivoted QR)",
+    },
+];
+
+fn build(options: &Options) -> Result<Box<dyn Aggregator>> {
+    Ok(Box::new(ConFig::from_options(options)?))
+}
+
+/// Registry row.
+pub(crate) const ENTRIES: &[MethodEntry] = &[MethodEntry {
+    info: &CONFIG_INFO,
+    build,
+}];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn solve_both(u: &[Vec<f64>], n: usize, w: &[f64]) -> (Vec<f64>, Vec<f64>) {
+        let y = pinv_coefficients(u, n, w);
+        let mut d = vec![0.0; n];
+        for (row, c) in u.iter().zip(&y) {
+            for (di, ui) in d.iter_mut().zip(row) {
+                *di += c * ui;
+            }
+        }
+        (d, lstsq_min_norm(u, n, w))
+    }
+
+    #[test]
+    fn min_norm_solutions_agree() {
+        // Full row rank 2×3.
+        let u = vec![vec![1.0, 2.0, 0.0], vec![0.0, 1.0, 1.0]];
+        let (a, b) = solve_both(&u, 3, &[1.0, 2.0]);
+        for (x, y) in a.iter().zip(&b) {
+            assert!((x - y).abs() < 1e-14);
+        }
+        assert!((dot(&u[0], &a) - 1.0).abs() < 1e-14 && (dot(&u[1], &a) - 2.0).abs() < 1e-14);
+        // Rank-deficient 3×2 with an inconsistent right-hand side: (1,0),(1,0),(0,1), w = (1,3,1)
+        // → least squares x = (2, 1).
+        let u = vec![vec![1.0, 0.0], vec![1.0, 0.0], vec![0.0, 1.0]];
+        let (a, b) = solve_both(&u, 2, &[1.0, 3.0, 1.0]);
+        for (x, y) in a
+            .iter()
+            .zip(&b)
+            .zip([2.0, 1.0])
+            .map(|((x, y), e)| (x - e, y - e))
+        {
+            assert!(x.abs() < 1e-14 && y.abs() < 1e-14);
+        }
+        // Duplicate rows in a wide matrix: min-norm among solutions.
+        let u = vec![vec![1.0, 1.0, 0.0], vec![1.0, 1.0, 0.0]];
+        let (a, b) = solve_both(&u, 3, &[1.0, 1.0]);
+        for (x, y) in a
+            .iter()
+            .zip(&b)
+            .zip([0.5, 0.5, 0.0])
+            .map(|((x, y), e)| (x - e, y - e))
+        {
+            assert!(x.abs() < 1e-14 && y.abs() < 1e-14);
+        }
+    }
+
+    #[test]
+    fn options_parse() {
+        let o = Options::new()
+            .with("length", "track")
+            .with("track_id", 1)
+            .with("solver", "lstsq")
+            .with("weights", "1,2");
+        let c = ConFig::from_options(&o).unwrap();
+        assert_eq!(c.params().length, ConFigLength::TrackSpecific(1));
+        assert_eq!(c.params().solver, ConFigSolver::Lstsq);
+        assert_eq!(c.params().weights, Some(vec![1.0, 2.0]));
+        assert!(ConFig::from_options(&Options::new().with("length", "median")).is_err());
+        assert!(ConFig::from_options(&Options::new().with("beta", 1)).is_err());
+    }
+
+    #[test]
+    fn weights_validation() {
+        let p = ConFigParams {
+            weights: Some(vec![1.0, f64::NAN]),
+            ..ConFigParams::default()
+        };
+        assert!(matches!(
+            ConFig::new(p).unwrap_err(),
+            ParamsError::Invalid {
+                name: "weights",
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<ConFig>();
+    }
+}

@@ -1,0 +1,174 @@
+//! The step rule: the `K × n_var` directions for the whole batch.
+
+use tradeoff_pareto::Matrix;
+use tradeoff_problems::JacobianBatch;
+
+use crate::aggregator::{Aggregation, Aggregator, StepInput, aggregate};
+use crate::error::{Error, Result};
+use crate::options::Options;
+use crate::registry::find_method;
+
+/// What a [`StepRule`] sees at one iteration. All matrices describe the same batch of `K`
+/// points.
+#[derive(Clone, Copy, Debug)]
+pub struct StepContext<'a> {
+    /// Steps taken so far (0 at the first call).
+    pub iteration: usize,
+    /// The run's iteration limit.
+    pub max_iters: usize,
+    /// The decision vectors, `K × n_var`.
+    pub x: &'a Matrix,
+    /// The objectives at `x`, `K × n_obj` (finite).
+    pub objectives: &'a Matrix,
+    /// The Jacobians at `x`, `[K, n_obj, n_var]` (finite).
+    pub jacobians: &'a JacobianBatch,
+    /// The preferences, `K × n_obj`.
+    pub preferences: &'a Matrix,
+}
+
+/// Computes the update directions of a whole batch: row `k` of the result (`K × n_var`) plays
+/// the role of a gradient for point `k`, so the optimiser steps along its negative.
+///
+/// Per-point aggregators run through [`PerPreference`]; set-level methods (hypervolume
+/// gradient, SVGD) implement this trait directly, since they couple the rows.
+pub trait StepRule: Send {
+    /// A short name for results and logs (for registry methods: the registry name).
+    fn name(&self) -> &str;
+
+    /// The `K × n_var` directions at `ctx`.
+    fn directions(&mut self, ctx: &StepContext<'_>) -> Result<Matrix>;
+
+    /// Back to first-call behaviour; [`solve`](crate::solve) calls it before the loop, so a
+    /// rule can be reused across runs with identical results.
+    fn reset(&mut self) {}
+}
+
+/// One [`Aggregator`] per preference row: row `k`'s direction is the aggregation of point
+/// `k`'s Jacobian, objectives and preference.
+///
+/// Each row owns its aggregator, so stateful methods keep per-row state (momentum, moving
+/// averages, warm starts).
+#[derive(Debug)]
+pub struct PerPreference {
+    name: String,
+    aggregators: Vec<Box<dyn Aggregator>>,
+    /// Reused `n_obj × n_var` buffer for one row's Jacobian.
+    jacobian: Matrix,
+    /// The aggregations of the last call, one per row.
+    last: Vec<Aggregation>,
+}
+
+impl PerPreference {
+    /// Wraps one aggregator per preference row (at least one).
+    pub fn new(aggregators: Vec<Box<dyn Aggregator>>) -> Result<Self> {
+        let Some(first) = aggregators.first() else {
+            return Err(Error::DimensionMismatch {
+                what: "aggregators (one per preference)",
+                expected: 1,
+                got: 0,
+            });
+        };
+        Ok(Self {
+            name: first.info().name.to_string(),
+            last: Vec::with_capacity(aggregators.len()),
+            aggregators,
+            jacobian: Matrix::zeros(0, 0),
+        })
+    }
+
+    /// Builds the registry method `name` with `options` once per preference
+    /// (`n_preferences` times).
+    ///
+    /// For a randomized method with a `seed` option, row `k` gets seed `seed + k` (the given
+    /// seed or the method's default), so the rows draw different random streams and the run
+    /// is still determined by one seed.
+    pub fn from_method(name: &str, options: &Options, n_preferences: usize) -> Result<Self> {
+        let entry = find_method(name)?;
+        let info = entry.info;
+        let seed_option = if info.randomized {
+            info.options.iter().find(|o| o.name == "seed")
+        } else {
+            None
+        };
+        let mut aggregators = Vec::with_capacity(n_preferences);
+        for k in 0..n_preferences {
+            let aggregator = match seed_option {
+                Some(option) => {
+                    let default = option.default.parse::<u64>().unwrap_or(0);
+                    let base = options.u64(info.name, "seed", default)?;
+                    let row_options = options.clone().with("seed", base.wrapping_add(k as u64));
+                    (entry.build)(&row_options)?
+                }
+                None => (entry.build)(options)?,
+            };
+            aggregators.push(aggregator);
+        }
+        let mut rule = Self::new(aggregators)?;
+        rule.name = info.name.to_string();
+        Ok(rule)
+    }
+
+    /// The aggregators, one per preference row.
+    pub fn aggregators(&self) -> &[Box<dyn Aggregator>] {
+        &self.aggregators
+    }
+
+    /// The aggregations (directions, weights, diagnostics) of the last call, one per row;
+    /// empty before the first call.
+    pub fn last_aggregations(&self) -> &[Aggregation] {
+        &self.last
+    }
+
+    /// Gives the aggregators back.
+    pub fn into_aggregators(self) -> Vec<Box<dyn Aggregator>> {
+        self.aggregators
+    }
+}
+
+impl StepRule for PerPreference {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn directions(&mut self, ctx: &StepContext<'_>) -> Result<Matrix> {
+        let (k, m, n) = ctx.jacobians.shape();
+        if self.aggregators.len() != k {
+            return Err(Error::DimensionMismatch {
+                what: "aggregators (one per preference)",
+                expected: k,
+                got: self.aggregators.len(),
+            });
+        }
+        if self.jacobian.shape() != (m, n) {
+            self.jacobian = Matrix::zeros(m, n);
+        }
+        let mut out = Matrix::zeros(k, n);
+        self.last.clear();
+        for (row, aggregator) in self.aggregators.iter_mut().enumerate() {
+            self.jacobian
+                .as_mut_slice()
+                .copy_from_slice(ctx.jacobians.point(row));
+            let input = StepInput::new(&self.jacobian)
+                .with_losses(ctx.objectives.row(row))
+                .with_preference(ctx.preferences.row(row));
+            let aggregation = aggregate(aggregator.as_mut(), &input)?;
+            if aggregation.direction.len() != n {
+                return Err(Error::DimensionMismatch {
+                    what: "aggregator direction length (n_var)",
+                    expected: n,
+                    got: aggregation.direction.len(),
+                });
+            }
+            out.row_mut(row).copy_from_slice(&aggregation.direction);
+            self.last.push(aggregation);
+        }
+        Ok(out)
+    }
+
+    fn reset(&mut self) {
+        for aggregator in &mut self.aggregators {
+            aggregator.reset();
+        }
+        self.last.clear();
+    }
+}

@@ -1,0 +1,216 @@
+//! GradDrop: gradient sign dropout (Chen et al. 2020).
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use crate::aggregator::{
+    Aggregation, Aggregator, Family, MethodInfo, OptionInfo, Properties, StepInput,
+};
+use crate::error::{Error, ParamsError, Result};
+use crate::options::Options;
+use crate::pcgrad::SEED_OPTION;
+use crate::registry::MethodEntry;
+
+/// Parameters of [`GradDrop`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct GradDropParams {
+    /// Leak per objective in [0, 1]: one value for every objective, or one per objective.
+    /// Default `[0]` (no leak).
+    pub leak: Vec<f64>,
+    /// Seed of the method's generator. Default 0.
+    pub seed: u64,
+}
+
+impl Default for GradDropParams {
+    fn default() -> Self {
+        Self {
+            leak: vec![0.0],
+            seed: 0,
+        }
+    }
+}
+
+impl GradDropParams {
+    /// Checks every rule; the error names the parameter.
+    pub fn validate(&self) -> std::result::Result<(), ParamsError> {
+        if self.leak.is_empty() || self.leak.iter().any(|v| !(0.0..=1.0).contains(v)) {
+            return Err(ParamsError::Invalid {
+                method: "graddrop",
+                name: "leak",
+                rule: "must be one or n_obj numbers in [0, 1]",
+                got: format!("{:?}", self.leak),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// GradDrop, gradient sign dropout.
+///
+/// **Paper.** Z. Chen, J. Ngiam, Y. Huang, T. Luong, H. Kretzschmar, Y. Chai and D. Anguelov,
+/// "Just Pick a Sign: Optimizing Deep Multitask Models with Gradient Sign Dropout",
+/// NeurIPS 2020 (arXiv:2010.06808), Eqs. (1)–(3).
+///
+/// **Formula.** Per coordinate `k`: the positive-sign purity
+/// `P_k = ½(1 + Σ_i J_ik / Σ_i |J_ik|)`, a draw `U_k ~ U[0, 1)`, the mask
+/// `M_ik = (P_k > U_k ∧ J_ik > 0) ∨ (P_k < U_k ∧ J_ik < 0)`, and
+/// `d_k = Σ_i (ℓ_i + (1 − ℓ_i) M_ik) J_ik` with leak `ℓ`. A coordinate where every `J_ik = 0`
+/// (so `P_k` is 0/0) gets `d_k = 0`.
+///
+/// **Parameters.** [`GradDropParams`]: `leak = 0`, `seed = 0`.
+///
+/// **Properties claimed.** None (random, not in the row span). With leak 0 every coordinate
+/// keeps the sum of either the positive or the negative entries of its column.
+///
+/// **Cost.** O(mn) and n uniform draws.
+///
+/// **Differences from the reference implementation** (TorchJD 0.18 `GradDrop`, activation
+/// `f` = identity): the draws come from the method's own seeded generator (reset reseeds it),
+/// not `torch.rand`, so individual outputs differ from the recorded `torch.manual_seed(0)`
+/// values while the distribution is the same. LibMTL applies it to representation gradients
+/// (`rep_grad`); we apply it to whatever Jacobian the caller passes.
+#[derive(Clone, Debug)]
+pub struct GradDrop {
+    params: GradDropParams,
+    rng: StdRng,
+}
+
+impl GradDrop {
+    /// Validates `params`.
+    pub fn new(params: GradDropParams) -> std::result::Result<Self, ParamsError> {
+        params.validate()?;
+        let rng = StdRng::seed_from_u64(params.seed);
+        Ok(Self { params, rng })
+    }
+
+    /// Reads `leak` (one or comma-separated per objective) and `seed`, then rejects unknown
+    /// keys.
+    pub fn from_options(options: &Options) -> std::result::Result<Self, ParamsError> {
+        let d = GradDropParams::default();
+        let params = GradDropParams {
+            leak: options.f64_list("graddrop", "leak")?.unwrap_or(d.leak),
+            seed: options.u64("graddrop", "seed", d.seed)?,
+        };
+        options.finish("graddrop")?;
+        Self::new(params)
+    }
+
+    /// The parameters.
+    pub fn params(&self) -> &GradDropParams {
+        &self.params
+    }
+}
+
+impl std::fmt::Display for GradDrop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("GradDrop")
+    }
+}
+
+impl Aggregator for GradDrop {
+    fn info(&self) -> &'static MethodInfo {
+        &GRADDROP_INFO
+    }
+
+    fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
+        let (m, n) = (input.n_obj(), input.n_var());
+        let leak = &self.params.leak;
+        if leak.len() != 1 && leak.len() != m {
+            return Err(Error::DimensionMismatch {
+                what: "graddrop leak length (1 or n_obj)",
+                expected: m,
+                got: leak.len(),
+            });
+        }
+        let leak_of = |i: usize| if leak.len() == 1 { leak[0] } else { leak[i] };
+        let j = input.jacobian;
+        let mut d = vec![0.0; n];
+        for (k, dk) in d.iter_mut().enumerate() {
+            let (mut sum, mut abs) = (0.0, 0.0);
+            for i in 0..m {
+                let v = j.get(i, k);
+                sum += v;
+                abs += v.abs();
+            }
+            let u: f64 = self.rng.random();
+            if abs == 0.0 {
+                continue;
+            }
+            let purity = 0.5 * (1.0 + sum / abs);
+            for i in 0..m {
+                let v = j.get(i, k);
+                let keep = (purity > u && v > 0.0) || (purity < u && v < 0.0);
+                let l = leak_of(i);
+                *dk += (l + (1.0 - l) * if keep { 1.0 } else { 0.0 }) * v;
+            }
+        }
+        Ok(Aggregation::from_direction(d))
+    }
+
+    fn reset(&mut self) {
+        self.rng = StdRng::seed_from_u64(self.params.seed);
+    }
+}
+
+/// The registry row.
+pub static GRADDROP_INFO: MethodInfo = MethodInfo {
+    name: "graddrop",
+    display: "GradDrop",
+    family: Family::Aggregator,
+    citation: "Chen et al., Just Pick a Sign: Optimizing Deep Multitask Models with Gradient Sign Dropout, NeurIPS 2020 (arXiv:2010.06808)",
+    uses_preference: false,
+    needs_losses: false,
+    stateful: false,
+    randomized: true,
+    properties: Properties {
+        non_conflicting: false,
+        permutation_invariant: false,
+        linear_under_scaling: false,
+        weights_on_simplex: false,
+    },
+    options: &[
+        OptionInfo {
+            name: "leak",
+            default: "0",
+            doc: "leak in [0, 1]: one value, or comma-separated per objective",
+        },
+        SEED_OPTION,
+    ],
+};
+
+fn build(options: &Options) -> Result<Box<dyn Aggregator>> {
+    Ok(Box::new(GradDrop::from_options(options)?))
+}
+
+/// Registry row.
+pub(crate) const ENTRIES: &[MethodEntry] = &[MethodEntry {
+    info: &GRADDROP_INFO,
+    build,
+}];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_validation() {
+        let p = GradDropParams {
+            leak: vec![1.5],
+            seed: 0,
+        };
+        assert!(matches!(
+            GradDrop::new(p).unwrap_err(),
+            ParamsError::Invalid { name: "leak", .. }
+        ));
+        let g = GradDrop::from_options(&Options::new().with("leak", "0.1,0.2").with("seed", 3))
+            .unwrap();
+        assert_eq!(g.params().leak, vec![0.1, 0.2]);
+        assert!(GradDrop::from_options(&Options::new().with("order", "random")).is_err());
+    }
+
+    #[test]
+    fn send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<GradDrop>();
+    }
+}

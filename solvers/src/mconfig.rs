@@ -1,0 +1,362 @@
+//! M-ConFIG: ConFIG on per-objective momenta, with an Adam-like normalisation (Liu et al.,
+//! ICLR 2025, conflictfree's `PseudoMomentumOperator`).
+
+use crate::aggregator::{
+    Aggregation, Aggregator, Family, MethodInfo, OptionInfo, Properties, StepInput,
+};
+use crate::config::{CONFIG_OPTIONS, ConFigParams, config_direction};
+use crate::error::{Error, ParamsError, Result};
+use crate::options::Options;
+use crate::registry::MethodEntry;
+
+/// Parameters of [`MConFig`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct MConFigParams {
+    /// First-moment (per-objective momentum) rate, in [0, 1). Default 0.9.
+    pub beta1: f64,
+    /// Second-moment rate, in [0, 1). Default 0.999.
+    pub beta2: f64,
+    /// Guard added to `√ŝ`, > 0. Default 1e-8 (hard-coded in conflictfree).
+    pub eps: f64,
+    /// Objectives refreshed per [`Aggregator::aggregate`] call: 0 (default) = all; `k > 0`
+    /// refreshes `k` consecutive objectives cyclically (the paper's cheap mode: its PINN
+    /// experiments refresh one loss per step, conflictfree's `OrderedSliceSelector`).
+    pub rows_per_step: usize,
+    /// The ConFIG step applied to the bias-corrected momenta. Default [`ConFigParams`]'s.
+    pub config: ConFigParams,
+}
+
+impl Default for MConFigParams {
+    fn default() -> Self {
+        Self {
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            rows_per_step: 0,
+            config: ConFigParams::default(),
+        }
+    }
+}
+
+impl MConFigParams {
+    /// Checks every rule; the error names the parameter.
+    pub fn validate(&self) -> std::result::Result<(), ParamsError> {
+        for (name, v) in [("beta1", self.beta1), ("beta2", self.beta2)] {
+            if !(0.0..1.0).contains(&v) {
+                return Err(ParamsError::Invalid {
+                    method: "m-config",
+                    name,
+                    rule: "must lie in [0, 1)",
+                    got: v.to_string(),
+                });
+            }
+        }
+        if !(self.eps.is_finite() && self.eps > 0.0) {
+            return Err(ParamsError::Invalid {
+                method: "m-config",
+                name: "eps",
+                rule: "must be finite and positive",
+                got: self.eps.to_string(),
+            });
+        }
+        self.config.validate("m-config")
+    }
+}
+
+#[derive(Clone, Debug)]
+struct State {
+    n_var: usize,
+    momenta: Vec<Vec<f64>>,
+    seen: Vec<u64>,
+    second: Vec<f64>,
+    fake_m: Vec<f64>,
+    t: u64,
+    cursor: usize,
+}
+
+impl State {
+    fn new(m: usize, n: usize) -> Self {
+        Self {
+            n_var: n,
+            momenta: vec![vec![0.0; n]; m],
+            seen: vec![0; m],
+            second: vec![0.0; n],
+            fake_m: vec![0.0; n],
+            t: 0,
+            cursor: 0,
+        }
+    }
+}
+
+/// M-ConFIG, momentum ConFIG.
+///
+/// **Paper.** Q. Liu, M. Chu and N. Thuerey, "ConFIG: Towards Conflict-free Training of
+/// Physics Informed Neural Networks", ICLR 2025 (arXiv:2408.11104), §3.3 (M-ConFIG); reference
+/// code `conflictfree.momentum_operator.PseudoMomentumOperator` 0.1.8.
+///
+/// **Formula.** Per objective `i` refreshed this step: `t_i += 1`,
+/// `m_i ← β₁m_i + (1−β₁)g_i` (the others keep their momenta). Until every objective has been
+/// refreshed once the output is 0. Then `t += 1`, `m̂_i = m_i/(1−β₁^{t_i})`,
+/// `g_c = ConFIG(m̂_1..m̂_m)`, the pseudo first moment `p = g_c(1−β₁^t)`, the pseudo gradient
+/// `q = (p − β₁p_prev)/(1−β₁)`, `s ← β₂s + (1−β₂)q²`, `ŝ = s/(1−β₂^t)`, and the output is
+/// `g_c/(√ŝ + ε)` elementwise. It is an Adam-like normalised step: use it with plain SGD.
+///
+/// **Parameters.** [`MConFigParams`]: `beta1 = 0.9`, `beta2 = 0.999`, `eps = 1e-8`,
+/// `rows_per_step = 0` (all), and ConFIG's `weights`, `length`, `track_id`, `solver`.
+///
+/// **Which objectives were refreshed.** Through the [`Aggregator`] trait every row of `J` is
+/// refreshed (or `rows_per_step` rows cyclically). A caller that back-propagated only some
+/// objectives calls [`MConFig::aggregate_partial`] with their row indices; the other rows of
+/// `J` are not read.
+///
+/// **Properties claimed.** None (stateful, normalised per coordinate). Stateful: momenta,
+/// counters and second moment persist, are rebuilt when the shape changes, and
+/// [`Aggregator::reset`] clears them.
+///
+/// **Cost.** O(kn) for the momenta of the `k` refreshed rows, ConFIG on the m momenta
+/// (O(m²n)), O(n) for the second moment; O(mn) memory.
+///
+/// **Differences from the reference implementation.** conflictfree's default inner operator
+/// (`ConFIGOperator`) uses the NaN-prone two-loss closed form for m = 2 (for example, once two
+/// momenta become parallel); we always use the general ConFIG path (see [`crate::ConFig`]).
+/// `losses` are not used (conflictfree's `MomentumLossRecorder` is broken and no shipped
+/// weight model reads losses). conflictfree's `SeparateMomentumOperator` (broken upstream) is
+/// not provided.
+#[derive(Clone, Debug)]
+pub struct MConFig {
+    params: MConFigParams,
+    state: Option<State>,
+}
+
+impl MConFig {
+    /// Validates `params`.
+    pub fn new(params: MConFigParams) -> std::result::Result<Self, ParamsError> {
+        params.validate()?;
+        Ok(Self {
+            params,
+            state: None,
+        })
+    }
+
+    /// Reads `beta1`, `beta2`, `eps`, `rows_per_step` and ConFIG's `weights`, `length`,
+    /// `track_id` and `solver`, then rejects unknown keys.
+    pub fn from_options(options: &Options) -> std::result::Result<Self, ParamsError> {
+        let d = MConFigParams::default();
+        let params = MConFigParams {
+            beta1: options.f64("m-config", "beta1", d.beta1)?,
+            beta2: options.f64("m-config", "beta2", d.beta2)?,
+            eps: options.f64("m-config", "eps", d.eps)?,
+            rows_per_step: options.usize("m-config", "rows_per_step", d.rows_per_step)?,
+            config: ConFigParams::read("m-config", options)?,
+        };
+        options.finish("m-config")?;
+        Self::new(params)
+    }
+
+    /// The parameters.
+    pub fn params(&self) -> &MConFigParams {
+        &self.params
+    }
+
+    /// One step in which only the objectives in `rows_updated` were back-propagated: their
+    /// rows of `input.jacobian` (m×n) are read and must be finite; the other rows are ignored
+    /// (they may hold anything, e.g. stale values or zeros). An index may appear twice (its
+    /// momentum is then updated twice, as conflictfree does).
+    pub fn aggregate_partial(
+        &mut self,
+        input: &StepInput<'_>,
+        rows_updated: &[usize],
+    ) -> Result<Aggregation> {
+        let j = input.jacobian;
+        let (m, n) = (j.n_rows(), j.n_cols());
+        if m == 0 {
+            return Err(Error::DimensionMismatch {
+                what: "Jacobian rows (objectives)",
+                expected: 1,
+                got: 0,
+            });
+        }
+        for &r in rows_updated {
+            if r >= m {
+                return Err(Error::DimensionMismatch {
+                    what: "m-config updated row index (must be below n_obj)",
+                    expected: m,
+                    got: r,
+                });
+            }
+            if let Some(k) = j.row(r).iter().position(|v| !v.is_finite()) {
+                return Err(Error::NonFinite {
+                    what: "the Jacobian",
+                    index: r * n + k,
+                });
+            }
+        }
+        if self
+            .state
+            .as_ref()
+            .is_none_or(|s| s.momenta.len() != m || s.n_var != n)
+        {
+            self.state = Some(State::new(m, n));
+        }
+        let p = &self.params;
+        let state = self.state.as_mut().expect("just set");
+        for &r in rows_updated {
+            state.seen[r] += 1;
+            for (mk, gk) in state.momenta[r].iter_mut().zip(j.row(r)) {
+                *mk = p.beta1 * *mk + (1.0 - p.beta1) * gk;
+            }
+        }
+        if state.seen.contains(&0) {
+            return Ok(Aggregation::from_direction(vec![0.0; n]));
+        }
+        state.t += 1;
+        let corrected: Vec<Vec<f64>> = state
+            .momenta
+            .iter()
+            .zip(&state.seen)
+            .map(|(mi, &ti)| {
+                let c = 1.0 - p.beta1.powf(ti as f64);
+                mi.iter().map(|v| v / c).collect()
+            })
+            .collect();
+        let rows: Vec<&[f64]> = corrected.iter().map(Vec::as_slice).collect();
+        let (gc, _) = config_direction(&rows, n, &p.config)?;
+        let t = state.t as f64;
+        let bc1 = 1.0 - p.beta1.powf(t);
+        let bc2 = 1.0 - p.beta2.powf(t);
+        let mut out = vec![0.0; n];
+        for k in 0..n {
+            let fake_m = gc[k] * bc1;
+            let fake_grad = (fake_m - p.beta1 * state.fake_m[k]) / (1.0 - p.beta1);
+            state.fake_m[k] = fake_m;
+            state.second[k] = p.beta2 * state.second[k] + (1.0 - p.beta2) * fake_grad * fake_grad;
+            let s_hat = state.second[k] / bc2;
+            out[k] = gc[k] / (s_hat.sqrt() + p.eps);
+        }
+        Ok(Aggregation::from_direction(out))
+    }
+}
+
+impl std::fmt::Display for MConFig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("M-ConFIG")
+    }
+}
+
+impl Aggregator for MConFig {
+    fn info(&self) -> &'static MethodInfo {
+        &M_CONFIG_INFO
+    }
+
+    fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
+        let m = input.n_obj();
+        let k = self.params.rows_per_step;
+        if k == 0 || k >= m {
+            let all: Vec<usize> = (0..m).collect();
+            return self.aggregate_partial(input, &all);
+        }
+        let start = self
+            .state
+            .as_ref()
+            .filter(|s| s.momenta.len() == m && s.n_var == input.n_var())
+            .map_or(0, |s| s.cursor);
+        let rows: Vec<usize> = (0..k).map(|i| (start + i) % m).collect();
+        let out = self.aggregate_partial(input, &rows)?;
+        if let Some(s) = self.state.as_mut() {
+            s.cursor = (start + k) % m;
+        }
+        Ok(out)
+    }
+
+    fn reset(&mut self) {
+        self.state = None;
+    }
+}
+
+/// The registry row.
+pub static M_CONFIG_INFO: MethodInfo = MethodInfo {
+    name: "m-config",
+    display: "M-ConFIG",
+    family: Family::Aggregator,
+    citation: "Liu, Chu & Thuerey, ConFIG: Towards Conflict-free Training of Physics Informed Neural Networks, ICLR 2025 (arXiv:2408.11104), M-ConFIG",
+    uses_preference: false,
+    needs_losses: false,
+    stateful: true,
+    randomized: false,
+    properties: Properties {
+        non_conflicting: false,
+        permutation_invariant: false,
+        linear_under_scaling: false,
+        weights_on_simplex: false,
+    },
+    options: &[
+        OptionInfo {
+            name: "beta1",
+            default: "0.9",
+            doc: "momentum rate of the per-objective first moments",
+        },
+        OptionInfo {
+            name: "beta2",
+            default: "0.999",
+            doc: "rate of the shared second moment",
+        },
+        OptionInfo {
+            name: "eps",
+            default: "1e-8",
+            doc: "guard added to sqrt of the second moment",
+        },
+        OptionInfo {
+            name: "rows_per_step",
+            default: "0",
+            doc: "objectives refreshed per step, cyclically (0 = all)",
+        },
+        CONFIG_OPTIONS[0],
+        CONFIG_OPTIONS[1],
+        CONFIG_OPTIONS[2],
+        CONFIG_OPTIONS[3],
+    ],
+};
+
+fn build(options: &Options) -> Result<Box<dyn Aggregator>> {
+    Ok(Box::new(MConFig::from_options(options)?))
+}
+
+/// Registry row.
+pub(crate) const ENTRIES: &[MethodEntry] = &[MethodEntry {
+    info: &M_CONFIG_INFO,
+    build,
+}];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_validation() {
+        for (edit, field) in [
+            (
+                (|p: &mut MConFigParams| p.beta1 = 1.0) as fn(&mut MConFigParams),
+                "beta1",
+            ),
+            (|p: &mut MConFigParams| p.beta2 = -0.1, "beta2"),
+            (|p: &mut MConFigParams| p.eps = 0.0, "eps"),
+        ] {
+            let mut p = MConFigParams::default();
+            edit(&mut p);
+            assert!(
+                matches!(MConFig::new(p).unwrap_err(), ParamsError::Invalid { name, .. } if name == field)
+            );
+        }
+        let o = Options::new()
+            .with("rows_per_step", 1)
+            .with("length", "min");
+        assert_eq!(MConFig::from_options(&o).unwrap().params().rows_per_step, 1);
+        assert!(MConFig::from_options(&Options::new().with("seed", 1)).is_err());
+    }
+
+    #[test]
+    fn send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<MConFig>();
+    }
+}

@@ -1,0 +1,551 @@
+//! PMGDA: Pareto multiple-gradient descent with preference constraints (Zhang et al. 2024),
+//! and the exact minimum-norm-point solver (Wolfe's algorithm) that it and ParetoMTL use for
+//! their MGDA sub-steps.
+
+use crate::aggregator::{
+    Aggregation, Aggregator, Diagnostics, Family, MethodInfo, OptionInfo, Properties, StepInput,
+};
+use crate::epo::{LinearProgram, LpStatus};
+use crate::error::{ParamsError, Result};
+use crate::options::Options;
+use crate::registry::MethodEntry;
+
+/// Parameters of [`Pmgda`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct PmgdaParams {
+    /// Constraint tolerance: below it the step is a plain MGDA (prediction) step. Default
+    /// `0.01` (LibMOON `config/pmgda.json`). Finite, ≥ 0.
+    pub h_eps: f64,
+    /// Required fraction of `‖∇h‖` that the correction step must achieve along `∇h`.
+    /// Default `0.95` (LibMOON `config/pmgda.json`). In (0, 1].
+    pub sigma: f64,
+    /// Guard added to the row norms when normalising `[J; ∇h]` for the LP. Default `1e-4`
+    /// (LibMOON's hard-coded value). Finite, ≥ 0.
+    pub norm_eps: f64,
+}
+
+impl Default for PmgdaParams {
+    fn default() -> Self {
+        Self {
+            h_eps: 0.01,
+            sigma: 0.95,
+            norm_eps: 1e-4,
+        }
+    }
+}
+
+impl PmgdaParams {
+    /// Checks every rule; the error names the parameter.
+    pub fn validate(&self) -> std::result::Result<(), ParamsError> {
+        let bad = |name, rule, got: f64| {
+            Err(ParamsError::Invalid {
+                method: "pmgda",
+                name,
+                rule,
+                got: got.to_string(),
+            })
+        };
+        if !(self.h_eps.is_finite() && self.h_eps >= 0.0) {
+            return bad("h_eps", "must be finite and non-negative", self.h_eps);
+        }
+        if !(self.sigma > 0.0 && self.sigma <= 1.0) {
+            return bad("sigma", "must lie in (0, 1]", self.sigma);
+        }
+        if !(self.norm_eps.is_finite() && self.norm_eps >= 0.0) {
+            return bad("norm_eps", "must be finite and non-negative", self.norm_eps);
+        }
+        Ok(())
+    }
+}
+
+/// Which branch the last PMGDA step took.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PmgdaBranch {
+    /// `h < h_eps`: exact MGDA on `J`.
+    Prediction,
+    /// `h ≥ h_eps`: the correction LP.
+    Correction,
+    /// `h ≥ h_eps` but the LP was infeasible (gradients tiny compared with `norm_eps`): the
+    /// step follows `∇h` alone.
+    CorrectionFallback,
+}
+
+/// What the last PMGDA step computed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PmgdaStep {
+    /// The branch taken.
+    pub branch: PmgdaBranch,
+    /// The constraint value `h` (distance of the losses to the preference ray).
+    pub h: f64,
+    /// `∂h/∂f` (length `n_obj`).
+    pub dh_dlosses: Vec<f64>,
+}
+
+/// PMGDA, Pareto multiple-gradient descent with a preference constraint.
+///
+/// **Paper.** X. Zhang, X. Lin and Q. Zhang, "PMGDA: A Preference-based Multiple Gradient
+/// Descent Algorithm", arXiv:2402.09492 (2024), Eqs. (18) and (20).
+///
+/// **Formula.** Constraint `h(f) = ‖f − ⟨f, λ̂⟩λ̂‖` (PBI distance to the ray `λ̂ = λ/‖λ‖`),
+/// `∇h = (∂h/∂f)ᵀJ`. If `h < h_eps`: `α = argmin_{α∈Δ} ‖Jᵀα‖` (prediction). Otherwise, with
+/// `G = [J; ∇h]` ((m+1)×n) and `ĝ_j = G_j/(‖G_j‖ + norm_eps)`, solve the LP
+/// `min_{μ∈Δ_{m+1}, c} c` s.t. `⟨g_i, d⟩ ≥ −c` (i < m), `⟨∇h, d⟩ ≥ σ‖∇h‖`, `d = Σ_j μ_j ĝ_j`, and
+/// map back (Eq. 18): `α_i = μ_i/‖g_i‖ + (μ_m/‖∇h‖)·∂h/∂f_i`. The direction is `d = Jᵀα`.
+///
+/// **Parameters.** [`PmgdaParams`]: `h_eps = 0.01`, `sigma = 0.95`, `norm_eps = 1e-4`.
+///
+/// **Properties claimed.** Permutation invariant (rows, losses and preference together) when
+/// the LP optimum is unique. Weights are not on the simplex (the correction can ascend).
+///
+/// **Cost.** O(m²n) for the products, then one LP with m+3 variables and m+2 constraints, or
+/// one exact min-norm problem (Wolfe's algorithm) in the prediction branch.
+///
+/// **Differences from the reference implementation** (LibMOON `pmgda_solver.py`, commit b43d825):
+/// - the LP is solved by our exact dense simplex instead of cvxopt's interior point. Where the
+///   optimum is unique both agree (the fixtures' `pmgda_solve_pmgda` vectors match to 1e-6);
+///   where it is not (e.g. a zero gradient row) cvxopt returns a point inside the optimal face
+///   and we return a vertex;
+/// - zero-norm rows: LibMOON divides `μ_i` by `‖g_i‖ = 0` and returns inf/NaN weights; we give
+///   such a row weight 0 (it contributes nothing to `d` anyway), and likewise `∇h = 0`;
+/// - when the LP is infeasible (all gradients small compared with `norm_eps = 1e-4`, so no
+///   convex combination of the shrunken unit rows reaches `σ‖∇h‖`), LibMOON returns cvxopt's
+///   last iterate (weights like −7·10⁴); we step along `∇h` alone (`μ = e_m`) and report
+///   `converged = false`;
+/// - the prediction step uses the exact min-norm point for every m; LibMOON clamps the m = 2
+///   closed form to γ ∈ [0.001, 0.999];
+/// - the preference is used in f64 (LibMOON rounds it to f32 inside `pbi`).
+#[derive(Clone, Debug)]
+pub struct Pmgda {
+    params: PmgdaParams,
+    last: Option<PmgdaStep>,
+}
+
+impl Pmgda {
+    /// Validates `params`.
+    pub fn new(params: PmgdaParams) -> std::result::Result<Self, ParamsError> {
+        params.validate()?;
+        Ok(Self { params, last: None })
+    }
+
+    /// Reads `h_eps`, `sigma` and `norm_eps`, then rejects unknown keys.
+    pub fn from_options(options: &Options) -> std::result::Result<Self, ParamsError> {
+        let d = PmgdaParams::default();
+        let params = PmgdaParams {
+            h_eps: options.f64("pmgda", "h_eps", d.h_eps)?,
+            sigma: options.f64("pmgda", "sigma", d.sigma)?,
+            norm_eps: options.f64("pmgda", "norm_eps", d.norm_eps)?,
+        };
+        options.finish("pmgda")?;
+        Self::new(params)
+    }
+
+    /// The parameters.
+    pub fn params(&self) -> &PmgdaParams {
+        &self.params
+    }
+
+    /// What the last call computed (`None` before the first call).
+    pub fn last_step(&self) -> Option<&PmgdaStep> {
+        self.last.as_ref()
+    }
+}
+
+impl std::fmt::Display for Pmgda {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PMGDA")
+    }
+}
+
+impl Aggregator for Pmgda {
+    fn info(&self) -> &'static MethodInfo {
+        &PMGDA_INFO
+    }
+
+    fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
+        let losses = input.require_losses("pmgda")?;
+        let pref = input.require_preference("pmgda")?;
+        let j = input.jacobian;
+        let (m, n) = (input.n_obj(), input.n_var());
+
+        // h and ∂h/∂f.
+        let pn = pref.iter().map(|v| v * v).sum::<f64>().sqrt();
+        let lhat: Vec<f64> = pref.iter().map(|v| v / pn).collect();
+        let d1: f64 = losses.iter().zip(&lhat).map(|(a, b)| a * b).sum();
+        let perp: Vec<f64> = losses.iter().zip(&lhat).map(|(l, u)| l - d1 * u).collect();
+        let h = perp.iter().map(|v| v * v).sum::<f64>().sqrt();
+        let jh: Vec<f64> = if h > 0.0 {
+            perp.iter().map(|v| v / h).collect()
+        } else {
+            vec![0.0; m]
+        };
+
+        let (weights, branch, diagnostics) = if h < self.params.h_eps {
+            let gram = crate::epo::gram(j);
+            let mn = min_norm_simplex(&gram);
+            (
+                mn.weights,
+                PmgdaBranch::Prediction,
+                Diagnostics {
+                    inner_iters: mn.iters,
+                    converged: mn.converged,
+                    residual: mn.gap,
+                },
+            )
+        } else {
+            let grad_h = crate::aggregator::combine_rows(j, &jh);
+            let mut rows: Vec<&[f64]> = j.rows().collect();
+            rows.push(&grad_h);
+            let norms: Vec<f64> = rows
+                .iter()
+                .map(|r| r.iter().map(|v| v * v).sum::<f64>().sqrt())
+                .collect();
+            let norm_h = norms[m];
+            // GGn[i][k] = ⟨G_i, Ĝ_k⟩.
+            let mut ggn = vec![vec![0.0; m + 1]; m + 1];
+            for i in 0..=m {
+                for k in 0..=m {
+                    let dot: f64 = (0..n).map(|c| rows[i][c] * rows[k][c]).sum();
+                    ggn[i][k] = dot / (norms[k] + self.params.norm_eps);
+                }
+            }
+            // Variables: μ_0..μ_m, c⁺, c⁻ (c = c⁺ − c⁻); maximise −c.
+            let nv = m + 3;
+            let mut lp = LinearProgram::new(nv);
+            lp.objective[m + 1] = -1.0;
+            lp.objective[m + 2] = 1.0;
+            for gg in ggn.iter().take(m) {
+                let mut a = gg.clone();
+                a.push(1.0);
+                a.push(-1.0);
+                lp.add_ge(a, 0.0);
+            }
+            let mut a = ggn[m].clone();
+            a.extend([0.0, 0.0]);
+            lp.add_ge(a, self.params.sigma * norm_h);
+            let mut a = vec![1.0; m + 1];
+            a.extend([0.0, 0.0]);
+            lp.add_eq(a, 1.0);
+            let sol = lp.maximize();
+            let (mu, branch, converged) = if sol.status == LpStatus::Optimal {
+                (sol.x[..=m].to_vec(), PmgdaBranch::Correction, true)
+            } else {
+                let mut mu = vec![0.0; m + 1];
+                mu[m] = 1.0;
+                (mu, PmgdaBranch::CorrectionFallback, false)
+            };
+            // Eq. (18): back to weights on the rows of J.
+            let h_coef = if norm_h > 0.0 { mu[m] / norm_h } else { 0.0 };
+            let weights: Vec<f64> = (0..m)
+                .map(|i| {
+                    let own = if norms[i] > 0.0 {
+                        mu[i] / norms[i]
+                    } else {
+                        0.0
+                    };
+                    own + h_coef * jh[i]
+                })
+                .collect();
+            (
+                weights,
+                branch,
+                Diagnostics {
+                    inner_iters: sol.iters,
+                    converged,
+                    residual: 0.0,
+                },
+            )
+        };
+        self.last = Some(PmgdaStep {
+            branch,
+            h,
+            dh_dlosses: jh,
+        });
+        Ok(Aggregation::from_weights(j, weights).with_diagnostics(diagnostics))
+    }
+
+    fn reset(&mut self) {
+        self.last = None;
+    }
+}
+
+/// The registry row.
+pub static PMGDA_INFO: MethodInfo = MethodInfo {
+    name: "pmgda",
+    display: "PMGDA",
+    family: Family::PreferenceGuided,
+    citation: "Zhang, Lin & Zhang, PMGDA: A Preference-based Multiple Gradient Descent Algorithm, arXiv:2402.09492, 2024",
+    uses_preference: true,
+    needs_losses: true,
+    stateful: false,
+    randomized: false,
+    properties: Properties {
+        non_conflicting: false,
+        permutation_invariant: true,
+        linear_under_scaling: false,
+        weights_on_simplex: false,
+    },
+    options: &[
+        OptionInfo {
+            name: "h_eps",
+            default: "0.01",
+            doc: "constraint tolerance below which the step is plain MGDA",
+        },
+        OptionInfo {
+            name: "sigma",
+            default: "0.95",
+            doc: "fraction of |grad h| the correction step must achieve along grad h",
+        },
+        OptionInfo {
+            name: "norm_eps",
+            default: "1e-4",
+            doc: "guard added to row norms when normalising [J; grad h]",
+        },
+    ],
+};
+
+fn build(options: &Options) -> Result<Box<dyn Aggregator>> {
+    Ok(Box::new(Pmgda::from_options(options)?))
+}
+
+/// Registry row.
+pub(crate) const ENTRIES: &[MethodEntry] = &[MethodEntry {
+    info: &PMGDA_INFO,
+    build,
+}];
+
+// ---------------------------------------------------------------------------------------------
+// Exact minimum-norm point in the convex hull of the rows (MGDA's sub-problem).
+// ---------------------------------------------------------------------------------------------
+
+/// The result of [`min_norm_simplex`].
+#[derive(Clone, Debug)]
+pub(crate) struct MinNorm {
+    /// `α ∈ Δ` minimising `αᵀGα`.
+    pub weights: Vec<f64>,
+    /// Major iterations.
+    pub iters: usize,
+    /// Whether the duality gap met the tolerance.
+    pub converged: bool,
+    /// The final Frank–Wolfe gap `αᵀGα − min_j (Gα)_j`, relative to `max_i G_ii`.
+    pub gap: f64,
+}
+
+/// `argmin_{α ∈ Δ} αᵀGα` for a PSD Gramian `G` (m×m), by Wolfe's minimum-norm-point algorithm
+/// (P. Wolfe, "Finding the nearest point in a polytope", Math. Programming 11, 1976): exact up
+/// to rounding, finite, and it copes with duplicate or affinely dependent rows. Among tied
+/// optima it returns a sparse one. The all-zero Gramian gives the uniform weights.
+pub(crate) fn min_norm_simplex(g: &[Vec<f64>]) -> MinNorm {
+    let m = g.len();
+    let scale = (0..m).fold(0.0_f64, |s, i| s.max(g[i][i]));
+    if m == 0 || scale <= 0.0 {
+        return MinNorm {
+            weights: vec![1.0 / m.max(1) as f64; m],
+            iters: 0,
+            converged: true,
+            gap: 0.0,
+        };
+    }
+    let g: Vec<Vec<f64>> = g
+        .iter()
+        .map(|r| r.iter().map(|v| v / scale).collect())
+        .collect();
+    const GAP_TOL: f64 = 1e-14;
+    const WEIGHT_TOL: f64 = 1e-15;
+    let first = (0..m)
+        .min_by(|&a, &b| g[a][a].total_cmp(&g[b][b]))
+        .expect("m > 0");
+    let mut set = vec![first];
+    let mut alpha = vec![0.0; m];
+    alpha[first] = 1.0;
+    let max_iters = 20 * m + 50;
+    let mut iters = 0;
+    let mut gap = f64::INFINITY;
+    let mut converged = false;
+    while iters < max_iters {
+        iters += 1;
+        let galpha: Vec<f64> = (0..m)
+            .map(|i| (0..m).map(|k| g[i][k] * alpha[k]).sum())
+            .collect();
+        let xx: f64 = (0..m).map(|i| alpha[i] * galpha[i]).sum();
+        let j = (0..m)
+            .min_by(|&a, &b| galpha[a].total_cmp(&galpha[b]))
+            .expect("m > 0");
+        gap = xx - galpha[j];
+        if gap <= GAP_TOL || set.contains(&j) {
+            converged = gap <= 1e-10;
+            break;
+        }
+        set.push(j);
+        loop {
+            let Some(v) = affine_minimizer(&g, &set) else {
+                // Numerically affinely dependent: the new point cannot improve.
+                set.pop();
+                converged = gap <= 1e-10;
+                iters = max_iters;
+                break;
+            };
+            if v.iter().all(|&x| x > WEIGHT_TOL) {
+                for (k, &s) in set.iter().enumerate() {
+                    alpha[s] = v[k];
+                }
+                break;
+            }
+            // Move from α towards v until a weight hits zero, and drop it.
+            let mut theta = 1.0_f64;
+            for (k, &s) in set.iter().enumerate() {
+                if v[k] <= WEIGHT_TOL {
+                    let denom = alpha[s] - v[k];
+                    if denom > 0.0 {
+                        theta = theta.min(alpha[s] / denom);
+                    }
+                }
+            }
+            for (k, &s) in set.iter().enumerate() {
+                alpha[s] += theta * (v[k] - alpha[s]);
+            }
+            let before = set.len();
+            set.retain(|&s| alpha[s] > WEIGHT_TOL);
+            if set.len() == before {
+                // Guard against a stall: drop the smallest weight.
+                let (pos, _) = set
+                    .iter()
+                    .enumerate()
+                    .min_by(|a, b| alpha[*a.1].total_cmp(&alpha[*b.1]))
+                    .expect("non-empty");
+                set.remove(pos);
+            }
+            for s in 0..m {
+                if !set.contains(&s) {
+                    alpha[s] = 0.0;
+                }
+            }
+            let total: f64 = alpha.iter().sum();
+            alpha.iter_mut().for_each(|a| *a /= total);
+        }
+    }
+    if iters >= max_iters && gap <= 1e-10 {
+        converged = true;
+    }
+    MinNorm {
+        weights: alpha,
+        iters,
+        converged,
+        gap,
+    }
+}
+
+/// The affine combination (weights summing to 1) of the points in `set` with minimum norm,
+/// or `None` when they are (numerically) affinely dependent: solves `(G_SS + 11ᵀ) u = 1` by
+/// Cholesky and normalises `u`.
+fn affine_minimizer(g: &[Vec<f64>], set: &[usize]) -> Option<Vec<f64>> {
+    let k = set.len();
+    let mut a = vec![vec![0.0; k]; k];
+    for (p, &i) in set.iter().enumerate() {
+        for (q, &j) in set.iter().enumerate() {
+            a[p][q] = g[i][j] + 1.0;
+        }
+    }
+    // Cholesky A = L Lᵀ in place (lower triangle).
+    for p in 0..k {
+        for q in 0..=p {
+            let mut s = a[p][q];
+            for r in 0..q {
+                s -= a[p][r] * a[q][r];
+            }
+            if p == q {
+                if s <= 1e-12 {
+                    return None;
+                }
+                a[p][p] = s.sqrt();
+            } else {
+                a[p][q] = s / a[q][q];
+            }
+        }
+    }
+    let mut u = vec![1.0; k];
+    for p in 0..k {
+        let mut s = u[p];
+        for r in 0..p {
+            s -= a[p][r] * u[r];
+        }
+        u[p] = s / a[p][p];
+    }
+    for p in (0..k).rev() {
+        let mut s = u[p];
+        for r in p + 1..k {
+            s -= a[r][p] * u[r];
+        }
+        u[p] = s / a[p][p];
+    }
+    let total: f64 = u.iter().sum();
+    if !(total.abs() > 0.0) || !total.is_finite() {
+        return None;
+    }
+    Some(u.iter().map(|v| v / total).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tradeoff_pareto::Matrix;
+
+    fn gram_of(rows: &[&[f64]]) -> Vec<Vec<f64>> {
+        let j = Matrix::from_rows(rows).unwrap();
+        crate::epo::gram(&j)
+    }
+
+    #[test]
+    fn min_norm_two_rows_closed_form() {
+        // J_base: min-norm weights [0.6, 0.4].
+        let mn = min_norm_simplex(&gram_of(&[&[-4.0, 1.0, 1.0], &[6.0, 1.0, 1.0]]));
+        assert!((mn.weights[0] - 0.6).abs() < 1e-13, "{:?}", mn.weights);
+        assert!(mn.converged);
+    }
+
+    #[test]
+    fn min_norm_duplicates_and_dominated() {
+        // Rows (1,0), (1,0), (0,1): min-norm point (0.5, 0.5).
+        let g = gram_of(&[&[1.0, 0.0], &[1.0, 0.0], &[0.0, 1.0]]);
+        let mn = min_norm_simplex(&g);
+        let d0 = mn.weights[0] + mn.weights[1];
+        assert!((d0 - 0.5).abs() < 1e-13 && (mn.weights[2] - 0.5).abs() < 1e-13);
+        // One row inside the hull of the others: the point (0.5,0.5) itself.
+        let g = gram_of(&[&[1.0, 0.0], &[0.5, 0.5], &[0.0, 1.0]]);
+        let mn = min_norm_simplex(&g);
+        let d = [
+            mn.weights[0] + 0.5 * mn.weights[1],
+            0.5 * mn.weights[1] + mn.weights[2],
+        ];
+        assert!((d[0] - 0.5).abs() < 1e-13 && (d[1] - 0.5).abs() < 1e-13);
+        // Opposite rows: the origin.
+        let g = gram_of(&[&[1.0, 2.0], &[-1.0, -2.0]]);
+        let mn = min_norm_simplex(&g);
+        assert!((mn.weights[0] - 0.5).abs() < 1e-13);
+    }
+
+    #[test]
+    fn params_validation() {
+        for (edit, field) in [
+            (
+                (|p: &mut PmgdaParams| p.h_eps = -1.0) as fn(&mut PmgdaParams),
+                "h_eps",
+            ),
+            (|p: &mut PmgdaParams| p.sigma = 1.5, "sigma"),
+            (|p: &mut PmgdaParams| p.norm_eps = f64::NAN, "norm_eps"),
+        ] {
+            let mut p = PmgdaParams::default();
+            edit(&mut p);
+            assert!(
+                matches!(Pmgda::new(p).unwrap_err(), ParamsError::Invalid { name, .. } if name == field)
+            );
+        }
+        assert!(Pmgda::from_options(&Options::new().with("sigma", 0.5)).is_ok());
+        assert!(Pmgda::from_options(&Options::new().with("eps", 0.5)).is_err());
+    }
+
+    #[test]
+    fn send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Pmgda>();
+    }
+}

@@ -1,0 +1,46 @@
+//! A progress bar on stderr for long runs, shown only when stderr is a terminal.
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// A progress bar that is hidden unless stderr is a terminal.
+pub struct Progress {
+    bar: ProgressBar,
+}
+
+impl Progress {
+    /// A bar of `total` steps, drawn only when `visible`.
+    pub fn new(total: usize, visible: bool) -> Self {
+        let bar = if visible {
+            let bar = ProgressBar::new(total as u64);
+            if let Ok(style) =
+                ProgressStyle::with_template("{elapsed_precise} {bar:40} {pos}/{len} {msg}")
+            {
+                bar.set_style(style);
+            }
+            bar
+        } else {
+            ProgressBar::hidden()
+        };
+        Self { bar }
+    }
+
+    /// Moves the bar to `position`.
+    pub fn set(&self, position: usize) {
+        self.bar.set_position(position as u64);
+    }
+
+    /// Advances the bar by one.
+    pub fn inc(&self) {
+        self.bar.inc(1);
+    }
+
+    /// Sets the message after the bar.
+    pub fn message(&self, message: String) {
+        self.bar.set_message(message);
+    }
+
+    /// Removes the bar.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}

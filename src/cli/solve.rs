@@ -1,0 +1,413 @@
+//! `tradeoff solve`: one problem, one method, one solution per preference vector.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, ValueEnum};
+use serde_json::{Map, Value, json};
+use tradeoff::records::{ReportInputs, indicator_report, json_f64, json_matrix};
+use tradeoff_pareto::{self as pareto, Matrix};
+use tradeoff_problems::Problem;
+use tradeoff_solvers::{DriverConfig, Init, Optimizer, Options, SolveResult};
+
+use super::io::{parse_vector, prepare_out_dir, print_json, read_matrix, write_atomic};
+use super::problem_args::ProblemOptions;
+
+/// The optimiser that applies the directions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OptimizerChoice {
+    /// Plain gradient descent, x ← x − lr·d.
+    Sgd,
+    /// Adam (β1 0.9, β2 0.999, ε 1e-8, no weight decay).
+    Adam,
+}
+
+/// Where the preference vectors come from.
+#[derive(Clone, Debug, Default, Args)]
+pub struct PreferenceArgs {
+    /// Number of preference vectors (one solution each). Default: 8 for 2 objectives
+    /// (linspace, clip 0.01), 15 for more (Riesz s-energy set, clip 0.01).
+    #[arg(long = "prefs", value_name = "N", conflicts_with_all = ["prefs_file", "pref"])]
+    pub n_prefs: Option<usize>,
+    /// Preference vectors from a file (JSON array of arrays or CSV), one per row.
+    #[arg(long, value_name = "FILE", conflicts_with = "pref")]
+    pub prefs_file: Option<PathBuf>,
+    /// One preference vector inline, e.g. `0.3,0.7`.
+    #[arg(long, value_name = "P1,P2,..")]
+    pub pref: Option<String>,
+}
+
+impl PreferenceArgs {
+    /// Resolves the preferences for `n_obj` objectives; every row is normalised to sum 1.
+    pub fn resolve(&self, n_obj: usize, seed: u64) -> Result<(Matrix, String)> {
+        let (prefs, source) = if let Some(path) = &self.prefs_file {
+            (read_matrix(path)?, format!("file {}", path.display()))
+        } else if let Some(text) = &self.pref {
+            let p = parse_vector(text, "--pref")?;
+            (Matrix::from_rows(&[p])?, "--pref".to_string())
+        } else {
+            let n = self.n_prefs.unwrap_or(if n_obj == 2 { 8 } else { 15 });
+            if n == 0 {
+                bail!("--prefs must be at least 1");
+            }
+            if n_obj == 2 {
+                (
+                    pareto::linspace(n, 0.01)?,
+                    format!("linspace({n}, clip 0.01)"),
+                )
+            } else {
+                let energy = pareto::riesz_energy(n_obj, n, seed)?;
+                (
+                    pareto::clip_preferences(&energy, 0.01)?,
+                    format!("riesz s-energy({n}, seed {seed}, clip 0.01)"),
+                )
+            }
+        };
+        if prefs.n_cols() != n_obj {
+            bail!(
+                "preferences have {} entries but the problem has {n_obj} objectives",
+                prefs.n_cols()
+            );
+        }
+        let mut out = prefs.clone();
+        for i in 0..out.n_rows() {
+            let row = out.row_mut(i);
+            let sum: f64 = row.iter().sum();
+            if row.iter().any(|&v| v < 0.0) || sum <= 0.0 {
+                bail!("preference {i} ({row:?}) must be non-negative with a positive sum");
+            }
+            row.iter_mut().for_each(|v| *v /= sum);
+        }
+        Ok((out, source))
+    }
+}
+
+/// How the run starts, how long it runs, and where it reports.
+#[derive(Clone, Debug, Args)]
+pub struct RunArgs {
+    /// Number of iterations.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub iters: usize,
+    /// Learning rate.
+    #[arg(long, value_name = "X", default_value_t = 0.01)]
+    pub lr: f64,
+    /// Optimiser.
+    #[arg(long, value_enum, default_value_t = OptimizerChoice::Adam, value_name = "NAME")]
+    pub optimizer: OptimizerChoice,
+    /// Seed of every random choice (start points, preference sets, randomised methods).
+    #[arg(long, value_name = "S", default_value_t = 0)]
+    pub seed: u64,
+    /// Start points from a file (one row per preference, n_var columns).
+    #[arg(long, value_name = "FILE", conflicts_with = "init_box")]
+    pub init: Option<PathBuf>,
+    /// Start points uniform in [LO, HI]^n (clamped to the bounds), e.g. `-0.316,0.316`.
+    #[arg(long, value_name = "LO,HI", allow_hyphen_values = true)]
+    pub init_box: Option<String>,
+    /// Hypervolume reference point (default: the problem's, see `list problems`).
+    #[arg(long = "ref", value_name = "R1,R2,..", allow_hyphen_values = true)]
+    pub reference: Option<String>,
+    /// Record indicators every N iterations.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub record_every: usize,
+    /// Stop once every solution's step is shorter than this (0: run all iterations).
+    #[arg(long, value_name = "T", default_value_t = 0.0)]
+    pub tol: f64,
+}
+
+impl RunArgs {
+    /// The driver configuration for a problem.
+    pub fn config(&self, problem: &dyn Problem, n_points: usize) -> Result<DriverConfig> {
+        let info = problem.info();
+        let optimizer = match self.optimizer {
+            OptimizerChoice::Sgd => Optimizer::sgd(self.lr),
+            OptimizerChoice::Adam => Optimizer::adam(self.lr),
+        };
+        let init = if let Some(path) = &self.init {
+            let x = read_matrix(path)?;
+            if x.shape() != (n_points, info.n_var) {
+                bail!(
+                    "{}: {}×{} start points, expected {n_points}×{} (one row per preference, n_var columns)",
+                    path.display(),
+                    x.n_rows(),
+                    x.n_cols(),
+                    info.n_var
+                );
+            }
+            Init::Given(x)
+        } else if let Some(text) = &self.init_box {
+            let v = parse_vector(text, "--init-box")?;
+            if v.len() != 2 || v[0] >= v[1] {
+                bail!("--init-box needs LO,HI with LO < HI, got '{text}'");
+            }
+            Init::Box {
+                lo: v[0],
+                hi: v[1],
+                seed: self.seed,
+            }
+        } else {
+            if info.lower.is_none() {
+                bail!(
+                    "{} has no box: give --init-box LO,HI or --init FILE",
+                    info.name
+                );
+            }
+            Init::UniformInBounds { seed: self.seed }
+        };
+        let mut config = DriverConfig::default()
+            .with_max_iters(self.iters)
+            .with_optimizer(optimizer)
+            .with_tolerance(self.tol)
+            .with_record_every(self.record_every.max(1))
+            .with_init(init);
+        if self.iters == 0 {
+            bail!("--iters must be at least 1");
+        }
+        if let Some(text) = &self.reference {
+            let r = parse_vector(text, "--ref")?;
+            if r.len() != info.n_obj {
+                bail!(
+                    "--ref has {} values but {} has {} objectives",
+                    r.len(),
+                    info.name,
+                    info.n_obj
+                );
+            }
+            config = config.with_reference_point(r);
+        }
+        Ok(config)
+    }
+}
+
+/// Arguments of `solve`.
+#[derive(Debug, Args)]
+pub struct SolveArgs {
+    /// Problem name (case-insensitive); see `tradeoff list problems`.
+    #[arg(long, value_name = "NAME", default_value = "vlmop2")]
+    pub problem: String,
+    #[command(flatten)]
+    pub problem_options: ProblemOptions,
+    /// Method: a scalarization or an aggregator; see `tradeoff list solvers`.
+    #[arg(long, value_name = "NAME", default_value = "epo")]
+    pub solver: String,
+    /// A method option, `key=value` (repeatable); see `tradeoff list solvers`.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    #[command(flatten)]
+    pub prefs: PreferenceArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Write result.json, front.csv, front.png, front.svg, history.png, history.svg here
+    /// (a new or an existing empty directory).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Print one JSON object on stdout instead of the human summary.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `solve`.
+pub fn run(args: SolveArgs) -> Result<()> {
+    let problem = args.problem_options.build(&args.problem)?;
+    let info = problem.info().clone();
+    let options = Options::parse(&args.set).map_err(anyhow::Error::msg)?;
+    // Build once up front so that a bad name or option fails before any work.
+    tradeoff_solvers::build_method(&args.solver, &options)?;
+    let (prefs, prefs_source) = args.prefs.resolve(info.n_obj, args.run.seed)?;
+    let config = args.run.config(problem.as_ref(), prefs.n_rows())?;
+    if let Some(dir) = &args.out {
+        prepare_out_dir(dir)?;
+    }
+    let progress = super::progress::Progress::new(args.run.iters, std::io::stderr().is_terminal());
+    let result = tradeoff_solvers::solve_with_method(
+        problem.as_ref(),
+        &args.solver,
+        &options,
+        &prefs,
+        &config,
+    )
+    .with_context(|| format!("{} on {}", args.solver, info.name))?;
+    progress.finish();
+    let reference = config
+        .reference_point
+        .clone()
+        .unwrap_or_else(|| info.reference_point.clone());
+    let front = problem.pareto_front(1000);
+    let report = run_report(problem.as_ref(), &result, &reference, front.as_ref())?;
+    let record = result_record(
+        &args,
+        &info,
+        &options,
+        &prefs_source,
+        &reference,
+        &result,
+        &report,
+    );
+    if let Some(dir) = &args.out {
+        write_outputs(
+            dir,
+            &record,
+            &result,
+            &info.name,
+            front.as_ref(),
+            &reference,
+        )?;
+    }
+    if args.json {
+        let mut summary = Map::new();
+        summary.insert("problem".into(), json!(info.name));
+        summary.insert("solver".into(), json!(args.solver.to_ascii_lowercase()));
+        summary.insert("hypervolume".into(), report["hypervolume"].clone());
+        if let Some(igd) = report.get("igd") {
+            summary.insert("igd".into(), igd.clone());
+        }
+        summary.insert("time_s".into(), json_f64(result.time_s));
+        summary.insert("termination".into(), json!(result.termination.name()));
+        summary.insert("indicators".into(), Value::Object(report.clone()));
+        summary.insert("objectives".into(), json_matrix(&result.objectives));
+        summary.insert("solutions".into(), json_matrix(&result.x));
+        summary.insert("prefs".into(), json_matrix(&result.preferences));
+        if let Some(dir) = &args.out {
+            summary.insert("out".into(), json!(dir.display().to_string()));
+        }
+        print_json(&Value::Object(summary))
+    } else {
+        print_summary(&args, &info.name, &result, &report);
+        Ok(())
+    }
+}
+
+/// Every indicator of the final front.
+pub fn run_report(
+    _problem: &dyn Problem,
+    result: &SolveResult,
+    reference: &[f64],
+    front: Option<&Matrix>,
+) -> Result<Map<String, Value>> {
+    let inputs = ReportInputs {
+        front,
+        preferences: Some(&result.preferences),
+        contributions: false,
+    };
+    Ok(indicator_report(&result.objectives, reference, inputs)?)
+}
+
+fn result_record(
+    args: &SolveArgs,
+    info: &tradeoff_problems::ProblemInfo,
+    options: &Options,
+    prefs_source: &str,
+    reference: &[f64],
+    result: &SolveResult,
+    report: &Map<String, Value>,
+) -> Value {
+    let history: Vec<Value> = result
+        .history
+        .iter()
+        .map(|h| {
+            json!({
+                "iteration": h.iteration,
+                "hypervolume": json_f64(h.hypervolume),
+                "igd": h.igd.map(json_f64),
+            })
+        })
+        .collect();
+    json!({
+        "schema_version": 1,
+        "tool": format!("tradeoff {}", env!("CARGO_PKG_VERSION")),
+        "config": {
+            "problem": info.name,
+            "n_var": info.n_var,
+            "n_obj": info.n_obj,
+            "normalize": format!("{:?}", args.problem_options.normalize).to_ascii_lowercase(),
+            "solver": args.solver.to_ascii_lowercase(),
+            "options": args.set,
+            "prefs": prefs_source,
+            "iters": args.run.iters,
+            "lr": args.run.lr,
+            "optimizer": format!("{:?}", args.run.optimizer).to_ascii_lowercase(),
+            "seed": args.run.seed,
+            "init": args.run.init.as_ref().map(|p| p.display().to_string())
+                .or_else(|| args.run.init_box.clone().map(|b| format!("box {b}")))
+                .unwrap_or_else(|| "uniform in bounds".to_string()),
+            "reference_point": reference,
+            "record_every": args.run.record_every,
+            "tol": args.run.tol,
+            "method_options_effective": format!("{options:?}"),
+        },
+        "solutions": json_matrix(&result.x),
+        "objectives": json_matrix(&result.objectives),
+        "prefs": json_matrix(&result.preferences),
+        "indicators": report,
+        "history": history,
+        "termination": result.termination.name(),
+        "iterations": result.iterations,
+        "timings": {
+            "time_s": json_f64(result.time_s),
+            "record_time_s": json_f64(result.record_time_s),
+            "n_jacobian_evaluations": result.n_jacobian_evaluations,
+            "n_evaluations": result.n_evaluations,
+        },
+    })
+}
+
+fn write_outputs(
+    dir: &Path,
+    record: &Value,
+    result: &SolveResult,
+    title: &str,
+    front: Option<&Matrix>,
+    _reference: &[f64],
+) -> Result<()> {
+    write_atomic(
+        &dir.join("result.json"),
+        &serde_json::to_vec_pretty(record)?,
+    )?;
+    let mut csv = String::new();
+    let m = result.objectives.n_cols();
+    let n = result.x.n_cols();
+    let header: Vec<String> = (1..=m)
+        .map(|i| format!("f{i}"))
+        .chain((1..=m).map(|i| format!("pref{i}")))
+        .chain((1..=n).map(|j| format!("x{j}")))
+        .collect();
+    csv.push_str(&header.join(","));
+    csv.push('\n');
+    for k in 0..result.x.n_rows() {
+        let row: Vec<String> = result
+            .objectives
+            .row(k)
+            .iter()
+            .chain(result.preferences.row(k))
+            .chain(result.x.row(k))
+            .map(|v| format!("{v:?}"))
+            .collect();
+        csv.push_str(&row.join(","));
+        csv.push('\n');
+    }
+    write_atomic(&dir.join("front.csv"), csv.as_bytes())?;
+    super::render::solve_plots(dir, title, result, front)?;
+    Ok(())
+}
+
+fn print_summary(args: &SolveArgs, name: &str, result: &SolveResult, report: &Map<String, Value>) {
+    let hv = report["hypervolume"].as_f64().unwrap_or(f64::NAN);
+    let mut line = format!(
+        "{} on {name}: {} solutions, {} iterations ({}), hypervolume {hv:.6}",
+        args.solver.to_ascii_lowercase(),
+        result.x.n_rows(),
+        result.iterations,
+        result.termination,
+    );
+    if let Some(igd) = report.get("igd").and_then(Value::as_f64) {
+        line.push_str(&format!(", IGD {igd:.6}"));
+    }
+    line.push_str(&format!(", solver time {:.2} ms", result.time_s * 1e3));
+    println!("{line}");
+    if let Some(dir) = &args.out {
+        println!(
+            "wrote {}/{{result.json, front.csv, front.png, front.svg, history.png, history.svg}}",
+            dir.display()
+        );
+    }
+}
