@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use criterion::{BenchmarkId, Criterion};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use tradeoff_pareto::{Matrix, hypervolume};
+use tradeoff_pareto::{Matrix, hv_contributions, hypervolume, hypervolume_gradient};
 
 /// (n_obj, n_points, criterion sample size, moocore 0.3.2 time in ms for comparison).
 const CASES: &[(usize, usize, usize, f64)] = &[
@@ -64,7 +64,41 @@ fn table(filter: &str) {
     }
 }
 
+/// Median milliseconds of `f` over at least 3 runs and about a second.
+fn median_ms(mut f: impl FnMut()) -> f64 {
+    let mut times = Vec::new();
+    let started = Instant::now();
+    while times.len() < 3 || (started.elapsed() < Duration::from_secs(1) && times.len() < 100) {
+        let t = Instant::now();
+        f();
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
+
+/// Plain timings of the contributions and the gradient (`HV_TABLE=extra`).
+fn extra_table() {
+    println!("| m | n | hv_contributions (ms) | hypervolume_gradient (ms) |");
+    println!("|---|---|---|---|");
+    for (m, n) in [(2, 1_000), (2, 10_000), (3, 1_000), (3, 10_000), (4, 1_000), (5, 200)] {
+        let points = simplex(n, m, 42);
+        let reference = vec![REFERENCE; m];
+        let c = median_ms(|| {
+            black_box(hv_contributions(black_box(&points), &reference).expect("valid"));
+        });
+        let g = median_ms(|| {
+            black_box(hypervolume_gradient(black_box(&points), &reference).expect("valid"));
+        });
+        println!("| {m} | {n} | {c:.3} | {g:.3} |");
+    }
+}
+
 fn main() {
+    if std::env::var("HV_TABLE").as_deref() == Ok("extra") {
+        extra_table();
+        return;
+    }
     if let Ok(value) = std::env::var("HV_TABLE") {
         table(&value);
         return;

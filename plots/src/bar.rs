@@ -3,7 +3,6 @@
 use std::path::Path;
 
 use plotters::coord::Shift;
-use plotters::coord::ranged1d::{IntoSegmentedCoord, SegmentValue};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -72,7 +71,7 @@ impl Render for Bars {
         }
         let span = if hi > lo { hi - lo } else { 1.0 };
         // Zero stays on the edge when every bar is on one side of it; room for value labels on top.
-        let y0 = if lo < 0.0 { lo - 0.05 * span } else { 0.0 };
+        let y0 = if lo < 0.0 { lo - 0.1 * span } else { 0.0 };
         let y1 = if hi > 0.0 { hi + 0.1 * span } else { 0.0 };
         let (y0, y1) = if y1 > y0 { (y0, y1) } else { (-1.0, 1.0) };
         let fy = tick_formatter(y0, y1);
@@ -94,15 +93,14 @@ impl Render for Bars {
             .margin_right(20)
             .x_label_area_size(x_area)
             .y_label_area_size(yw)
-            .build_cartesian_2d((0..k as i32 - 1).into_segmented(), y0..y1)?;
-        let no_label = |_: &SegmentValue<i32>| String::new();
+            .build_cartesian_2d(-0.5..k as f64 - 0.5, y0..y1)?;
         chart
             .configure_mesh()
             .disable_x_mesh()
             .y_desc(self.y_label.as_str())
             .axis_desc_style(text(AXIS_DESC_SIZE))
             .label_style(tick.clone())
-            .x_label_formatter(&no_label)
+            .x_labels(0)
             .y_label_formatter(&fy)
             .max_light_lines(4)
             .light_line_style(RGBColor(0xf0, 0xf0, 0xf0))
@@ -110,7 +108,7 @@ impl Render for Bars {
             .draw()?;
         let name_style = tick.pos(Pos::new(HPos::Center, VPos::Top));
         for (i, (name, _, _)) in self.bars.iter().enumerate() {
-            let (px, py) = chart.backend_coord(&(SegmentValue::CenterOf(i as i32), y0));
+            let (px, py) = chart.backend_coord(&(i as f64, y0));
             let (max_w, row) = if stagger {
                 (2 * slot.saturating_sub(4), (i % 2) as i32)
             } else {
@@ -137,47 +135,49 @@ impl Render for Bars {
         let value_style = text(NOTE_SIZE).pos(Pos::new(HPos::Center, VPos::Bottom));
         let err_style = BLACK.stroke_width(2);
         for (i, &(_, mean, std)) in self.bars.iter().enumerate() {
-            let i = i as i32;
+            let x = i as f64;
             if !mean.is_finite() {
                 chart.draw_series(std::iter::once(
-                    EmptyElement::at((SegmentValue::CenterOf(i), 0.0f64.clamp(y0, y1)))
+                    EmptyElement::at((x, 0.0f64.clamp(y0, y1)))
                         + Text::new("n/a", (0, -4), value_style.clone()),
                 ))?;
                 continue;
             }
-            let colour = series_colour(i as usize);
-            let mut bar = Rectangle::new(
-                [
-                    (SegmentValue::Exact(i), 0.0),
-                    (SegmentValue::Exact(i + 1), mean),
-                ],
-                colour.mix(0.85).filled(),
-            );
+            let colour = series_colour(i);
+            let mut bar =
+                Rectangle::new([(x - 0.5, 0.0), (x + 0.5, mean)], colour.mix(0.85).filled());
             bar.set_margin(0, 0, gap, gap);
             chart.draw_series(std::iter::once(bar))?;
-            let top = match error_of(std) {
-                Some(e) => {
-                    let c = SegmentValue::CenterOf(i);
-                    chart.draw_series(std::iter::once(PathElement::new(
-                        vec![(c.clone(), mean - e), (c.clone(), mean + e)],
-                        err_style,
-                    )))?;
-                    for y in [mean - e, mean + e] {
-                        chart.draw_series(std::iter::once(
-                            EmptyElement::at((c.clone(), y))
-                                + PathElement::new(vec![(-cap, 0), (cap, 0)], err_style),
-                        ))?;
-                    }
-                    mean.max(mean + e)
-                }
-                None => mean.max(0.0),
+            // The value label goes beyond the bar's end (and its error bar): above for
+            // positive means, below for negative ones.
+            let e = error_of(std);
+            let (end, anchor, dy) = if mean >= 0.0 {
+                (mean + e.unwrap_or(0.0), VPos::Bottom, -4)
+            } else {
+                (mean - e.unwrap_or(0.0), VPos::Top, 4)
             };
+            if let Some(e) = e {
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(x, mean - e), (x, mean + e)],
+                    err_style,
+                )))?;
+                for y in [mean - e, mean + e] {
+                    chart.draw_series(std::iter::once(
+                        EmptyElement::at((x, y))
+                            + PathElement::new(vec![(-cap, 0), (cap, 0)], err_style),
+                    ))?;
+                }
+            }
             let label = value_label(mean);
             let (lw, _) = root.estimate_text_size(&label, &text(NOTE_SIZE))?;
             if lw + 4 <= slot_px {
                 chart.draw_series(std::iter::once(
-                    EmptyElement::at((SegmentValue::CenterOf(i), top))
-                        + Text::new(label, (0, -4), value_style.clone()),
+                    EmptyElement::at((x, end))
+                        + Text::new(
+                            label,
+                            (0, dy),
+                            value_style.clone().pos(Pos::new(HPos::Center, anchor)),
+                        ),
                 ))?;
             }
         }

@@ -9,8 +9,8 @@ use tradeoff_pareto::Matrix;
 use crate::error::{Error, Result};
 use crate::output::{DEFAULT_SIZE, save};
 use crate::scene::{
-    Layer, LayerKind, MAX_CLOUD_POINTS, Scene, checked_rows, front_curves_2d, objective_labels,
-    preference_rays, reach, thin,
+    Layer, LayerKind, MAX_CLOUD_POINTS, Scene, checked_rows, clipped_rays, front_curves_2d,
+    objective_labels, preference_rays, reach, thin,
 };
 use crate::style::{Marker, RAY, TRUE_FRONT, series_colour};
 
@@ -38,8 +38,9 @@ pub struct FrontPlot<'a> {
     pub objectives: &'a Matrix,
     /// A sample of the true Pareto front, k × m.
     pub true_front: Option<&'a Matrix>,
-    /// Preference rays, r × m (usually one per solution), drawn as grey dashed rays for m ≤ 3,
-    /// long enough to reach the farthest point drawn. Rows that are zero or non-finite are skipped.
+    /// Preference rays, r × m (usually one per solution), drawn for m ≤ 3 as grey dashed rays
+    /// in raw objective units from [`FrontPlot::ray_origin`] to the edge of the data's extent,
+    /// so each crosses the whole front. Rows that are zero or non-finite are skipped.
     pub preferences: Option<&'a Matrix>,
     /// Where the rays start.
     pub ray_origin: RayOrigin,
@@ -165,7 +166,7 @@ pub fn front_plot(path: impl AsRef<Path>, plot: &FrontPlot<'_>) -> Result<()> {
         None => None,
     };
     let mut layers = Vec::new();
-    if let Some(prefs) = plot.preferences.filter(|_| m <= 3) {
+    if let Some(prefs) = plot.preferences {
         if prefs.n_cols() != m {
             return Err(Error::DimensionMismatch {
                 what: "preference columns",
@@ -173,12 +174,20 @@ pub fn front_plot(path: impl AsRef<Path>, plot: &FrontPlot<'_>) -> Result<()> {
                 got: prefs.n_cols(),
             });
         }
+    }
+    if let Some(prefs) = plot.preferences.filter(|_| m <= 3) {
         let data: Vec<&[Vec<f64>]> = std::iter::once(rows.as_slice())
             .chain(front.as_deref())
             .collect();
         let start = ray_start(plot.ray_origin, &data, m);
-        let far = data.iter().map(|d| reach(d, &start)).fold(0.0, f64::max);
-        let pairs = preference_rays(prefs, &start, far);
+        let (mut lo, mut hi) = (start.clone(), start.clone());
+        for r in data.iter().flat_map(|d| d.iter()) {
+            for j in 0..m {
+                lo[j] = lo[j].min(r[j]);
+                hi[j] = hi[j].max(r[j]);
+            }
+        }
+        let pairs = clipped_rays(prefs, &start, &lo, &hi);
         if !pairs.is_empty() {
             layers.push(Layer {
                 name: Some("preference rays".to_owned()),

@@ -283,6 +283,44 @@ pub(crate) fn preference_rays(
         .collect()
 }
 
+/// Preference rays from `start` along each finite, non-zero preference row, each ending where it
+/// leaves the box `[lo, hi]` (the extent of the data drawn, which holds `start`), so rays cross
+/// the whole front without stretching the axes.
+pub(crate) fn clipped_rays(
+    prefs: &Matrix,
+    start: &[f64],
+    lo: &[f64],
+    hi: &[f64],
+) -> Vec<(Vec<f64>, Vec<f64>)> {
+    prefs
+        .rows()
+        .filter_map(|p| {
+            let norm = p.iter().map(|v| v * v).sum::<f64>().sqrt();
+            if !(norm.is_finite() && norm > 0.0) {
+                return None;
+            }
+            let t = p
+                .iter()
+                .enumerate()
+                .filter_map(|(j, v)| {
+                    let d = v / norm;
+                    if d > 0.0 {
+                        Some((hi[j] - start[j]) / d)
+                    } else if d < 0.0 {
+                        Some((lo[j] - start[j]) / d)
+                    } else {
+                        None
+                    }
+                })
+                .fold(f64::INFINITY, f64::min);
+            (t.is_finite() && t > 0.0).then(|| {
+                let end = start.iter().zip(p).map(|(s, v)| s + t * v / norm).collect();
+                (start.to_vec(), end)
+            })
+        })
+        .collect()
+}
+
 /// The largest distance from `start` to any of `rows`.
 pub(crate) fn reach(rows: &[Vec<f64>], start: &[f64]) -> f64 {
     rows.iter()

@@ -162,22 +162,24 @@ fn sphere_shape_grad(sin: &[f64], cos: &[f64], i: usize, out: &mut [f64]) {
     }
 }
 
-/// Fills `scratch` with `[sin θ, cos θ, ∂P_i/∂u (m rows of m − 1)]` for `θ = u·π/2` and returns
-/// the three slices. The gradient block is only filled when `with_grad` is set.
+/// Fills `scratch` with `[sin θ, cos θ, ∂P_i/∂u (m rows of m − 1)]` for the angles
+/// `θ_j = u_j·π/2`, where `u_j = u_of(j, x_j)` for the position variables `xp`, and returns the
+/// three slices. The gradient block is only filled when `with_grad` is set.
 fn sphere_parts<'a>(
-    u: &[f64],
+    xp: &[f64],
+    u_of: impl Fn(usize, f64) -> f64,
     with_grad: bool,
     scratch: &'a mut Vec<f64>,
 ) -> (&'a [f64], &'a [f64], &'a [f64]) {
-    let p = u.len();
+    let p = xp.len();
     let m = p + 1;
     scratch.clear();
     scratch.resize(2 * p + m * p, 0.0);
     let (sin, rest) = scratch.split_at_mut(p);
     let (cos, grad) = rest.split_at_mut(p);
-    for ((s, c), &v) in sin.iter_mut().zip(cos.iter_mut()).zip(u) {
+    for (j, ((s, c), &v)) in sin.iter_mut().zip(cos.iter_mut()).zip(xp).enumerate() {
         // pymoo's order of operations: u·π/2.
-        (*s, *c) = (v * PI / 2.0).sin_cos();
+        (*s, *c) = (u_of(j, v) * PI / 2.0).sin_cos();
     }
     if with_grad {
         for (i, row) in grad.chunks_mut(p).enumerate() {
@@ -426,12 +428,8 @@ fn power_sphere_row(
     let p = m - 1;
     let (xp, xd) = x.split_at(p);
     let g = g_of(xd);
-    let u: Vec<f64> = if alpha == 1.0 {
-        xp.to_vec()
-    } else {
-        xp.iter().map(|v| v.powf(alpha)).collect()
-    };
-    let (sin, cos, grad) = sphere_parts(&u, jac.is_some(), scratch);
+    let u_of = |_: usize, v: f64| if alpha == 1.0 { v } else { v.powf(alpha) };
+    let (sin, cos, grad) = sphere_parts(xp, u_of, jac.is_some(), scratch);
     sphere_objectives(sin, cos, g, f);
     if let Some(jac) = jac {
         for (i, row) in jac.chunks_mut(n).enumerate() {
@@ -668,19 +666,15 @@ fn degenerate_row(
     let p = m - 1;
     let (xp, xd) = x.split_at(p);
     let g = g_of(xd);
-    let u: Vec<f64> = xp
-        .iter()
-        .enumerate()
-        .map(|(j, &v)| {
-            if j == 0 {
-                v
-            } else {
-                // pymoo's order: 1/(2(1 + g))·(1 + 2g·x).
-                1.0 / (2.0 * (1.0 + g)) * (1.0 + 2.0 * g * v)
-            }
-        })
-        .collect();
-    let (sin, cos, grad) = sphere_parts(&u, jac.is_some(), scratch);
+    let u_of = |j: usize, v: f64| {
+        if j == 0 {
+            v
+        } else {
+            // pymoo's order: 1/(2(1 + g))·(1 + 2g·x).
+            1.0 / (2.0 * (1.0 + g)) * (1.0 + 2.0 * g * v)
+        }
+    };
+    let (sin, cos, grad) = sphere_parts(xp, u_of, jac.is_some(), scratch);
     sphere_objectives(sin, cos, g, f);
     if let Some(jac) = jac {
         for (i, row) in jac.chunks_mut(n).enumerate() {

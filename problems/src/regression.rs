@@ -280,31 +280,33 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 /// `None` when a column of `X` depends on the earlier ones.
 fn least_squares(x: &Matrix, y: &[f64]) -> Option<Vec<f64>> {
     let (n, p) = x.shape();
+    // Orthonormal columns of Q, and the columns of the upper-triangular R.
     let mut q: Vec<Vec<f64>> = Vec::with_capacity(p);
-    let mut r = vec![vec![0.0; p]; p];
+    let mut r: Vec<Vec<f64>> = Vec::with_capacity(p);
     for j in 0..p {
         let column: Vec<f64> = (0..n).map(|i| x.get(i, j)).collect();
         let mut v = column.clone();
+        let mut r_col = vec![0.0; p];
         for _ in 0..2 {
-            for (i, qi) in q.iter().enumerate() {
+            for (qi, ri) in q.iter().zip(r_col.iter_mut()) {
                 let proj = dot(qi, &v);
-                r[i][j] += proj;
+                *ri += proj;
                 v.iter_mut().zip(qi).for_each(|(vk, qk)| *vk -= proj * qk);
             }
         }
         let norm = dot(&v, &v).sqrt();
-        if !(norm > 1e-12 * dot(&column, &column).sqrt()) {
+        if norm.is_nan() || norm <= 1e-12 * dot(&column, &column).sqrt() {
             return None;
         }
-        r[j][j] = norm;
+        r_col[j] = norm;
+        r.push(r_col);
         q.push(v.into_iter().map(|vk| vk / norm).collect());
     }
     // R w = Qᵀ y, by back substitution.
-    let b: Vec<f64> = q.iter().map(|qi| dot(qi, y)).collect();
     let mut w = vec![0.0; p];
     for j in (0..p).rev() {
-        let tail: f64 = (j + 1..p).map(|l| r[j][l] * w[l]).sum();
-        w[j] = (b[j] - tail) / r[j][j];
+        let tail: f64 = (j + 1..p).map(|l| r[l][j] * w[l]).sum();
+        w[j] = (dot(&q[j], y) - tail) / r[j][j];
     }
     Some(w)
 }

@@ -302,7 +302,7 @@ zdt_struct!(
 );
 
 zdt_struct!(
-    /// ZDT4: convex front with 21⁹ local fronts (multimodal g).
+    /// ZDT4: convex front with many local fronts (21⁹ at n = 10; multimodal g).
     ///
     /// Zitzler, Deb & Thiele, Evolutionary Computation 8(2), 2000, problem T4.
     ///

@@ -144,67 +144,69 @@ impl CaGrad {
         let max_row = (0..m).map(|i| g[i * m + i]).fold(0.0, f64::max).sqrt();
         let norm_of = |w: &[f64]| dot(w, &mat_vec(g, m, w)).max(0.0).sqrt();
 
-        let mut lo = 0.0_f64;
         let hi0 = 2.0 * max_row / s;
+        let mut lo = 0.0_f64;
         let mut hi = hi0;
-        let mut mu = 0.0;
         let mut iters = 0;
-        let mut last_w = mean.clone();
-        for _ in 0..MAX_OUTER {
-            // w(μ): minimum-norm point of the hull of the rows g_i + μ g₀.
+        let mut evaluate = |mu: f64, iters: &mut usize| {
+            // w(μ): the minimum-norm point of the hull of the rows g_i + μ g₀.
             let gm = translated(g, m, &b, g0sq, mu);
             let (w, stats) = min_norm_weights_raw(&gm, m, 1e-15, default_max_iter(m));
-            iters += stats.iterations + 1;
-            let h = norm_of(&w);
-            if h > s * mu {
+            *iters += stats.iterations + 1;
+            w
+        };
+        let done = |w: &[f64], nu: f64, iters: usize| {
+            let h = norm_of(w);
+            (
+                combine_weights(&mean, w, s / h),
+                Diagnostics {
+                    inner_iters: iters,
+                    converged: true,
+                    residual: (h - s * nu).abs(),
+                },
+            )
+        };
+        // μ = 0: the MGDA point. The ratio ‖Jw(μ)‖/(sμ) is non-increasing in μ and +∞ at 0 when
+        // the hull misses the origin.
+        let w = evaluate(0.0, &mut iters);
+        let h0 = norm_of(&w);
+        let mut mu;
+        let mut last_w;
+        if h0 > 1e-6 {
+            if let Some((nu, w_face)) = face_root(g, m, &b, g0sq, s, &w, lo, hi) {
+                return done(&w_face, nu, iters);
+            }
+            mu = (h0 / s).min(0.5 * hi);
+            last_w = w;
+        } else {
+            // 0 is (numerically) in the hull: rounding creates spurious roots near μ = 0, so look
+            // for a crossing above μ_min only. Without one the optimum has Jᵀw* = 0.
+            lo = 1e-5 * hi0;
+            let w = evaluate(lo, &mut iters);
+            if norm_of(&w) <= s * lo {
+                return self.degenerate(g, m, &mean, iters);
+            }
+            if let Some((nu, w_face)) = face_root(g, m, &b, g0sq, s, &w, lo, hi) {
+                return done(&w_face, nu, iters);
+            }
+            mu = (lo * hi).sqrt();
+            last_w = w;
+        }
+        for _ in 0..MAX_OUTER {
+            let w = evaluate(mu, &mut iters);
+            if norm_of(&w) > s * mu {
                 lo = mu;
             } else {
                 hi = mu;
             }
             if let Some((nu, w_face)) = face_root(g, m, &b, g0sq, s, &w, lo, hi) {
-                let w_face_norm = norm_of(&w_face);
-                if w_face_norm > 0.0 {
-                    return (
-                        combine_weights(&mean, &w_face, s / w_face_norm),
-                        Diagnostics {
-                            inner_iters: iters,
-                            converged: true,
-                            residual: (w_face_norm - s * nu).abs(),
-                        },
-                    );
-                }
+                return done(&w_face, nu, iters);
             }
             last_w = w;
-            if hi <= 1e-13 * hi0 {
-                break;
-            }
             if hi - lo <= 1e-15 * hi {
-                let h = norm_of(&last_w);
-                return (
-                    combine_weights(&mean, &last_w, s / h),
-                    Diagnostics {
-                        inner_iters: iters,
-                        converged: true,
-                        residual: (h - s * mu).abs(),
-                    },
-                );
+                return done(&last_w, mu, iters);
             }
             mu = if lo > 0.0 { (lo * hi).sqrt() } else { 0.5 * hi };
-            if mu == 0.0 {
-                mu = 0.5 * hi;
-            }
-        }
-        if hi <= 1e-13 * hi0 {
-            // The optimum has Jᵀw* = 0: return the projection of g₀ onto the dual cone.
-            let (v, stats) = project_to_dual_cone_raw(g, m, &mean, default_max_iter(m));
-            return (
-                v,
-                Diagnostics {
-                    inner_iters: iters + stats.iterations,
-                    converged: stats.converged,
-                    residual: stats.residual,
-                },
-            );
         }
         let h = norm_of(&last_w).max(f64::MIN_POSITIVE);
         (
@@ -213,6 +215,20 @@ impl CaGrad {
                 inner_iters: iters,
                 converged: false,
                 residual: (hi - lo) / hi,
+            },
+        )
+    }
+
+    /// When the optimum has `Jᵀw* = 0` every `d` in the ball with `Jd ≥ 0` is optimal; the one
+    /// nearest to `g₀` is the projection of `g₀` onto the dual cone.
+    fn degenerate(&self, g: &[f64], m: usize, mean: &[f64], iters: usize) -> (Vec<f64>, Diagnostics) {
+        let (v, stats) = project_to_dual_cone_raw(g, m, mean, default_max_iter(m));
+        (
+            v,
+            Diagnostics {
+                inner_iters: iters + stats.iterations,
+                converged: stats.converged,
+                residual: stats.residual,
             },
         )
     }

@@ -54,7 +54,7 @@ pub use nash_mtl::{NASH_MTL_INFO, NashMtl, NashMtlParams};
 pub use optimizer::{Optimizer, OptimizerState};
 pub use options::Options;
 pub use pcgrad::{ConflictOrder, PCGRAD_INFO, PcGrad, PcGradParams};
-pub use pmgda::{PMGDA_INFO, Pmgda, PmgdaBranch, PmgdaParams, PmgdaStep};
+pub use pmgda::{MgdaSolve, PMGDA_INFO, Pmgda, PmgdaBranch, PmgdaParams, PmgdaStep};
 pub use pmtl::{PMTL_INFO, ParetoMtl, PmtlParams, PmtlStage, PmtlSwitch};
 pub use random::{RANDOM_INFO, Random, RandomParams};
 pub use registry::{MethodEntry, build_method, find_method, method_entries};

@@ -22,6 +22,54 @@ pub struct PmgdaParams {
     /// Guard added to the row norms when normalising `[J; ∇h]` for the LP. Default `1e-4`
     /// (LibMOON's hard-coded value). Finite, ≥ 0.
     pub norm_eps: f64,
+    /// How the prediction step's min-norm problem is solved. Default [`MgdaSolve::Exact`].
+    pub mgda: MgdaSolve,
+}
+
+/// How the MGDA (min-norm) sub-problems of PMGDA and ParetoMTL are solved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MgdaSolve {
+    /// The exact minimum-norm point for every size (Wolfe's algorithm).
+    Exact,
+    /// LibMOON's `solve_mgda`: for exactly two rows the closed form with γ clamped to
+    /// 0.999 / 0.001 when one gradient's projection dominates (from Sener & Koltun's code);
+    /// exact otherwise. For reproducing LibMOON's numbers.
+    LibMoon,
+}
+
+impl MgdaSolve {
+    pub(crate) fn read(
+        method: &'static str,
+        options: &Options,
+    ) -> std::result::Result<Self, ParamsError> {
+        Ok(
+            match options.choice(method, "mgda", &["exact", "libmoon"], "exact")? {
+                "libmoon" => Self::LibMoon,
+                _ => Self::Exact,
+            },
+        )
+    }
+
+    /// `argmin_{α∈Δ} αᵀGα` by this rule.
+    pub(crate) fn solve(self, g: &[Vec<f64>]) -> MinNorm {
+        if self == Self::LibMoon && g.len() == 2 {
+            let (v11, v22, v12) = (g[0][0], g[1][1], g[0][1]);
+            let gamma = if v12 >= v11 {
+                0.999
+            } else if v12 >= v22 {
+                0.001
+            } else {
+                (v22 - v12) / (v11 + v22 - 2.0 * v12)
+            };
+            return MinNorm {
+                weights: vec![gamma, 1.0 - gamma],
+                iters: 0,
+                converged: true,
+                gap: 0.0,
+            };
+        }
+        min_norm_simplex(g)
+    }
 }
 
 impl Default for PmgdaParams {
@@ -30,6 +78,7 @@ impl Default for PmgdaParams {
             h_eps: 0.01,
             sigma: 0.95,
             norm_eps: 1e-4,
+            mgda: MgdaSolve::Exact,
         }
     }
 }
@@ -92,7 +141,8 @@ pub struct PmgdaStep {
 /// `min_{μ∈Δ_{m+1}, c} c` s.t. `⟨g_i, d⟩ ≥ −c` (i < m), `⟨∇h, d⟩ ≥ σ‖∇h‖`, `d = Σ_j μ_j ĝ_j`, and
 /// map back (Eq. 18): `α_i = μ_i/‖g_i‖ + (μ_m/‖∇h‖)·∂h/∂f_i`. The direction is `d = Jᵀα`.
 ///
-/// **Parameters.** [`PmgdaParams`]: `h_eps = 0.01`, `sigma = 0.95`, `norm_eps = 1e-4`.
+/// **Parameters.** [`PmgdaParams`]: `h_eps = 0.01`, `sigma = 0.95`, `norm_eps = 1e-4`,
+/// `mgda = exact`.
 ///
 /// **Properties claimed.** Permutation invariant (rows, losses and preference together) when
 /// the LP optimum is unique. Weights are not on the simplex (the correction can ascend).
@@ -112,7 +162,7 @@ pub struct PmgdaStep {
 ///   last iterate (weights like −7·10⁴); we step along `∇h` alone (`μ = e_m`) and report
 ///   `converged = false`;
 /// - the prediction step uses the exact min-norm point for every m; LibMOON clamps the m = 2
-///   closed form to γ ∈ [0.001, 0.999];
+///   closed form to γ ∈ [0.001, 0.999] (option `mgda=libmoon`);
 /// - the preference is used in f64 (LibMOON rounds it to f32 inside `pbi`).
 #[derive(Clone, Debug)]
 pub struct Pmgda {
@@ -127,13 +177,15 @@ impl Pmgda {
         Ok(Self { params, last: None })
     }
 
-    /// Reads `h_eps`, `sigma` and `norm_eps`, then rejects unknown keys.
+    /// Reads `h_eps`, `sigma`, `norm_eps` and `mgda` (`exact` | `libmoon`), then rejects
+    /// unknown keys.
     pub fn from_options(options: &Options) -> std::result::Result<Self, ParamsError> {
         let d = PmgdaParams::default();
         let params = PmgdaParams {
             h_eps: options.f64("pmgda", "h_eps", d.h_eps)?,
             sigma: options.f64("pmgda", "sigma", d.sigma)?,
             norm_eps: options.f64("pmgda", "norm_eps", d.norm_eps)?,
+            mgda: MgdaSolve::read("pmgda", options)?,
         };
         options.finish("pmgda")?;
         Self::new(params)
@@ -181,7 +233,7 @@ impl Aggregator for Pmgda {
 
         let (weights, branch, diagnostics) = if h < self.params.h_eps {
             let gram = crate::epo::gram(j);
-            let mn = min_norm_simplex(&gram);
+            let mn = self.params.mgda.solve(&gram);
             (
                 mn.weights,
                 PmgdaBranch::Prediction,
@@ -300,7 +352,14 @@ pub static PMGDA_INFO: MethodInfo = MethodInfo {
             default: "1e-4",
             doc: "guard added to row norms when normalising [J; grad h]",
         },
+        MGDA_OPTION,
     ],
+};
+
+pub(crate) const MGDA_OPTION: OptionInfo = OptionInfo {
+    name: "mgda",
+    default: "exact",
+    doc: "exact min-norm, or libmoon (two-row closed form clamped to 0.999/0.001)",
 };
 
 fn build(options: &Options) -> Result<Box<dyn Aggregator>> {

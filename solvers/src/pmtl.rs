@@ -5,7 +5,7 @@ use crate::aggregator::{
 };
 use crate::error::{Error, ParamsError, Result};
 use crate::options::Options;
-use crate::pmgda::min_norm_simplex;
+use crate::pmgda::{MGDA_OPTION, MgdaSolve};
 use crate::registry::MethodEntry;
 
 /// When ParetoMTL leaves its first (feasibility-seeking) stage.
@@ -46,6 +46,8 @@ pub struct PmtlParams {
     pub warmup: Option<usize>,
     /// The stage-switch rule. Default [`PmtlSwitch::Warmup`] (the paper).
     pub switch: PmtlSwitch,
+    /// How the min-norm sub-problems are solved. Default [`MgdaSolve::Exact`].
+    pub mgda: MgdaSolve,
 }
 
 impl Default for PmtlParams {
@@ -56,6 +58,7 @@ impl Default for PmtlParams {
             iters: 500,
             warmup: None,
             switch: PmtlSwitch::Warmup,
+            mgda: MgdaSolve::Exact,
         }
     }
 }
@@ -127,7 +130,7 @@ impl PmtlParams {
 /// `switch=libmoon` leaves it once no constraint is active.
 ///
 /// **Parameters.** [`PmtlParams`]: `prefs` (required), `index` (default: match the step's
-/// preference), `iters = 500`, `warmup = iters/5`, `switch = warmup`.
+/// preference), `iters = 500`, `warmup = iters/5`, `switch = warmup`, `mgda = exact`.
 ///
 /// **Properties claimed.** None of the generic ones (the sector geometry depends on the
 /// preference set, which row permutations do not permute). Stateful: it counts its calls;
@@ -139,8 +142,8 @@ impl PmtlParams {
 /// **Differences from the reference implementation** (LibMOON `pmtl_solver.py`, commit b43d825):
 /// - any number of objectives (LibMOON: two);
 /// - the min-norm sub-problems are solved exactly for every size; LibMOON clamps the two-row
-///   closed form to γ ∈ [0.001, 0.999] and computes it in f32 (differences ≤ 1e-7 relative on
-///   the fixtures, more when the clamp binds);
+///   closed form to γ ∈ [0.001, 0.999] (which binds in two of its three recorded stage-1
+///   steps, moving the weights by ~1e-3) and computes it in f32; `mgda=libmoon` reproduces it;
 /// - the default switch is the paper's warm-up (LibMOON's paper-era code); LibMOON's HEAD rule
 ///   is the option `switch=libmoon`, per subproblem (see [`PmtlSwitch::LibMoon`]);
 /// - zero losses (`f/‖f‖` undefined) count as no active constraint instead of NaN.
@@ -170,8 +173,8 @@ impl ParetoMtl {
     }
 
     /// Reads `prefs` (comma-separated, row-major) with `n_obj` (its row length, default 2),
-    /// `index`, `iters`, `warmup` and `switch` (`warmup` | `libmoon`), then rejects unknown
-    /// keys.
+    /// `index`, `iters`, `warmup`, `switch` (`warmup` | `libmoon`) and `mgda` (`exact` |
+    /// `libmoon`), then rejects unknown keys.
     pub fn from_options(options: &Options) -> std::result::Result<Self, ParamsError> {
         let d = PmtlParams::default();
         let flat = options.f64_list("pmtl", "prefs")?;
@@ -183,6 +186,7 @@ impl ParetoMtl {
             "libmoon" => PmtlSwitch::LibMoon,
             _ => PmtlSwitch::Warmup,
         };
+        let mgda = MgdaSolve::read("pmtl", options)?;
         options.finish("pmtl")?;
         let prefs = match flat {
             None => Vec::new(),
@@ -204,6 +208,7 @@ impl ParetoMtl {
             iters,
             warmup: (warmup != usize::MAX).then_some(warmup),
             switch,
+            mgda,
         })
     }
 
@@ -277,7 +282,7 @@ impl ParetoMtl {
                 let (s, iters) = if na == 1 {
                     (vec![1.0], 0)
                 } else {
-                    let mn = min_norm_simplex(&gram_rows(&constraint_rows));
+                    let mn = self.params.mgda.solve(&gram_rows(&constraint_rows));
                     (mn.weights, mn.iters)
                 };
                 let mut weights = vec![0.0; m];
@@ -291,7 +296,7 @@ impl ParetoMtl {
             PmtlStage::Constrained => {
                 let mut rows: Vec<Vec<f64>> = j.rows().map(<[f64]>::to_vec).collect();
                 rows.extend(constraint_rows);
-                let mn = min_norm_simplex(&gram_rows(&rows));
+                let mn = self.params.mgda.solve(&gram_rows(&rows));
                 let s = mn.weights;
                 let mut weights = s[..m].to_vec();
                 for (a, w) in active.iter().enumerate() {
@@ -441,6 +446,7 @@ pub static PMTL_INFO: MethodInfo = MethodInfo {
             default: "warmup",
             doc: "warmup (paper) or libmoon (leave stage 1 once no constraint is active)",
         },
+        MGDA_OPTION,
     ],
 };
 

@@ -74,3 +74,23 @@ fn explore() {
         }
     }
 }
+
+#[test]
+fn explore_cagrad() {
+    for id in ["random_2x50", "random_6x12", "random_8x16", "random_10x50", "k_gt_n_10x2", "aligned_4x10", "tiny_scale_3x8"] {
+        let fm = fixture_matrix(id);
+        let j = &fm.jacobian;
+        let m = j.n_rows();
+        let g0 = combine(j, &vec![1.0 / m as f64; m]);
+        let s = 0.5 * norm(&g0);
+        let mut agg = build_method("cagrad", &Options::new()).unwrap();
+        let ours = run(agg.as_mut(), j).direction;
+        let theirs = vector(&reference(id, "torchjd", "CAGrad(c=0.5)").unwrap()["direction"]);
+        for (name, d) in [("ours", &ours), ("torchjd", &theirs)] {
+            let diff: Vec<f64> = d.iter().zip(&g0).map(|(a, b)| a - b).collect();
+            let jd = mat_vec(j, d);
+            let minv = jd.iter().copied().fold(f64::INFINITY, f64::min);
+            println!("{id:16} {name:8} ball {:+.3e} min<g,d> {:.12e}", norm(&diff) - s, minv);
+        }
+    }
+}

@@ -6,8 +6,8 @@ use rand::{Rng, SeedableRng};
 use serde_json::Value;
 use tradeoff_pareto::Matrix;
 use tradeoff_solvers::{
-    Aggregator, Epo, EpoMode, EpoParams, Options, ParetoMtl, Pmgda, PmgdaBranch, PmgdaParams,
-    PmtlParams, PmtlStage, StepInput, aggregate, build_method,
+    Aggregator, Epo, EpoMode, EpoParams, MgdaSolve, Options, ParetoMtl, Pmgda, PmgdaBranch,
+    PmgdaParams, PmtlParams, PmtlStage, StepInput, aggregate, build_method,
 };
 
 // ------------------------------------------------------------------------------------------
@@ -99,35 +99,30 @@ fn epo_reproduces_libmoon_solve_epo() {
             .with_preference(&c.pref);
         let a = aggregate(&mut epo, &input).unwrap();
         let w = a.weights.as_ref().unwrap();
-        assert_close(
-            w,
-            &vector(&reference["weights"]),
-            1e-9,
-            &format!("{} weights", c.id),
-        );
+        let step = epo.last_step().unwrap();
+        assert!(a.diagnostics.converged);
+        if c.id == "tiny_scale_3x8" {
+            // J ~ 1e-6, so C = JJᵀ ~ 1e-12: below GLPK's absolute tolerances, which stop at the
+            // first vertex (γ = −7.7e-12). Our scaled LP finds the better vertex (γ = +3e-12).
+            assert!(step.gamma.unwrap() > number(&reference["gamma"]));
+            assert!((w.iter().sum::<f64>() - 1.0).abs() < 1e-12 && w.iter().all(|v| *v >= 0.0));
+            continue;
+        }
+        assert_close(w, &vector(&reference["weights"]), 1e-9, &format!("{} w", c.id));
         assert_close(
             &a.direction,
             &vector(&reference["direction"]),
             1e-9,
             &format!("{} direction", c.id),
         );
-        let step = epo.last_step().unwrap();
-        assert_eq!(
-            step.mode,
-            if reference["last_move"] == "bal" {
-                EpoMode::Balance
-            } else {
-                EpoMode::Dominance
-            },
-            "{}",
-            c.id
-        );
+        let mode = if reference["last_move"] == "bal" {
+            EpoMode::Balance
+        } else {
+            EpoMode::Dominance
+        };
+        assert_eq!(step.mode, mode, "{}", c.id);
         let mu = number(&reference["mu_rl"]);
-        assert!(
-            (step.mu - mu).abs() <= 1e-12 * mu.abs().max(1.0),
-            "{} mu",
-            c.id
-        );
+        assert!((step.mu - mu).abs() <= 1e-12 * mu.abs().max(1.0), "{} mu", c.id);
         let gamma = number(&reference["gamma"]);
         let ours = step.gamma.unwrap();
         assert!(
@@ -135,10 +130,9 @@ fn epo_reproduces_libmoon_solve_epo() {
             "{} gamma {ours} vs {gamma}",
             c.id
         );
-        assert!(a.diagnostics.converged);
         checked += 1;
     }
-    assert_eq!(checked, 15);
+    assert_eq!(checked, 14);
 }
 
 /// `f_i(x) = ‖x − a_i‖²`: values and Jacobian.
@@ -183,17 +177,26 @@ fn epo_objectives_align_with_the_preference() {
         vec![0.0, 1.0, 0.0],
         vec![0.0, 0.0, 1.0],
     ];
-    for (anchors, pref) in [
-        (&anchors2, vec![0.2, 0.8]),
-        (&anchors2, vec![0.7, 0.3]),
-        (&anchors3, vec![0.2, 0.3, 0.5]),
-        (&anchors3, vec![0.6, 0.2, 0.2]),
+    // EPO balances while the non-uniformity μ = KL(l̂ ‖ uniform) exceeds eps, so it stops
+    // about √eps away from the ray: cos > 1 − eps with the default eps = 1e-4, and tighter
+    // with a smaller eps.
+    for (anchors, pref, eps, tol) in [
+        (&anchors2, vec![0.2, 0.8], 1e-4, 1e-4),
+        (&anchors2, vec![0.7, 0.3], 1e-4, 1e-4),
+        (&anchors3, vec![0.2, 0.3, 0.5], 1e-4, 1e-4),
+        (&anchors3, vec![0.6, 0.2, 0.2], 1e-4, 1e-4),
+        (&anchors2, vec![0.7, 0.3], 1e-8, 1e-7),
+        (&anchors3, vec![0.2, 0.3, 0.5], 1e-8, 1e-7),
     ] {
-        let mut epo = Epo::new(EpoParams::default()).unwrap();
+        let params = EpoParams {
+            eps,
+            ..EpoParams::default()
+        };
+        let mut epo = Epo::new(params).unwrap();
         let x = descend(&mut epo, anchors, &[0.3, -0.2, 0.4], &pref, 3000, 0.02);
         let f = quadratic(anchors, &x).0;
         let cos = dot(&f, &pref) / (norm(&f) * norm(&pref));
-        assert!(cos > 1.0 - 1e-6, "pref {pref:?}: f = {f:?}, cos = {cos}");
+        assert!(cos > 1.0 - tol, "pref {pref:?}: f = {f:?}, cos = {cos}");
         // On the Pareto set: x in the convex hull of the anchors e_1..e_m.
         let m = anchors.len();
         let inside: f64 = x[..m].iter().sum();
@@ -300,6 +303,19 @@ fn pmgda_reproduces_libmoon_solve_pmgda() {
                 let cos = dot(&grad_h, &a.direction) / (norm(&grad_h) * norm(&a.direction));
                 assert!((cos - 1.0).abs() < 1e-9);
             }
+            "colinear_3x4" | "k_gt_n_10x2" => {
+                // Rank-deficient J: the LP optimum is not unique. cvxopt's interior point
+                // returns a point inside the optimal face, our simplex a vertex; both reach
+                // the same LP value (colinear rows even give the same direction).
+                assert_eq!(step.branch, PmgdaBranch::Correction);
+                let ours = pmgda_lp_value(&c, &step.dh_dlosses, a.weights.as_ref().unwrap());
+                let theirs = pmgda_lp_value(&c, &step.dh_dlosses, &ref_w);
+                assert!(ours <= theirs + 1e-9, "{}: LP value {ours} vs {theirs}", c.id);
+                if c.id == "colinear_3x4" {
+                    let d = vector(&reference["direction"]);
+                    assert_close(&a.direction, &d, 1e-6, &format!("{} d", c.id));
+                }
+            }
             _ => {
                 assert_eq!(step.branch, PmgdaBranch::Correction);
                 assert_close(
@@ -318,7 +334,36 @@ fn pmgda_reproduces_libmoon_solve_pmgda() {
             }
         }
     }
-    assert_eq!(exact, 12);
+    assert_eq!(exact, 10);
+}
+
+/// PMGDA's correction-LP value `c = max_i −⟨g_i, d⟩` (lower is better) at the LP point that the
+/// weights `α` map back from (Eq. 18 inverted: `μ_i = ‖g_i‖(α_i − t·∂h/∂f_i)`, `μ_m = t‖∇h‖`,
+/// with `t` fixed by `Σμ = 1`), after checking the LP constraints there.
+fn pmgda_lp_value(c: &Case, dh: &[f64], alpha: &[f64]) -> f64 {
+    let grad_h = tradeoff_solvers::combine_rows(&c.j, dh);
+    let nh = norm(&grad_h);
+    let norms: Vec<f64> = c.j.rows().map(norm).collect();
+    let t = (1.0 - norms.iter().zip(alpha).map(|(n, a)| n * a).sum::<f64>())
+        / (nh - norms.iter().zip(dh).map(|(n, d)| n * d).sum::<f64>());
+    let mut mu: Vec<f64> = (0..alpha.len())
+        .map(|i| norms[i] * (alpha[i] - t * dh[i]))
+        .collect();
+    mu.push(t * nh);
+    assert!(mu.iter().all(|v| *v > -1e-7), "μ = {mu:?}");
+    assert!((mu.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+    let mut rows: Vec<&[f64]> = c.j.rows().collect();
+    rows.push(&grad_h);
+    let mut d = vec![0.0; c.j.n_cols()];
+    for (row, (m, nr)) in rows.iter().zip(mu.iter().zip(norms.iter().chain([&nh]))) {
+        for (di, g) in d.iter_mut().zip(row.iter()) {
+            *di += m * g / (nr + 1e-4);
+        }
+    }
+    assert!(dot(&grad_h, &d) >= 0.95 * nh - 1e-7, "⟨∇h, d⟩ constraint");
+    c.j.rows()
+        .map(|g| -dot(g, &d))
+        .fold(f64::NEG_INFINITY, f64::max)
 }
 
 #[test]
@@ -369,12 +414,13 @@ fn pmgda_permutation_invariant() {
 // ------------------------------------------------------------------------------------------
 // ParetoMTL
 
-fn pmtl(prefs: &[Vec<f64>], index: usize, warmup: usize) -> ParetoMtl {
+fn pmtl(prefs: &[Vec<f64>], index: usize, warmup: usize, mgda: MgdaSolve) -> ParetoMtl {
     ParetoMtl::new(PmtlParams {
         prefs: prefs.to_vec(),
         index: Some(index),
         iters: 100,
         warmup: Some(warmup),
+        mgda,
         ..PmtlParams::default()
     })
     .unwrap()
@@ -400,44 +446,41 @@ fn pmtl_reproduces_libmoon_steps() {
         let input = StepInput::new(&c.j)
             .with_losses(&c.losses)
             .with_preference(&pref);
-        // Stage 1 (warm-up of one call).
-        let mut p = pmtl(&prefs, index, 1);
+        let init_w = vector(&init["weights"]);
+        // Stage 1 (a warm-up of one call), with LibMOON's clamped two-row MGDA.
+        let mut p = pmtl(&prefs, index, 1, MgdaSolve::LibMoon);
         assert_eq!(p.stage(), PmtlStage::Init);
         let a = aggregate(&mut p, &input).unwrap();
-        assert_close(
-            a.weights.as_ref().unwrap(),
-            &vector(&init["weights"]),
-            1e-6,
-            &format!("{} init", c.id),
-        );
+        let what = format!("{} init", c.id);
+        assert_close(a.weights.as_ref().unwrap(), &init_w, 1e-6, &what);
         assert_eq!(init["finish"], false);
         assert!(p.last_active().unwrap() > 0);
         // Stage 2 (no warm-up).
         let stage2 = &lm["pmtl_get_d_paretomtl"];
-        let mut p = pmtl(&prefs, index, 0);
+        let mut p = pmtl(&prefs, index, 0, MgdaSolve::LibMoon);
         assert_eq!(p.stage(), PmtlStage::Constrained);
         let a = aggregate(&mut p, &input).unwrap();
-        assert_close(
-            a.weights.as_ref().unwrap(),
-            &vector(&stage2["weights"]),
-            1e-6,
-            &format!("{} stage 2", c.id),
-        );
-        assert_close(
-            &a.direction,
-            &vector(&stage2["direction"]),
-            1e-6,
-            &format!("{} stage 2 d", c.id),
-        );
+        let what = format!("{} stage 2", c.id);
+        assert_close(a.weights.as_ref().unwrap(), &vector(&stage2["weights"]), 1e-6, &what);
+        assert_close(&a.direction, &vector(&stage2["direction"]), 1e-6, &what);
         // Without an explicit index, the step's preference picks the same subproblem.
         let mut p = ParetoMtl::new(PmtlParams {
             prefs: prefs.clone(),
             warmup: Some(0),
+            mgda: MgdaSolve::LibMoon,
             ..PmtlParams::default()
         })
         .unwrap();
-        let b = aggregate(&mut p, &input).unwrap();
-        assert_eq!(b.direction, a.direction);
+        assert_eq!(aggregate(&mut p, &input).unwrap().direction, a.direction);
+        // The exact min-norm solution (default): the same stage-2 step, and a stage-1 step
+        // within the clamp's 1e-3.
+        let mut p = pmtl(&prefs, index, 0, MgdaSolve::Exact);
+        let e = aggregate(&mut p, &input).unwrap();
+        assert_close(&e.direction, &a.direction, 1e-6, &format!("{} exact 2", c.id));
+        let mut p = pmtl(&prefs, index, 1, MgdaSolve::Exact);
+        let e = aggregate(&mut p, &input).unwrap();
+        let what = format!("{} exact init", c.id);
+        assert_close(e.weights.as_ref().unwrap(), &init_w, 3e-3, &what);
         checked += 1;
     }
     assert_eq!(checked, 3);
@@ -458,7 +501,7 @@ fn pmtl_from_options_matches_params() {
         vec![0.3, 0.7],
         vec![0.1, 0.9],
     ];
-    let mut b = pmtl(&prefs, 0, 0);
+    let mut b = pmtl(&prefs, 0, 0, MgdaSolve::Exact);
     let input = StepInput::new(&j)
         .with_losses(&[0.230627, 0.820208])
         .with_preference(&[0.9, 0.1]);
@@ -529,49 +572,3 @@ fn registry_builds_every_preference_method() {
     ));
 }
 
-#[test]
-fn zz_debug() {
-    let fx = fixture();
-    for c in cases(&fx) {
-        let reference = &fx["results"][&c.id]["libmoon_github"];
-        let mut epo = Epo::new(EpoParams::default()).unwrap();
-        let input = StepInput::new(&c.j)
-            .with_losses(&c.losses)
-            .with_preference(&c.pref);
-        let a = aggregate(&mut epo, &input).unwrap();
-        println!(
-            "EPO {} ours w {:?} gamma {:?} | ref w {} gamma {}",
-            c.id,
-            a.weights.unwrap(),
-            epo.last_step().unwrap().gamma,
-            reference["epo_solve_epo"]["weights"],
-            reference["epo_solve_epo"]["gamma"]
-        );
-        let mut p = Pmgda::new(PmgdaParams::default()).unwrap();
-        let a = aggregate(&mut p, &input).unwrap();
-        let rd = vector(&reference["pmgda_solve_pmgda"]["direction"]);
-        let rw = vector(&reference["pmgda_solve_pmgda"]["weights"]);
-        let dd = a
-            .direction
-            .iter()
-            .zip(&rd)
-            .map(|(x, y)| (x - y).abs())
-            .fold(0.0, f64::max);
-        let dw = a
-            .weights
-            .as_ref()
-            .unwrap()
-            .iter()
-            .zip(&rw)
-            .map(|(x, y)| (x - y).abs())
-            .fold(0.0, f64::max);
-        println!(
-            "PMGDA {} dd {:e} dw {:e} ours {:?} ref {:?}",
-            c.id,
-            dd,
-            dw,
-            a.weights.unwrap(),
-            rw
-        );
-    }
-}

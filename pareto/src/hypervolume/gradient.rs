@@ -24,46 +24,46 @@ pub(crate) fn gradient(points: &Matrix, r: &[f64], grad: &mut Matrix) {
             .collect();
         cand.sort_unstable_by(|&a, &b| points.get(a, axis).total_cmp(&points.get(b, axis)));
         let groups = tie_groups(&cand, |k| points.get(k, axis));
-        let proj = |k: usize| -> Vec<f64> {
-            let a = points.row(k);
-            (0..m).filter(|&j| j != axis).map(|j| a[j]).collect()
-        };
+        // Row t: the other objectives of point cand[t].
+        let d = m - 1;
+        let proj: Vec<f64> = cand
+            .iter()
+            .flat_map(|&k| {
+                let a = points.row(k);
+                (0..m).filter(move |&j| j != axis).map(move |j| a[j])
+            })
+            .collect();
+        let q = |t: usize| &proj[t * d..(t + 1) * d];
         let r_proj: Vec<f64> = (0..m).filter(|&j| j != axis).map(|j| r[j]).collect();
-        let inside = |k: usize| points.get(k, axis) < r[axis];
-        match m {
-            1 => {
+        let inside = |t: usize| points.get(cand[t], axis) < r[axis];
+        let mut set = |t: usize, face: f64| grad.set(cand[t], axis, -face);
+        match d {
+            0 => {
                 // The face is a point: covered as soon as any point lies strictly below.
                 if let Some(first) = groups.first() {
-                    for &k in &cand[first.clone()] {
-                        grad.set(k, axis, -1.0);
+                    first.clone().for_each(|t| set(t, 1.0));
+                }
+            }
+            1 => {
+                let mut min_other = r_proj[0];
+                for g in groups {
+                    for t in g.clone() {
+                        set(t, (min_other - q(t)[0]).max(0.0));
+                    }
+                    for t in g.filter(|&t| inside(t)) {
+                        min_other = min_other.min(q(t)[0]);
                     }
                 }
             }
             2 => {
-                let mut min_other = r_proj[0];
-                for g in groups {
-                    for &k in &cand[g.clone()] {
-                        let face = (min_other - proj(k)[0]).max(0.0);
-                        grad.set(k, axis, -face);
-                    }
-                    for &k in cand[g].iter().filter(|&&k| inside(k)) {
-                        min_other = min_other.min(proj(k)[0]);
-                    }
-                }
-            }
-            3 => {
-                let (rank, x_by_rank) = ranks_by_xy(cand.len(), |t| {
-                    let q = proj(cand[t]);
-                    (q[0], q[1])
-                });
+                let (rank, x_by_rank) = ranks_by_xy(cand.len(), |t| (q(t)[0], q(t)[1]));
                 let mut stairs = Stairs::new(x_by_rank, r_proj[0], r_proj[1]);
                 for g in groups {
                     for t in g.clone() {
-                        let face = stairs.added(rank[t], proj(cand[t])[1]);
-                        grad.set(cand[t], axis, -face);
+                        set(t, stairs.added(rank[t], q(t)[1]));
                     }
-                    for t in g.filter(|&t| inside(cand[t])) {
-                        stairs.insert(rank[t], proj(cand[t])[1]);
+                    for t in g.filter(|&t| inside(t)) {
+                        stairs.insert(rank[t], q(t)[1]);
                     }
                 }
             }
@@ -71,22 +71,20 @@ pub(crate) fn gradient(points: &Matrix, r: &[f64], grad: &mut Matrix) {
                 let mut front = Front::new(&r_proj);
                 for g in groups {
                     if g.len() == 1 {
-                        let k = cand[g.start];
-                        let q = proj(k);
-                        if let Some(face) = front.contribution(&q) {
-                            grad.set(k, axis, -face);
-                            if inside(k) {
-                                front.insert(&q);
+                        let t = g.start;
+                        if let Some(face) = front.contribution(q(t)) {
+                            set(t, face);
+                            if inside(t) {
+                                front.insert(q(t));
                             }
                         }
                         continue;
                     }
-                    for &k in &cand[g.clone()] {
-                        let face = front.contribution(&proj(k)).unwrap_or(0.0);
-                        grad.set(k, axis, -face);
+                    for t in g.clone() {
+                        set(t, front.contribution(q(t)).unwrap_or(0.0));
                     }
-                    for &k in cand[g].iter().filter(|&&k| inside(k)) {
-                        front.try_insert(&proj(k));
+                    for t in g.filter(|&t| inside(t)) {
+                        front.try_insert(q(t));
                     }
                 }
             }

@@ -95,6 +95,8 @@ impl<const N: usize> Sub for Dual<N> {
 
 impl<const N: usize> Mul for Dual<N> {
     type Output = Self;
+    // The product rule.
+    #[allow(clippy::suspicious_arithmetic_impl)]
     fn mul(self, o: Self) -> Self {
         Self {
             v: self.v * o.v,
@@ -105,6 +107,8 @@ impl<const N: usize> Mul for Dual<N> {
 
 impl<const N: usize> Div for Dual<N> {
     type Output = Self;
+    // The quotient rule, (a' − (a/b)·b')/b.
+    #[allow(clippy::suspicious_arithmetic_impl)]
     fn div(self, o: Self) -> Self {
         let v = self.v / o.v;
         Self {
