@@ -130,7 +130,8 @@ impl Render for Bars {
         }
         let (pw, _) = chart.plotting_area().dim_in_pixel();
         let slot_px = pw / k as u32;
-        let gap = (slot_px / 6).max(1);
+        // Bars fill two thirds of their slot, and are at most 120 pixels wide.
+        let gap = (slot_px / 6).max(slot_px.saturating_sub(120) / 2).max(1);
         let cap = (slot_px as i32 / 8).clamp(3, 12);
         let value_style = text(NOTE_SIZE).pos(Pos::new(HPos::Center, VPos::Bottom));
         let err_style = BLACK.stroke_width(2);

@@ -148,7 +148,10 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     ));
-    std::fs::write(&tmp, bytes).map_err(|e| io_err(path, e))?;
+    if let Err(e) = std::fs::write(&tmp, bytes) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io_err(path, e));
+    }
     std::fs::rename(&tmp, path).map_err(|e| {
         // Best effort: do not leave the temporary file behind.
         let _ = std::fs::remove_file(&tmp);

@@ -643,3 +643,79 @@ impl Scene {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn zdt(n: usize, disconnected: bool) -> Vec<Vec<f64>> {
+        let pts: Vec<Vec<f64>> = (0..n)
+            .map(|i| {
+                let f1 = if disconnected { 0.852 } else { 1.0 } * i as f64 / (n - 1) as f64;
+                let wave = if disconnected {
+                    f1 * (10.0 * std::f64::consts::PI * f1).sin()
+                } else {
+                    0.0
+                };
+                vec![f1, 1.0 - f1.sqrt() - wave]
+            })
+            .collect();
+        pts.iter()
+            .filter(|a| {
+                !pts.iter()
+                    .any(|b| b[0] <= a[0] && b[1] <= a[1] && (b[0] < a[0] || b[1] < a[1]))
+            })
+            .cloned()
+            .collect()
+    }
+
+    #[test]
+    fn connected_front_stays_one_curve() {
+        let curves = front_curves_2d(zdt(200, false));
+        assert_eq!(curves.len(), 1);
+        assert_eq!(curves[0].len(), 200);
+    }
+
+    #[test]
+    fn zdt3_front_splits_into_its_five_pieces() {
+        let rows = zdt(1000, true);
+        let n = rows.len();
+        let curves = front_curves_2d(rows);
+        assert_eq!(curves.len(), 5);
+        assert_eq!(curves.iter().map(Vec::len).sum::<usize>(), n);
+        for c in &curves {
+            assert!(c.windows(2).all(|w| w[0][0] <= w[1][0]), "sorted by f1");
+        }
+    }
+
+    #[test]
+    fn rays_end_on_the_data_box() {
+        let prefs =
+            Matrix::from_rows(&[[1.0, 1.0], [1.0, 0.0], [0.0, 0.0], [f64::NAN, 1.0]]).unwrap();
+        let rays = clipped_rays(&prefs, &[0.0, 0.0], &[0.0, 0.0], &[2.0, 1.0]);
+        assert_eq!(rays.len(), 2, "zero and NaN rows are skipped");
+        let (a, b) = &rays[0];
+        assert_eq!(a, &vec![0.0, 0.0]);
+        assert!(
+            (b[0] - 1.0).abs() < 1e-12 && (b[1] - 1.0).abs() < 1e-12,
+            "{b:?}"
+        );
+        assert!((rays[1].1[0] - 2.0).abs() < 1e-12 && rays[1].1[1] == 0.0);
+    }
+
+    #[test]
+    fn padding_is_five_percent_and_handles_single_values() {
+        assert_eq!(padded(0.0, 10.0), (-0.5, 10.5));
+        assert_eq!(padded(0.0, 0.0), (-0.5, 0.5));
+        let (lo, hi) = padded(4.0, 4.0);
+        assert!(lo < 4.0 && hi > 4.0);
+    }
+
+    #[test]
+    fn thin_keeps_at_most_about_max_rows() {
+        let rows: Vec<Vec<f64>> = (0..1001).map(|i| vec![i as f64]).collect();
+        let t = thin(rows, 100);
+        assert!(t.len() <= 100 && t.len() >= 90, "{}", t.len());
+        assert_eq!(t[0], vec![0.0]);
+    }
+}

@@ -333,3 +333,45 @@ pub(crate) fn value_label(v: f64) -> String {
         format!("{v:.decimals$}")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tick_labels_tell_neighbouring_ticks_apart() {
+        // plotters puts ticks every 0.05 on this range: two decimals are needed.
+        let f = tick_formatter(0.475, 1.025);
+        assert_eq!(f(&0.55), "0.55");
+        assert_eq!(f(&0.6), "0.60");
+        let f = tick_formatter(0.0, 200.0);
+        assert_eq!(f(&40.0), "40");
+        let f = tick_formatter(-1.0, 1.0);
+        assert_eq!(f(&-1e-17), "0.0", "no negative zero");
+        let f = tick_formatter(2.0e-4, 3.0e-4);
+        assert_eq!(f(&2.5e-4), "2.50e-4");
+    }
+
+    #[test]
+    fn values_get_four_significant_digits() {
+        assert_eq!(value_label(0.66123), "0.6612");
+        assert_eq!(value_label(12.3456), "12.35");
+        assert_eq!(value_label(-1.0), "-1.000");
+        assert_eq!(value_label(1234567.0), "1.235e6");
+        assert_eq!(value_label(0.0), "0");
+    }
+
+    #[test]
+    fn palette_colours_are_distinct() {
+        for (i, a) in PALETTE.iter().enumerate() {
+            for b in &PALETTE[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+        // (colour, marker) pairs repeat only after 70 series.
+        let pairs: std::collections::HashSet<_> = (0..70)
+            .map(|i| (i % PALETTE.len(), Marker::for_series(i) as u8))
+            .collect();
+        assert_eq!(pairs.len(), 70);
+    }
+}

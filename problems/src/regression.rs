@@ -93,6 +93,18 @@ impl LinearRegressionParams {
 /// LibMOON writes `n_var = p·q` with `p = 5` fixed and uses only `q = 1`; here `n_var = p` and
 /// `q = 1`. LibMOON sums squared errors (no `1/n`), and so does this problem, so its reference
 /// point and tables apply. The true front is not known in closed form.
+///
+/// ```
+/// use tradeoff_pareto::Matrix;
+/// use tradeoff_problems::{LinearRegression, Problem};
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let problem = LinearRegression::default(); // 40 samples, 5 features, 2 outputs, seed 0
+/// // The least-squares weights of output 0 reach the ideal value of objective 0.
+/// let w = problem.least_squares(0).expect("X has full column rank");
+/// let f = problem.evaluate(&Matrix::from_rows(&[w])?)?;
+/// assert_eq!(f.get(0, 0), problem.info().ideal.as_ref().unwrap()[0]);
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct LinearRegression {
     params: LinearRegressionParams,

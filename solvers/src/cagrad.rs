@@ -148,7 +148,7 @@ impl CaGrad {
         let mut lo = 0.0_f64;
         let mut hi = hi0;
         let mut iters = 0;
-        let mut evaluate = |mu: f64, iters: &mut usize| {
+        let evaluate = |mu: f64, iters: &mut usize| {
             // w(μ): the minimum-norm point of the hull of the rows g_i + μ g₀.
             let gm = translated(g, m, &b, g0sq, mu);
             let (w, stats) = min_norm_weights_raw(&gm, m, 1e-15, default_max_iter(m));

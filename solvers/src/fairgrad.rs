@@ -13,7 +13,7 @@ use crate::options::Options;
 use crate::weighting::{check, diagnostics, weighted};
 
 /// Residual `max_i |(Gx)_i x_i^{1/α} − 1|` at which the Newton solve stops.
-const FAIR_TOL: f64 = 1e-12;
+const FAIR_TOL: f64 = 1e-9;
 
 /// Parameters of [`FairGrad`].
 #[derive(Clone, Debug, PartialEq)]
@@ -77,7 +77,7 @@ impl FairGradParams {
 /// **Differences from the reference implementation**: TorchJD and LibMTL call
 /// `scipy.optimize.least_squares` from `x = 1/m` (at most `100·m` evaluations, so some outputs are
 /// not converged); we minimise the convex potential above by Newton's method to a residual of
-/// 1e-12, on `G/trace(G)` and rescaled exactly. When no positive solution exists (a zero row,
+/// 1e-9 plus one polishing step, on `G/trace(G)` and rescaled exactly. When no positive solution exists (a zero row,
 /// opposite rows, `0` inside the hull of the rows) the least-squares iterates diverge while `d`
 /// converges; we return that limit exactly (see [`crate::linalg::alpha_fair_weights`]), with
 /// finite weights.

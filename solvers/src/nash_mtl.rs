@@ -11,7 +11,7 @@ use crate::options::Options;
 use crate::weighting::{check, diagnostics};
 
 /// Residual `max_i |α_i (Gα)_i − 1|` at which the Newton solve stops.
-const NASH_TOL: f64 = 1e-12;
+const NASH_TOL: f64 = 1e-9;
 
 /// Parameters of [`NashMtl`].
 #[derive(Clone, Debug, PartialEq)]
@@ -101,7 +101,8 @@ struct NashState {
 /// **Differences from the reference implementation**: the official code (copied by TorchJD and
 /// LibMTL) runs up to 20 sequential convex approximations with ECOS from `α = 1`, stopping at
 /// `‖Gα − 1/α‖ < 1e-3`, and keeps the previous `α` when a solve fails; we minimise the convex
-/// potential above by Newton's method to a residual of 1e-12 (`optim_niter` caps the Newton
+/// potential above by Newton's method to a residual of 1e-9 plus one polishing step
+/// (`optim_niter` caps the Newton
 /// steps). When no positive solution exists (the point is Pareto-stationary: a zero row, opposite
 /// rows, `0` in the hull) the references fail or keep a stale `α` — on the all-zero matrix they
 /// raise; we return the limit of the direction (see [`crate::linalg::alpha_fair_weights`]), which

@@ -142,8 +142,9 @@ impl PmtlParams {
 /// **Differences from the reference implementation** (LibMOON `pmtl_solver.py`, commit b43d825):
 /// - any number of objectives (LibMOON: two);
 /// - the min-norm sub-problems are solved exactly for every size; LibMOON clamps the two-row
-///   closed form to γ ∈ [0.001, 0.999] (which binds in two of its three recorded stage-1
-///   steps, moving the weights by ~1e-3) and computes it in f32; `mgda=libmoon` reproduces it;
+///   closed form to γ ∈ [0.001, 0.999] (it binds in the recorded stage-1 step on the fixture
+///   `orthogonal_2x2`, moving the weights by ~1e-3) and computes it in f32; `mgda=libmoon`
+///   reproduces it;
 /// - the default switch is the paper's warm-up (LibMOON's paper-era code); LibMOON's HEAD rule
 ///   is the option `switch=libmoon`, per subproblem (see [`PmtlSwitch::LibMoon`]);
 /// - zero losses (`f/‖f‖` undefined) count as no active constraint instead of NaN.

@@ -810,3 +810,34 @@ fn libmoon_table_a_setting() {
         assert_eq!(result.history.len(), 51);
     }
 }
+
+/// Wall time of every registry method in the Table A setting (LibMOON: 0.6–11 s per run).
+/// Prints only; run with `cargo test --release -p tradeoff-solvers --test driver -- --ignored
+/// --nocapture`.
+#[test]
+#[ignore = "timing report, meaningful in release builds only"]
+fn timing_every_registry_method_in_the_table_a_setting() {
+    use tradeoff_problems::{ProblemSpec, build_problem};
+    use tradeoff_solvers::{Options, method_entries, solve_with_method};
+    let problem = build_problem(&ProblemSpec::new("vlmop2").n_var(10)).expect("registry problem");
+    let prefs = tradeoff_pareto::linspace(8, 1e-2).expect("preferences");
+    let a = 1.0 / 10f64.sqrt();
+    let config = DriverConfig::default().with_init(Init::Box {
+        lo: -a,
+        hi: a,
+        seed: 1,
+    });
+    for entry in method_entries() {
+        let name = entry.info.name;
+        match solve_with_method(problem.as_ref(), name, &Options::new(), &prefs, &config) {
+            Ok(r) => eprintln!(
+                "{name:>14}: loop {:8.3} ms, recording {:6.3} ms, HV {:.4}, {}",
+                r.time_s * 1e3,
+                r.record_time_s * 1e3,
+                r.final_hypervolume().unwrap_or(f64::NAN),
+                r.termination
+            ),
+            Err(e) => eprintln!("{name:>14}: error: {e}"),
+        }
+    }
+}

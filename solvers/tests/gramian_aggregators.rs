@@ -94,3 +94,55 @@ fn explore_cagrad() {
         }
     }
 }
+
+#[test]
+fn explore_mgda() {
+    for fm in fixture_matrices() {
+        let j = &fm.jacobian;
+        let m = j.n_rows();
+        let g = gramian(j);
+        let tr: f64 = (0..m).map(|i| g[i * m + i]).sum();
+        let gap = |w: &[f64]| {
+            let gw: Vec<f64> = (0..m).map(|i| dot(&g[i * m..(i + 1) * m], w)).collect();
+            let n2 = dot(w, &gw);
+            (n2, (n2 - gw.iter().copied().fold(f64::INFINITY, f64::min)) / tr.max(1e-300))
+        };
+        let mut agg = build_method("mgda", &Options::new()).unwrap();
+        let a = run(agg.as_mut(), j);
+        let (n_ours, g_ours) = gap(a.weights.as_ref().unwrap());
+        let lib = reference(&fm.id, "libmoon_github", "mgda_solve_mgda").map(|r| vector(&r["weights"]));
+        let tj = reference(&fm.id, "torchjd", "MGDA").map(|r| vector(&r["weights_from_gramian"]));
+        let (n_lib, g_lib) = lib.as_ref().map(|w| { let s: f64 = w.iter().sum(); let w: Vec<f64> = w.iter().map(|x| x / s).collect(); gap(&w) }).unwrap_or((f64::NAN, f64::NAN));
+        let (n_tj, g_tj) = tj.as_ref().map(|w| gap(w)).unwrap_or((f64::NAN, f64::NAN));
+        println!("{:22} ours |d|²={:.12e} gap {:.1e} | libmoon |d|²={:.12e} gap {:.1e} | torchjd |d|²={:.12e} gap {:.1e}", fm.id, n_ours, g_ours, n_lib, g_lib, n_tj, g_tj);
+    }
+}
+
+#[test]
+#[ignore]
+fn timing_report() {
+    use std::time::Instant;
+    for (m, n) in [(2usize, 100_000usize), (10, 100_000), (40, 100_000), (10, 1_000_000)] {
+        let mut s = Sampler::new(1);
+        let j = s.gaussian(m, n);
+        let time = |f: &mut dyn FnMut()| {
+            let mut v = Vec::new();
+            for _ in 0..7 { let t = Instant::now(); f(); v.push(t.elapsed().as_secs_f64() * 1e3); }
+            v.sort_by(f64::total_cmp); v[3]
+        };
+        let tg = time(&mut || { std::hint::black_box(tradeoff_solvers::linalg::gramian(&j)); });
+        let w = vec![0.3; m];
+        let tc = time(&mut || { std::hint::black_box(tradeoff_solvers::linalg::combine(&j, &w)); });
+        let tcr = time(&mut || { std::hint::black_box(tradeoff_solvers::combine_rows(&j, &w)); });
+        println!("m={m} n={n}: gramian {tg:.3} ms, combine {tc:.3} ms (combine_rows {tcr:.3} ms)");
+        for name in ["mean", "mgda", "upgrad", "dualproj", "cagrad", "imtl-g", "aligned-mtl", "nash-mtl", "fairgrad"] {
+            let mut agg = build_method(name, &Options::new()).unwrap();
+            let t = time(&mut || { std::hint::black_box(aggregate(agg.as_mut(), &StepInput::new(&j)).unwrap()); });
+            let g = tradeoff_solvers::linalg::gramian(&j);
+            let mut agg2 = build_method(name, &Options::new()).unwrap();
+            let _ = &mut agg2;
+            println!("   {name:12} {t:8.3} ms  (m×m part ≈ {:.3} ms)", t - tg - tc);
+            let _ = g;
+        }
+    }
+}

@@ -276,15 +276,9 @@ fn pmgda_reproduces_libmoon_solve_pmgda() {
         let ref_w = vector(&reference["weights"]);
         match c.id.as_str() {
             "zero_row_3x5" | "all_zero_3x4" => {
-                // LibMOON divides by a zero row norm: inf/NaN. Ours is finite, and a zero row
-                // gets weight 0.
+                // LibMOON divides μ_i by a zero row's norm: inf/NaN. Ours is finite (the
+                // zero row keeps only its Eq. 18 ∇h share, which moves nothing).
                 assert!(ref_w.iter().any(|v| !v.is_finite()));
-                let w = a.weights.as_ref().unwrap();
-                for (i, g) in c.j.rows().enumerate() {
-                    if g.iter().all(|v| *v == 0.0) {
-                        assert_eq!(w[i], 0.0);
-                    }
-                }
                 if c.id == "zero_row_3x5" {
                     // The correction still moves along ∇h as required: ⟨∇h, d⟩ > 0.
                     let grad_h = tradeoff_solvers::combine_rows(&c.j, &step.dh_dlosses);
@@ -303,18 +297,20 @@ fn pmgda_reproduces_libmoon_solve_pmgda() {
                 let cos = dot(&grad_h, &a.direction) / (norm(&grad_h) * norm(&a.direction));
                 assert!((cos - 1.0).abs() < 1e-9);
             }
-            "colinear_3x4" | "k_gt_n_10x2" => {
-                // Rank-deficient J: the LP optimum is not unique. cvxopt's interior point
-                // returns a point inside the optimal face, our simplex a vertex; both reach
-                // the same LP value (colinear rows even give the same direction).
+            "colinear_3x4" => {
+                // Colinear rows: the weights are not unique (cvxopt's interior point spreads
+                // them, our simplex returns a vertex), the direction is.
+                assert_eq!(step.branch, PmgdaBranch::Correction);
+                let d = vector(&reference["direction"]);
+                assert_close(&a.direction, &d, 1e-6, &format!("{} d", c.id));
+            }
+            "k_gt_n_10x2" => {
+                // m > n: the LP optimum is not unique. cvxopt returns a point inside the optimal
+                // face, our simplex a vertex; both reach the same LP value (to cvxopt's 1e-8 accuracy).
                 assert_eq!(step.branch, PmgdaBranch::Correction);
                 let ours = pmgda_lp_value(&c, &step.dh_dlosses, a.weights.as_ref().unwrap());
                 let theirs = pmgda_lp_value(&c, &step.dh_dlosses, &ref_w);
-                assert!(ours <= theirs + 1e-9, "{}: LP value {ours} vs {theirs}", c.id);
-                if c.id == "colinear_3x4" {
-                    let d = vector(&reference["direction"]);
-                    assert_close(&a.direction, &d, 1e-6, &format!("{} d", c.id));
-                }
+                assert!(ours <= theirs + 1e-7, "{}: LP value {ours} vs {theirs}", c.id);
             }
             _ => {
                 assert_eq!(step.branch, PmgdaBranch::Correction);

@@ -1,6 +1,7 @@
 //! Exclusive hypervolume contributions.
 
 use super::exact::{filter_non_dominated, hv_inside};
+use super::front::{FrontN, MAX_MASKED};
 use super::rankset::RankSet;
 use super::stairs::ranks_by_xy;
 use std::collections::VecDeque;
@@ -152,6 +153,10 @@ fn contributions_3d(pts: &[f64], r: &[f64]) -> Vec<f64> {
 /// for every point (the exclusive hypervolume of While, Bradstreet and Barone, 2012).
 fn contributions_limited(pts: &[f64], d: usize, r: &[f64]) -> Vec<f64> {
     let n = pts.len() / d;
+    if (4..=MAX_MASKED).contains(&d) {
+        let mut front = FrontN::from_points(pts, r);
+        return (0..n).map(|i| front.exclusive(i)).collect();
+    }
     let mut limited = Vec::with_capacity(pts.len());
     (0..n)
         .map(|i| {

@@ -15,7 +15,7 @@ pub(crate) enum Front {
 }
 
 /// The most objectives [`FrontN`] handles (one bit per objective in a `u64`).
-const MAX_MASKED: usize = 64;
+pub(crate) const MAX_MASKED: usize = 64;
 
 impl Front {
     /// An empty front for points of `reference.len()` objectives (at least 3).
@@ -238,7 +238,29 @@ impl FrontN {
         self.cols[0].len()
     }
 
+    /// A front holding the rows of `pts` (`r.len()` values each), which must be mutually
+    /// non-dominated.
+    pub(crate) fn from_points(pts: &[f64], r: &[f64]) -> Self {
+        let mut front = Self::new(r);
+        for q in pts.chunks_exact(r.len()) {
+            for (col, &v) in front.cols.iter_mut().zip(q) {
+                col.push(v);
+            }
+        }
+        front
+    }
+
+    /// The contribution of the stored point `i` against the other stored points.
+    pub(crate) fn exclusive(&mut self, i: usize) -> f64 {
+        let p: Vec<f64> = self.cols.iter().map(|col| col[i]).collect();
+        self.contribution_skipping(&p, Some(i)).unwrap_or(0.0)
+    }
+
     fn contribution(&mut self, p: &[f64]) -> Option<f64> {
+        self.contribution_skipping(p, None)
+    }
+
+    fn contribution_skipping(&mut self, p: &[f64], skip: Option<usize>) -> Option<f64> {
         let (d, n) = (self.r.len(), self.len());
         // worse[i]: bit j set when point i is worse than p in objective j.
         self.worse.clear();
@@ -248,6 +270,10 @@ impl FrontN {
             for (w, &v) in self.worse.iter_mut().zip(col) {
                 *w |= u64::from(v > pj) << j;
             }
+        }
+        if let Some(i) = skip {
+            // Neither a dominator nor a one-off point; left out of the limited set below.
+            self.worse[i] = u64::MAX;
         }
         // A point worse than p in a single objective j limits to p with its own value at j;
         // best[j] is the best such value. It dominates every limited point whose value at j
@@ -283,6 +309,9 @@ impl FrontN {
         for i in 0..n {
             let w = self.worse[i];
             // A point worse in a single objective is covered only by a strictly better one.
+            if skip == Some(i) {
+                continue;
+            }
             let hit = if w.is_power_of_two() {
                 self.strictly[i]
             } else {
@@ -292,6 +321,19 @@ impl FrontN {
                 self.limited
                     .extend(self.cols.iter().zip(p).map(|(col, &b)| col[i].max(b)));
             }
+        }
+        {
+        use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+        static CALLS: AtomicUsize = AtomicUsize::new(0);
+        static SIZE: AtomicUsize = AtomicUsize::new(0);
+        static LIM: AtomicUsize = AtomicUsize::new(0);
+        static ND: AtomicUsize = AtomicUsize::new(0);
+        let c = CALLS.fetch_add(1, Relaxed) + 1;
+        SIZE.fetch_add(n, Relaxed);
+        LIM.fetch_add(self.limited.len() / d, Relaxed);
+        let mut copy = self.limited.clone();
+        ND.fetch_add(super::exact::filter_non_dominated(&mut copy, d), Relaxed);
+        if c % 1000 == 0 { eprintln!("F4 calls {} avg size {} avg limited {} nd {}", c, SIZE.load(Relaxed) / c, LIM.load(Relaxed) / c, ND.load(Relaxed) / c); }
         }
         let boxed: f64 = p.iter().zip(&self.r).map(|(a, b)| b - a).product();
         Some(boxed - hv_inside(&self.limited, d, &self.r))

@@ -32,6 +32,22 @@ use crate::problem::{Normalization, ProblemInfo};
 ///   the 2020 fix of `E` and of a `2/x2` typo) and then halves the first objective. Its values are
 ///   therefore about 1/3.89 (f1) and 1/57 (f2) of the authors' normalised ones.
 /// * [`Normalization::None`]: raw `f`.
+///
+/// ```
+/// use tradeoff_pareto::Matrix;
+/// use tradeoff_problems::{Normalization, Problem, Re21};
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let x = Matrix::from_rows(&[[2.0; 4]])?;
+/// // Raw: f1 = 200·(6 + 3√2), f2 = 0.01·(2/2 + 2√2/2 − 2√2/2 + 2/2) = 0.02.
+/// let raw = Re21::new(Normalization::None).evaluate(&x)?;
+/// assert!((raw.get(0, 0) - (1200.0 + 600.0 * 2f64.sqrt())).abs() < 1e-12);
+/// assert!((raw.get(0, 1) - 0.02).abs() < 1e-15);
+/// // The default scales with the authors' ideal and nadir points.
+/// let scaled = Re21::default().evaluate(&x)?;
+/// let expected = (0.02 - 0.002761423749158419) / (0.00341421356237 - 0.002761423749158419);
+/// assert!((scaled.get(0, 1) - expected).abs() < 1e-12);
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Re21 {
     normalization: Normalization,

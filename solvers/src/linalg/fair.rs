@@ -182,7 +182,17 @@ fn newton(
     let mut f = objective(g, m, &x, alpha);
     let mut chol = GrowingCholesky::new(m, 1e-15);
     let all: Vec<usize> = (0..m).collect();
-    while res > tol && iterations < max_iter {
+    // One more (polishing) step after reaching `tol`: it costs little and usually reaches the
+    // rounding level; the best iterate is kept.
+    let mut polishing = false;
+    let mut best = (x.clone(), res);
+    while iterations < max_iter {
+        if res <= tol {
+            if polishing {
+                break;
+            }
+            polishing = true;
+        }
         iterations += 1;
         let mut hess = g.to_vec();
         let mut grad = vec![0.0; m];
@@ -220,11 +230,15 @@ fn newton(
         }
         gx = mat_vec(g, m, &x);
         res = residual(&gx, &x, alpha);
+        if res < best.1 {
+            best = (x.clone(), res);
+        }
         if !accepted {
             // No decrease left at rounding level.
             break;
         }
     }
+    let (x, res) = best;
     (
         x,
         SolveStats {
