@@ -19,8 +19,15 @@ const MAX_MARKED_POINTS: usize = 40;
 struct History {
     title: String,
     y_label: String,
-    /// (name, runs of consecutive finite points, number of finite points)
-    series: Vec<(String, Vec<Vec<(f64, f64)>>, usize)>,
+    series: Vec<Series>,
+}
+
+struct Series {
+    name: String,
+    /// Runs of consecutive finite (iteration, value) points.
+    runs: Vec<Vec<(f64, f64)>>,
+    /// The number of finite points.
+    n: usize,
 }
 
 /// Draws indicator histories (for example hypervolume against iterations) to `path`, as PNG or
@@ -60,9 +67,13 @@ pub fn history_plot<N: AsRef<str>>(
             }
         }
         runs.retain(|r| !r.is_empty());
-        out.push((name.as_ref().to_owned(), runs, n));
+        out.push(Series {
+            name: name.as_ref().to_owned(),
+            runs,
+            n,
+        });
     }
-    if out.iter().all(|s| s.2 == 0) {
+    if out.iter().all(|s| s.n == 0) {
         return Err(Error::NoFiniteValues {
             what: "history series",
         });
@@ -84,7 +95,7 @@ impl Render for History {
             .series
             .iter()
             .enumerate()
-            .map(|(i, (name, _, n))| {
+            .map(|(i, Series { name, n, .. })| {
                 let colour = series_colour(i).to_rgba();
                 LegendEntry {
                     label: name.clone(),
@@ -101,7 +112,7 @@ impl Render for History {
             })
             .collect();
         let (area, legend) = split_legend(&body, &entries)?;
-        let all = self.series.iter().flat_map(|s| s.1.iter().flatten());
+        let all = self.series.iter().flat_map(|s| s.runs.iter().flatten());
         let (mut x0, mut x1, mut y0, mut y1) = (
             f64::INFINITY,
             f64::NEG_INFINITY,
@@ -143,7 +154,7 @@ impl Render for History {
             .light_line_style(RGBColor(0xf0, 0xf0, 0xf0))
             .bold_line_style(RGBColor(0xdd, 0xdd, 0xdd))
             .draw()?;
-        for (i, (_, runs, n)) in self.series.iter().enumerate() {
+        for (i, Series { runs, n, .. }) in self.series.iter().enumerate() {
             let colour = series_colour(i).to_rgba();
             for run in runs {
                 chart.draw_series(LineSeries::new(run.iter().copied(), colour.stroke_width(2)))?;

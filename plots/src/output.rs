@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 /// Default picture size in pixels (width, height).
 pub const DEFAULT_SIZE: (u32, u32) = (800, 600);
 
-/// The font family every text in this crate uses; [`crate::style`] names it.
+/// The font family of every text in this crate (DejaVu Sans, registered by [`ensure_font`]).
 pub(crate) const FONT: &str = "sans-serif";
 
 /// A picture format.

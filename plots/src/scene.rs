@@ -430,10 +430,7 @@ impl Scene {
                         let pts = [(a[0], a[1]), (b[0], b[1])];
                         if *dashed {
                             chart.draw_series(std::iter::once(DashedPathElement::new(
-                                pts.into_iter(),
-                                6,
-                                4,
-                                style,
+                                pts, 6, 4, style,
                             )))?;
                         } else {
                             chart.draw_series(std::iter::once(PathElement::new(pts, style)))?;
@@ -511,10 +508,7 @@ impl Scene {
                         let pts = [at(a), at(b)];
                         if *dashed {
                             chart.draw_series(std::iter::once(DashedPathElement::new(
-                                pts.into_iter(),
-                                6,
-                                4,
-                                style,
+                                pts, 6, 4, style,
                             )))?;
                         } else {
                             chart.draw_series(std::iter::once(PathElement::new(pts, style)))?;

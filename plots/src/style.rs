@@ -182,12 +182,15 @@ fn shorten(label: &str) -> String {
     }
 }
 
+/// A plot area and, when there is a legend, the legend panel beside it.
+pub(crate) type Panels<DB> = (DrawingArea<DB, Shift>, Option<DrawingArea<DB, Shift>>);
+
 /// Splits `body` into a plot area on the left and a legend panel on the right, wide enough for
 /// the longest label (at most 35 % of the width). With no entries the plot keeps the whole body.
 pub(crate) fn split_legend<DB: DrawingBackend>(
     body: &DrawingArea<DB, Shift>,
     entries: &[LegendEntry],
-) -> Result<(DrawingArea<DB, Shift>, Option<DrawingArea<DB, Shift>>)> {
+) -> Result<Panels<DB>> {
     if entries.is_empty() {
         return Ok((body.clone(), None));
     }

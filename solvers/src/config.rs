@@ -302,6 +302,7 @@ fn norm(a: &[f64]) -> f64 {
 /// `U` (m×n): rotations `V` (m×m) make the rows of `B = VᵀU` orthogonal, so `U = V B`,
 /// `σ_i = ‖B_i‖`. Singular values at or below `max(m,n)·ε·σ_max` are treated as zero
 /// (`torch.linalg.pinv`'s default).
+#[allow(clippy::needless_range_loop)] // two rows rotated together
 pub(crate) fn pinv_coefficients(u: &[Vec<f64>], n: usize, w: &[f64]) -> Vec<f64> {
     let m = u.len();
     let mut b: Vec<Vec<f64>> = u.to_vec();

@@ -260,6 +260,7 @@ fn non_uniformity(lhat: &[f64]) -> f64 {
 }
 
 /// `JJᵀ` as rows.
+#[allow(clippy::needless_range_loop)] // symmetric fill
 pub(crate) fn gram(j: &tradeoff_pareto::Matrix) -> Vec<Vec<f64>> {
     let m = j.n_rows();
     let mut g = vec![vec![0.0; m]; m];

@@ -393,6 +393,7 @@ pub(crate) struct MinNorm {
 /// (P. Wolfe, "Finding the nearest point in a polytope", Math. Programming 11, 1976): exact up
 /// to rounding, finite, and it copes with duplicate or affinely dependent rows. Among tied
 /// optima it returns a sparse one. The all-zero Gramian gives the uniform weights.
+#[allow(clippy::needless_range_loop)] // index sets into α and G
 pub(crate) fn min_norm_simplex(g: &[Vec<f64>]) -> MinNorm {
     let m = g.len();
     let scale = (0..m).fold(0.0_f64, |s, i| s.max(g[i][i]));
@@ -496,6 +497,7 @@ pub(crate) fn min_norm_simplex(g: &[Vec<f64>]) -> MinNorm {
 /// The affine combination (weights summing to 1) of the points in `set` with minimum norm,
 /// or `None` when they are (numerically) affinely dependent: solves `(G_SS + 11ᵀ) u = 1` by
 /// Cholesky and normalises `u`.
+#[allow(clippy::needless_range_loop)] // in-place Cholesky
 fn affine_minimizer(g: &[Vec<f64>], set: &[usize]) -> Option<Vec<f64>> {
     let k = set.len();
     let mut a = vec![vec![0.0; k]; k];
@@ -537,7 +539,7 @@ fn affine_minimizer(g: &[Vec<f64>], set: &[usize]) -> Option<Vec<f64>> {
         u[p] = s / a[p][p];
     }
     let total: f64 = u.iter().sum();
-    if !(total.abs() > 0.0) || !total.is_finite() {
+    if total == 0.0 || !total.is_finite() {
         return None;
     }
     Some(u.iter().map(|v| v / total).collect())

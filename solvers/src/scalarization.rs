@@ -409,7 +409,7 @@ impl Scalarization {
                 let mut log_s = 0.0;
                 for i in 0..m {
                     let gap = p.upper - y[i];
-                    if !(gap > 0.0) {
+                    if gap.is_nan() || gap <= 0.0 {
                         return Err(Error::NonFinite {
                             what: "invagg (defined only where f_i - z_i < u)",
                             index: i,

@@ -737,6 +737,10 @@ fn solve_with_method_runs_registry_methods() {
             assert_close(*x, o, 1e-8, 0.0);
         }
     }
+    // ParetoMTL gets the preference set and its row index from the driver.
+    let result =
+        solve_with_method(&problem, "pmtl", &Options::new(), &prefs, &config).expect("runs");
+    assert!(result.final_hypervolume().is_some_and(|hv| hv > 0.0));
     let err = solve_with_method(&problem, "no-such-method", &Options::new(), &prefs, &config)
         .unwrap_err();
     assert!(matches!(err, Error::UnknownMethod { .. }));
@@ -759,7 +763,7 @@ fn randomized_methods_get_one_seed_per_row() {
         preferences: &prefs,
     };
     let options = Options::new().with("seed", 9);
-    let mut rule = PerPreference::from_method("random", &options, 2).expect("registry method");
+    let mut rule = PerPreference::from_method("random", &options, &prefs).expect("registry method");
     let d = rule.directions(&ctx).expect("directions");
     assert_ne!(d.row(0), d.row(1));
     let config = DriverConfig::default()

@@ -108,7 +108,12 @@ fn epo_reproduces_libmoon_solve_epo() {
             assert!((w.iter().sum::<f64>() - 1.0).abs() < 1e-12 && w.iter().all(|v| *v >= 0.0));
             continue;
         }
-        assert_close(w, &vector(&reference["weights"]), 1e-9, &format!("{} w", c.id));
+        assert_close(
+            w,
+            &vector(&reference["weights"]),
+            1e-9,
+            &format!("{} w", c.id),
+        );
         assert_close(
             &a.direction,
             &vector(&reference["direction"]),
@@ -122,7 +127,11 @@ fn epo_reproduces_libmoon_solve_epo() {
         };
         assert_eq!(step.mode, mode, "{}", c.id);
         let mu = number(&reference["mu_rl"]);
-        assert!((step.mu - mu).abs() <= 1e-12 * mu.abs().max(1.0), "{} mu", c.id);
+        assert!(
+            (step.mu - mu).abs() <= 1e-12 * mu.abs().max(1.0),
+            "{} mu",
+            c.id
+        );
         let gamma = number(&reference["gamma"]);
         let ours = step.gamma.unwrap();
         assert!(
@@ -310,7 +319,11 @@ fn pmgda_reproduces_libmoon_solve_pmgda() {
                 assert_eq!(step.branch, PmgdaBranch::Correction);
                 let ours = pmgda_lp_value(&c, &step.dh_dlosses, a.weights.as_ref().unwrap());
                 let theirs = pmgda_lp_value(&c, &step.dh_dlosses, &ref_w);
-                assert!(ours <= theirs + 1e-7, "{}: LP value {ours} vs {theirs}", c.id);
+                assert!(
+                    ours <= theirs + 1e-7,
+                    "{}: LP value {ours} vs {theirs}",
+                    c.id
+                );
             }
             _ => {
                 assert_eq!(step.branch, PmgdaBranch::Correction);
@@ -457,7 +470,12 @@ fn pmtl_reproduces_libmoon_steps() {
         assert_eq!(p.stage(), PmtlStage::Constrained);
         let a = aggregate(&mut p, &input).unwrap();
         let what = format!("{} stage 2", c.id);
-        assert_close(a.weights.as_ref().unwrap(), &vector(&stage2["weights"]), 1e-6, &what);
+        assert_close(
+            a.weights.as_ref().unwrap(),
+            &vector(&stage2["weights"]),
+            1e-6,
+            &what,
+        );
         assert_close(&a.direction, &vector(&stage2["direction"]), 1e-6, &what);
         // Without an explicit index, the step's preference picks the same subproblem.
         let mut p = ParetoMtl::new(PmtlParams {
@@ -472,7 +490,12 @@ fn pmtl_reproduces_libmoon_steps() {
         // within the clamp's 1e-3.
         let mut p = pmtl(&prefs, index, 0, MgdaSolve::Exact);
         let e = aggregate(&mut p, &input).unwrap();
-        assert_close(&e.direction, &a.direction, 1e-6, &format!("{} exact 2", c.id));
+        assert_close(
+            &e.direction,
+            &a.direction,
+            1e-6,
+            &format!("{} exact 2", c.id),
+        );
         let mut p = pmtl(&prefs, index, 1, MgdaSolve::Exact);
         let e = aggregate(&mut p, &input).unwrap();
         let what = format!("{} exact init", c.id);
@@ -567,4 +590,3 @@ fn registry_builds_every_preference_method() {
         Err(tradeoff_solvers::Error::MissingInput { .. })
     ));
 }
-

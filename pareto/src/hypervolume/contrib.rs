@@ -154,8 +154,7 @@ fn contributions_3d(pts: &[f64], r: &[f64]) -> Vec<f64> {
 fn contributions_limited(pts: &[f64], d: usize, r: &[f64]) -> Vec<f64> {
     let n = pts.len() / d;
     if (4..=MAX_MASKED).contains(&d) {
-        let mut front = FrontN::from_points(pts, r);
-        return (0..n).map(|i| front.exclusive(i)).collect();
+        return FrontN::from_points(pts, r).exclusive_all();
     }
     let mut limited = Vec::with_capacity(pts.len());
     (0..n)

@@ -1,12 +1,21 @@
 //! Exact hypervolume of points that lie strictly inside the reference box.
 
-use super::front::Front;
+use super::front::{Front, Front3};
 use super::stairs::{Stairs, ranks_by_xy};
 use crate::dominance::lex_cmp;
 
 /// Hypervolume of the row-major points `pts` (`d` values each) with reference `r`; every
 /// point must satisfy `p < r` in every objective.
 pub(crate) fn hv_inside(pts: &[f64], d: usize, r: &[f64]) -> f64 {
+    hv_dispatch(pts, d, r, false)
+}
+
+/// [`hv_inside`] for points already sorted by their last objective (ascending).
+pub(crate) fn hv_inside_sorted_last(pts: &[f64], d: usize, r: &[f64]) -> f64 {
+    hv_dispatch(pts, d, r, true)
+}
+
+fn hv_dispatch(pts: &[f64], d: usize, r: &[f64], sorted_last: bool) -> f64 {
     let n = pts.len() / d;
     match (n, d) {
         (0, _) => 0.0,
@@ -14,7 +23,8 @@ pub(crate) fn hv_inside(pts: &[f64], d: usize, r: &[f64]) -> f64 {
         (_, 1) => r[0] - pts.iter().copied().fold(f64::INFINITY, f64::min),
         (_, 2) => hv2d(pts, r),
         (_, 3) => hv3d(pts, r),
-        _ => hv_sweep(pts, d, r),
+        (_, 4) => hv4d(pts, r, sorted_last),
+        _ => hv_sweep(pts, d, r, sorted_last),
     }
 }
 
@@ -52,15 +62,40 @@ fn hv3d(pts: &[f64], r: &[f64]) -> f64 {
     hv
 }
 
+/// Four objectives: [`hv_sweep`] with the points sorted in place (no indirection).
+fn hv4d(pts: &[f64], r: &[f64], sorted_last: bool) -> f64 {
+    let mut sorted: Vec<[f64; 4]> = pts
+        .chunks_exact(4)
+        .map(|p| [p[0], p[1], p[2], p[3]])
+        .collect();
+    if !sorted_last {
+        sorted.sort_unstable_by(|a, b| a[3].total_cmp(&b[3]));
+    }
+    let mut front = Front3::new([r[0], r[1], r[2]]);
+    let (mut volume, mut hv) = (0.0, 0.0);
+    for (t, p) in sorted.iter().enumerate() {
+        let q = [p[0], p[1], p[2]];
+        if let Some(c) = front.contribution(q) {
+            volume += c;
+            front.insert(q);
+        }
+        let next = sorted.get(t + 1).map_or(r[3], |n| n[3]);
+        hv += volume * (next - p[3]);
+    }
+    hv
+}
+
 /// Four or more objectives: sweep up the last objective; each point adds its exclusive
 /// (d − 1)-dimensional volume against the front of the points below it (HV4D+ of Guerreiro and
 /// Fonseca, IEEE TEVC 22(3), 2018, for d = 4; the same sweep with limited-set contributions
 /// above). O(n²) for d = 4.
-fn hv_sweep(pts: &[f64], d: usize, r: &[f64]) -> f64 {
+fn hv_sweep(pts: &[f64], d: usize, r: &[f64], sorted_last: bool) -> f64 {
     let n = pts.len() / d;
     let last = d - 1;
     let mut order: Vec<usize> = (0..n).collect();
-    order.sort_unstable_by(|&i, &j| pts[i * d + last].total_cmp(&pts[j * d + last]));
+    if !sorted_last {
+        order.sort_unstable_by(|&i, &j| pts[i * d + last].total_cmp(&pts[j * d + last]));
+    }
     let mut front = Front::new(&r[..last]);
     let (mut volume, mut hv) = (0.0, 0.0);
     for (t, &i) in order.iter().enumerate() {

@@ -2,7 +2,7 @@
 //! exclusive hypervolume against the front) and accept insertions. They drive the sweeps along
 //! the last objective that compute the hypervolume in four and more objectives.
 
-use super::exact::hv_inside;
+use super::exact::{hv_inside, hv_inside_sorted_last};
 
 /// A front in `dim` objectives, all points strictly inside the reference box.
 pub(crate) enum Front {
@@ -82,7 +82,7 @@ pub(crate) struct Front3 {
 }
 
 impl Front3 {
-    fn new(r: [f64; 3]) -> Self {
+    pub(crate) fn new(r: [f64; 3]) -> Self {
         Self {
             r,
             x: Vec::new(),
@@ -93,7 +93,7 @@ impl Front3 {
         }
     }
 
-    fn contribution(&mut self, p: [f64; 3]) -> Option<f64> {
+    pub(crate) fn contribution(&mut self, p: [f64; 3]) -> Option<f64> {
         let [px, py, pz] = p;
         let [rx, ry, rz] = self.r;
         let n = self.z.len();
@@ -177,7 +177,7 @@ impl Front3 {
             .any(|(&x, &y)| x <= px && y <= py)
     }
 
-    fn insert(&mut self, p: [f64; 3]) {
+    pub(crate) fn insert(&mut self, p: [f64; 3]) {
         let [px, py, pz] = p;
         // Points weakly dominated by p lie at or above pz; look before writing anything.
         let from = self.z.partition_point(|&z| z < pz);
@@ -212,24 +212,36 @@ impl Front3 {
 /// the exact computation.
 pub(crate) struct FrontN {
     r: Vec<f64>,
+    /// One column per objective, rows sorted by the last objective.
     cols: Vec<Vec<f64>>,
+    /// For a front built by [`FrontN::from_points`]: the input index of every row.
+    order: Vec<usize>,
     // scratch
     worse: Vec<u64>,
     covered: Vec<u64>,
     strictly: Vec<u64>,
     best: Vec<f64>,
+    survivors: Vec<usize>,
+    pairs: Vec<Vec<(f64, f64)>>,
     limited: Vec<f64>,
 }
+
+/// Fronts of at most this many objectives also use the pair prefilter of
+/// [`FrontN::filter_by_pairs`] (it checks every pair of objectives).
+const MAX_PAIR_FILTER: usize = 8;
 
 impl FrontN {
     fn new(r: &[f64]) -> Self {
         Self {
             r: r.to_vec(),
             cols: vec![Vec::new(); r.len()],
+            order: Vec::new(),
             worse: Vec::new(),
             covered: Vec::new(),
             strictly: Vec::new(),
             best: Vec::new(),
+            survivors: Vec::new(),
+            pairs: Vec::new(),
             limited: Vec::new(),
         }
     }
@@ -241,19 +253,28 @@ impl FrontN {
     /// A front holding the rows of `pts` (`r.len()` values each), which must be mutually
     /// non-dominated.
     pub(crate) fn from_points(pts: &[f64], r: &[f64]) -> Self {
+        let d = r.len();
+        let mut order: Vec<usize> = (0..pts.len() / d).collect();
+        order.sort_by(|&i, &j| pts[i * d + d - 1].total_cmp(&pts[j * d + d - 1]));
         let mut front = Self::new(r);
-        for q in pts.chunks_exact(r.len()) {
-            for (col, &v) in front.cols.iter_mut().zip(q) {
+        for &i in &order {
+            for (col, &v) in front.cols.iter_mut().zip(&pts[i * d..(i + 1) * d]) {
                 col.push(v);
             }
         }
+        front.order = order;
         front
     }
 
-    /// The contribution of the stored point `i` against the other stored points.
-    pub(crate) fn exclusive(&mut self, i: usize) -> f64 {
-        let p: Vec<f64> = self.cols.iter().map(|col| col[i]).collect();
-        self.contribution_skipping(&p, Some(i)).unwrap_or(0.0)
+    /// The contribution of every point given to [`FrontN::from_points`] against the others, in
+    /// the order given.
+    pub(crate) fn exclusive_all(&mut self) -> Vec<f64> {
+        let mut out = vec![0.0; self.len()];
+        for k in 0..self.len() {
+            let p: Vec<f64> = self.cols.iter().map(|col| col[k]).collect();
+            out[self.order[k]] = self.contribution_skipping(&p, Some(k)).unwrap_or(0.0);
+        }
+        out
     }
 
     fn contribution(&mut self, p: &[f64]) -> Option<f64> {
@@ -305,38 +326,94 @@ impl FrontN {
                 *s |= u64::from(bj < v) << j;
             }
         }
-        self.limited.clear();
+        self.survivors.clear();
         for i in 0..n {
             let w = self.worse[i];
             // A point worse in a single objective is covered only by a strictly better one.
-            if skip == Some(i) {
-                continue;
-            }
             let hit = if w.is_power_of_two() {
                 self.strictly[i]
             } else {
                 self.covered[i]
             };
-            if hit & w == 0 {
-                self.limited
-                    .extend(self.cols.iter().zip(p).map(|(col, &b)| col[i].max(b)));
+            if hit & w == 0 && skip != Some(i) {
+                self.survivors.push(i);
             }
         }
-        {
-        use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
-        static CALLS: AtomicUsize = AtomicUsize::new(0);
-        static SIZE: AtomicUsize = AtomicUsize::new(0);
-        static LIM: AtomicUsize = AtomicUsize::new(0);
-        static ND: AtomicUsize = AtomicUsize::new(0);
-        let c = CALLS.fetch_add(1, Relaxed) + 1;
-        SIZE.fetch_add(n, Relaxed);
-        LIM.fetch_add(self.limited.len() / d, Relaxed);
-        let mut copy = self.limited.clone();
-        ND.fetch_add(super::exact::filter_non_dominated(&mut copy, d), Relaxed);
-        if c % 1000 == 0 { eprintln!("F4 calls {} avg size {} avg limited {} nd {}", c, SIZE.load(Relaxed) / c, LIM.load(Relaxed) / c, ND.load(Relaxed) / c); }
+        if d <= MAX_PAIR_FILTER {
+            self.filter_by_pairs();
         }
+        self.limited.clear();
+        for &i in &self.survivors {
+            self.limited
+                .extend(self.cols.iter().zip(p).map(|(col, &b)| col[i].max(b)));
+        }
+        // The rows are sorted by the last objective, and so is the limited set.
         let boxed: f64 = p.iter().zip(&self.r).map(|(a, b)| b - a).product();
-        Some(boxed - hv_inside(&self.limited, d, &self.r))
+        Some(boxed - hv_inside_sorted_last(&self.limited, d, &self.r))
+    }
+
+    /// The second prefilter: a point worse than `p` in exactly two objectives `j, k` limits to
+    /// `p` with its own values at `j` and `k`, and dominates every limited point worse in both
+    /// `j` and `k` (and perhaps more) with values at least as large there. Keeps the survivors
+    /// that no such point dominates (copies of one limited point are all kept).
+    fn filter_by_pairs(&mut self) {
+        let d = self.r.len();
+        for stairs in &mut self.pairs {
+            stairs.clear();
+        }
+        self.pairs.resize(d * d, Vec::new());
+        for &i in &self.survivors {
+            let w = self.worse[i];
+            if w.count_ones() == 2 {
+                let (j, k) = (w.trailing_zeros() as usize, 63 - w.leading_zeros() as usize);
+                self.pairs[j * d + k].push((self.cols[j][i], self.cols[k][i]));
+            }
+        }
+        for stairs in &mut self.pairs {
+            if stairs.len() > 1 {
+                // Keep the prefix minima: x ascending, y strictly descending.
+                stairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+                let mut kept = 0;
+                for t in 0..stairs.len() {
+                    if kept == 0 || stairs[t].1 < stairs[kept - 1].1 {
+                        stairs[kept] = stairs[t];
+                        kept += 1;
+                    }
+                }
+                stairs.truncate(kept);
+            }
+        }
+        let (pairs, cols, worse) = (&self.pairs, &self.cols, &self.worse);
+        self.survivors.retain(|&i| {
+            let w = worse[i];
+            let mut rest = w;
+            while rest != 0 {
+                let j = rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                let mut others = rest;
+                while others != 0 {
+                    let k = others.trailing_zeros() as usize;
+                    others &= others - 1;
+                    let stairs = &pairs[j * d + k];
+                    let at = stairs.partition_point(|s| s.0 <= cols[j][i]);
+                    if at == 0 {
+                        continue;
+                    }
+                    let (sx, sy) = stairs[at - 1];
+                    let (qx, qy) = (cols[j][i], cols[k][i]);
+                    let dominated = if w.count_ones() == 2 {
+                        // Same pair: strictly better somewhere.
+                        sy < qy || (sy == qy && sx < qx)
+                    } else {
+                        sy <= qy
+                    };
+                    if dominated {
+                        return false;
+                    }
+                }
+            }
+            true
+        });
     }
 
     fn covers(&self, p: &[f64]) -> bool {
@@ -365,8 +442,9 @@ impl FrontN {
                 col.truncate(k);
             }
         }
+        let at = self.cols[self.r.len() - 1].partition_point(|&v| v <= p[self.r.len() - 1]);
         for (col, &v) in self.cols.iter_mut().zip(p) {
-            col.push(v);
+            col.insert(at, v);
         }
     }
 }

@@ -76,30 +76,50 @@ impl PerPreference {
         })
     }
 
-    /// Builds the registry method `name` with `options` once per preference
-    /// (`n_preferences` times).
+    /// Builds the registry method `name` with `options` once per row of `preferences`
+    /// (`K × n_obj`).
     ///
-    /// For a randomized method with a `seed` option, row `k` gets seed `seed + k` (the given
-    /// seed or the method's default), so the rows draw different random streams and the run
-    /// is still determined by one seed.
-    pub fn from_method(name: &str, options: &Options, n_preferences: usize) -> Result<Self> {
+    /// The driver fills in what only it knows, for methods that declare these options and
+    /// when `options` leaves them unset:
+    /// - `prefs` (and `n_obj`): the whole preference set, row-major (ParetoMTL's sectors);
+    /// - `index`: the row `k` an aggregator serves;
+    /// - `seed`, for randomized methods: row `k` gets `seed + k` (the given seed or the
+    ///   method's default), so the rows draw different random streams and one seed still
+    ///   determines the run.
+    pub fn from_method(name: &str, options: &Options, preferences: &Matrix) -> Result<Self> {
         let entry = find_method(name)?;
         let info = entry.info;
-        let seed_option = if info.randomized {
-            info.options.iter().find(|o| o.name == "seed")
-        } else {
-            None
+        let declares = |key: &str| info.options.iter().any(|o| o.name == key);
+        let mut shared = options.clone();
+        if declares("prefs") && options.f64_list(info.name, "prefs")?.is_none() {
+            let flat: Vec<String> = preferences.as_slice().iter().map(f64::to_string).collect();
+            shared = shared.with("prefs", flat.join(","));
+            if declares("n_obj") {
+                shared = shared.with("n_obj", preferences.n_cols());
+            }
+        }
+        let fill_index =
+            declares("index") && options.usize(info.name, "index", usize::MAX)? == usize::MAX;
+        let seed = match info.options.iter().find(|o| o.name == "seed") {
+            Some(option) if info.randomized => {
+                let default = option.default.parse::<u64>().unwrap_or(0);
+                Some(options.u64(info.name, "seed", default)?)
+            }
+            _ => None,
         };
-        let mut aggregators = Vec::with_capacity(n_preferences);
-        for k in 0..n_preferences {
-            let aggregator = match seed_option {
-                Some(option) => {
-                    let default = option.default.parse::<u64>().unwrap_or(0);
-                    let base = options.u64(info.name, "seed", default)?;
-                    let row_options = options.clone().with("seed", base.wrapping_add(k as u64));
-                    (entry.build)(&row_options)?
+        let mut aggregators = Vec::with_capacity(preferences.n_rows());
+        for k in 0..preferences.n_rows() {
+            let aggregator = if fill_index || seed.is_some() {
+                let mut row = shared.clone();
+                if fill_index {
+                    row = row.with("index", k);
                 }
-                None => (entry.build)(options)?,
+                if let Some(seed) = seed {
+                    row = row.with("seed", seed.wrapping_add(k as u64));
+                }
+                (entry.build)(&row)?
+            } else {
+                (entry.build)(&shared)?
             };
             aggregators.push(aggregator);
         }

@@ -208,7 +208,8 @@ pub fn solve(
 }
 
 /// [`solve`] with a [`PerPreference`] rule built from the registry method `method` and its
-/// `options` (once per preference row).
+/// `options`, once per preference row (see [`PerPreference::from_method`] for the options the
+/// driver fills in).
 ///
 /// # Errors
 /// An unknown method or bad options, and everything [`solve`] reports.
@@ -219,7 +220,7 @@ pub fn solve_with_method(
     preferences: &Matrix,
     config: &DriverConfig,
 ) -> Result<SolveResult> {
-    let mut rule = PerPreference::from_method(method, options, preferences.n_rows())?;
+    let mut rule = PerPreference::from_method(method, options, preferences)?;
     solve(problem, &mut rule, preferences, config)
 }
 
