@@ -213,7 +213,6 @@ fn front_samples_the_true_front() {
 #[test]
 fn indicators_of_a_small_set_against_hand_values() {
     let dir = TempDir::new("ind");
-    // Staircase: HV w.r.t. (1, 1) = 0.8·0.2 + 0.5·0.3 + 0.2·0.3 = 0.16 + 0.15 + 0.06 = 0.37... computed below.
     let input = dir.file("f.json", "[[0.2, 0.8], [0.5, 0.5], [0.8, 0.2], [0.9, 0.9]]");
     let v = json_of(&[
         "indicators",
@@ -234,8 +233,9 @@ fn indicators_of_a_small_set_against_hand_values() {
         .iter()
         .map(|x| x.as_f64().unwrap())
         .collect();
-    // Exclusive boxes: (0.5−0.2)·(1−0.8) etc.; the dominated point adds nothing.
-    let expected = [0.3 * 0.3, 0.3 * 0.3, 0.3 * 0.3, 0.0];
+    // Exclusive boxes: [0.2, 0.5)×[0.8, 1), [0.5, 0.8)×[0.5, 0.8), [0.8, 1)×[0.2, 0.5); the
+    // dominated point adds nothing.
+    let expected = [0.3 * 0.2, 0.3 * 0.3, 0.2 * 0.3, 0.0];
     for (a, b) in contrib.iter().zip(expected) {
         assert!((a - b).abs() < 1e-12, "{contrib:?}");
     }

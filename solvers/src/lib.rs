@@ -39,7 +39,7 @@ pub use cagrad::{CAGRAD_INFO, CaGrad, CaGradParams};
 pub use config::{CONFIG_INFO, ConFig, ConFigLength, ConFigParams, ConFigSolver};
 pub use driver::{
     DriverConfig, HistoryRecord, Init, PerPreference, SolveResult, StepContext, StepRule,
-    Termination, solve, solve_with_method,
+    Termination, solve, solve_observed, solve_with_method,
 };
 pub use dualproj::{DUALPROJ_INFO, DualProj, DualProjParams};
 pub use epo::{EPO_INFO, Epo, EpoMode, EpoParams, EpoStep};

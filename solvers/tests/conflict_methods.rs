@@ -648,7 +648,7 @@ fn graddrop_seeded_reset_and_leak() {
             *m += v / trials as f64;
         }
     }
-    for k in 0..4 {
+    for (k, mean_k) in mean.iter().enumerate() {
         let col = [j.get(0, k), j.get(1, k)];
         let (pos, neg): (f64, f64) = (
             col.iter().filter(|v| **v > 0.0).sum(),
@@ -656,11 +656,7 @@ fn graddrop_seeded_reset_and_leak() {
         );
         let p = 0.5 * (1.0 + (col[0] + col[1]) / (col[0].abs() + col[1].abs()));
         let expect = p * pos + (1.0 - p) * neg;
-        assert!(
-            (mean[k] - expect).abs() < 0.1,
-            "k {k}: {} vs {expect}",
-            mean[k]
-        );
+        assert!((mean_k - expect).abs() < 0.1, "k {k}: {mean_k} vs {expect}");
     }
 }
 

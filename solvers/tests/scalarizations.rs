@@ -9,6 +9,9 @@ use tradeoff_solvers::{
     StepInput, aggregate, build_method, find_method,
 };
 
+/// An edit of the default parameters.
+type Edit = fn(&mut ScalarizationParams);
+
 fn make(kind: ScalarizationKind) -> Scalarization {
     Scalarization::new(ScalarizationParams::new(kind)).unwrap()
 }
@@ -27,7 +30,7 @@ fn hand_computed_values() {
     let f = [0.3, 0.6];
     let l = [0.25, 0.75];
     let z = [0.1, 0.05];
-    let cases: [(ScalarizationKind, fn(&mut ScalarizationParams), f64); 12] = [
+    let cases: [(ScalarizationKind, Edit, f64); 12] = [
         (ScalarizationKind::Ls, |_| {}, 0.4625),
         (ScalarizationKind::Tche, |_| {}, 0.4125),
         (ScalarizationKind::MTche, |_| {}, 0.8),

@@ -29,11 +29,6 @@ impl Progress {
         self.bar.set_position(position as u64);
     }
 
-    /// Advances the bar by one.
-    pub fn inc(&self) {
-        self.bar.inc(1);
-    }
-
     /// Sets the message after the bar.
     pub fn message(&self, message: String) {
         self.bar.set_message(message);

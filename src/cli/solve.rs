@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 use tradeoff::records::{ReportInputs, indicator_report, json_f64, json_matrix};
 use tradeoff_pareto::{self as pareto, Matrix};
 use tradeoff_problems::Problem;
-use tradeoff_solvers::{DriverConfig, Init, Optimizer, Options, SolveResult};
+use tradeoff_solvers::{DriverConfig, Init, Optimizer, Options, PerPreference, SolveResult};
 
 use super::io::{parse_vector, prepare_out_dir, print_json, read_matrix, write_atomic};
 use super::problem_args::ProblemOptions;
@@ -219,12 +219,16 @@ pub fn run(args: SolveArgs) -> Result<()> {
         prepare_out_dir(dir)?;
     }
     let progress = super::progress::Progress::new(args.run.iters, std::io::stderr().is_terminal());
-    let result = tradeoff_solvers::solve_with_method(
+    let mut rule = PerPreference::from_method(&args.solver, &options, &prefs)?;
+    let result = tradeoff_solvers::solve_observed(
         problem.as_ref(),
-        &args.solver,
-        &options,
+        &mut rule,
         &prefs,
         &config,
+        &mut |record| {
+            progress.set(record.iteration);
+            progress.message(format!("hv {:.4}", record.hypervolume));
+        },
     )
     .with_context(|| format!("{} on {}", args.solver, info.name))?;
     progress.finish();
@@ -249,8 +253,8 @@ pub fn run(args: SolveArgs) -> Result<()> {
             &record,
             &result,
             &info.name,
+            &args.solver.to_ascii_lowercase(),
             front.as_ref(),
-            &reference,
         )?;
     }
     if args.json {
@@ -356,8 +360,8 @@ fn write_outputs(
     record: &Value,
     result: &SolveResult,
     title: &str,
+    method: &str,
     front: Option<&Matrix>,
-    _reference: &[f64],
 ) -> Result<()> {
     write_atomic(
         &dir.join("result.json"),
@@ -386,7 +390,7 @@ fn write_outputs(
         csv.push('\n');
     }
     write_atomic(&dir.join("front.csv"), csv.as_bytes())?;
-    super::render::solve_plots(dir, title, result, front)?;
+    super::render::solve_plots(dir, title, method, result, front)?;
     Ok(())
 }
 

@@ -1,6 +1,6 @@
 //! Exact hypervolume of points that lie strictly inside the reference box.
 
-use super::front::{Front, Front3};
+use super::front::{Front, Front3, sweep_4d};
 use super::stairs::{Stairs, ranks_by_xy};
 use crate::dominance::lex_cmp;
 
@@ -72,17 +72,7 @@ fn hv4d(pts: &[f64], r: &[f64], sorted_last: bool) -> f64 {
         sorted.sort_unstable_by(|a, b| a[3].total_cmp(&b[3]));
     }
     let mut front = Front3::new([r[0], r[1], r[2]]);
-    let (mut volume, mut hv) = (0.0, 0.0);
-    for (t, p) in sorted.iter().enumerate() {
-        let q = [p[0], p[1], p[2]];
-        if let Some(c) = front.contribution(q) {
-            volume += c;
-            front.insert(q);
-        }
-        let next = sorted.get(t + 1).map_or(r[3], |n| n[3]);
-        hv += volume * (next - p[3]);
-    }
-    hv
+    sweep_4d(&mut front, sorted.iter().map(|p| &p[..]), r[3])
 }
 
 /// Four or more objectives: sweep up the last objective; each point adds its exclusive

@@ -93,6 +93,7 @@ impl Front3 {
         }
     }
 
+    #[inline(never)]
     pub(crate) fn contribution(&mut self, p: [f64; 3]) -> Option<f64> {
         let [px, py, pz] = p;
         let [rx, ry, rz] = self.r;
@@ -168,6 +169,13 @@ impl Front3 {
         Some(volume + area * (rz - last_z))
     }
 
+    /// Empties the front, keeping its memory.
+    pub(crate) fn clear(&mut self) {
+        self.x.clear();
+        self.y.clear();
+        self.z.clear();
+    }
+
     fn covers(&self, p: [f64; 3]) -> bool {
         let [px, py, pz] = p;
         let below = self.z.partition_point(|&z| z <= pz);
@@ -177,6 +185,7 @@ impl Front3 {
             .any(|(&x, &y)| x <= px && y <= py)
     }
 
+    #[inline(never)]
     pub(crate) fn insert(&mut self, p: [f64; 3]) {
         let [px, py, pz] = p;
         // Points weakly dominated by p lie at or above pz; look before writing anything.
@@ -224,6 +233,7 @@ pub(crate) struct FrontN {
     survivors: Vec<usize>,
     pairs: Vec<Vec<(f64, f64)>>,
     limited: Vec<f64>,
+    inner: Option<Front3>,
 }
 
 /// Fronts of at most this many objectives also use the pair prefilter of
@@ -243,6 +253,7 @@ impl FrontN {
             survivors: Vec::new(),
             pairs: Vec::new(),
             limited: Vec::new(),
+            inner: None,
         }
     }
 
@@ -281,6 +292,7 @@ impl FrontN {
         self.contribution_skipping(p, None)
     }
 
+    #[inline(never)]
     fn contribution_skipping(&mut self, p: &[f64], skip: Option<usize>) -> Option<f64> {
         let (d, n) = (self.r.len(), self.len());
         // worse[i]: bit j set when point i is worse than p in objective j.
@@ -349,13 +361,23 @@ impl FrontN {
         }
         // The rows are sorted by the last objective, and so is the limited set.
         let boxed: f64 = p.iter().zip(&self.r).map(|(a, b)| b - a).product();
-        Some(boxed - hv_inside_sorted_last(&self.limited, d, &self.r))
+        let hv = if d == 4 {
+            let inner = self
+                .inner
+                .get_or_insert_with(|| Front3::new([self.r[0], self.r[1], self.r[2]]));
+            inner.clear();
+            sweep_4d(inner, self.limited.chunks_exact(4), self.r[3])
+        } else {
+            hv_inside_sorted_last(&self.limited, d, &self.r)
+        };
+        Some(boxed - hv)
     }
 
     /// The second prefilter: a point worse than `p` in exactly two objectives `j, k` limits to
     /// `p` with its own values at `j` and `k`, and dominates every limited point worse in both
     /// `j` and `k` (and perhaps more) with values at least as large there. Keeps the survivors
     /// that no such point dominates (copies of one limited point are all kept).
+    #[inline(never)]
     fn filter_by_pairs(&mut self) {
         let d = self.r.len();
         for stairs in &mut self.pairs {
@@ -500,6 +522,28 @@ impl FrontWide {
     }
 }
 
+/// The 4-D hypervolume of `points` (sorted by their 4th objective, all inside the reference
+/// box) by the sweep of HV4D+: `front` must be empty and hold the first three reference
+/// values; `r3` is the fourth.
+pub(crate) fn sweep_4d<'a>(
+    front: &mut Front3,
+    points: impl Iterator<Item = &'a [f64]> + Clone,
+    r3: f64,
+) -> f64 {
+    let (mut volume, mut hv) = (0.0, 0.0);
+    let mut ahead = points.clone().skip(1);
+    for p in points {
+        let q = [p[0], p[1], p[2]];
+        if let Some(c) = front.contribution(q) {
+            volume += c;
+            front.insert(q);
+        }
+        let next = ahead.next().map_or(r3, |n| n[3]);
+        hv += volume * (next - p[3]);
+    }
+    hv
+}
+
 /// The number of values `≤ v` in the ascending `sorted`.
 #[inline]
 fn count_le(sorted: &[f64], v: f64) -> usize {
@@ -592,4 +636,67 @@ fn first_covered(xs: &[f64], ys: &[f64], px: f64, py: f64) -> Option<usize> {
         }
     }
     (tail..xs.len()).find(|&j| covered(xs[j], ys[j]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The prefilters of `FrontN` against `FrontWide` (whole limited set), on grids with many
+    /// ties and with continuous values.
+    #[test]
+    fn prefilters_do_not_change_contributions() {
+        let mut state = 99u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for d in 4..=6 {
+            for trial in 0..12 {
+                let grid = [0.0, 0.125, 0.25][trial % 3];
+                let r = vec![1.0; d];
+                let mut fast = FrontN::new(&r);
+                let mut slow = FrontWide::new(&r);
+                for _ in 0..40 {
+                    let p: Vec<f64> = (0..d)
+                        .map(|_| {
+                            let v = 0.999 * next();
+                            if grid > 0.0 { (v / grid).floor() * grid } else { v }
+                        })
+                        .collect();
+                    let (a, b) = (fast.contribution(&p), slow.contribution(&p));
+                    match (a, b) {
+                        (Some(a), Some(b)) => {
+                            assert!((a - b).abs() <= 1e-12, "d={d}: {a} vs {b}")
+                        }
+                        (None, None) => {}
+                        _ => panic!("d={d}: {a:?} vs {b:?}"),
+                    }
+                    assert_eq!(fast.try_insert_here(&p), slow.try_insert_here(&p));
+                }
+            }
+        }
+    }
+
+    impl FrontN {
+        fn try_insert_here(&mut self, p: &[f64]) -> bool {
+            let ok = !self.covers(p);
+            if ok {
+                self.insert(p);
+            }
+            ok
+        }
+    }
+
+    impl FrontWide {
+        fn try_insert_here(&mut self, p: &[f64]) -> bool {
+            let ok = !self.covers(p);
+            if ok {
+                self.insert(p);
+            }
+            ok
+        }
+    }
 }

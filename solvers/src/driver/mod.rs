@@ -28,4 +28,4 @@ mod run;
 pub use config::{DriverConfig, Init};
 pub use result::{HistoryRecord, SolveResult, Termination};
 pub use rule::{PerPreference, StepContext, StepRule};
-pub use run::{solve, solve_with_method};
+pub use run::{solve, solve_observed, solve_with_method};

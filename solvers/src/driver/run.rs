@@ -83,6 +83,21 @@ pub fn solve(
     preferences: &Matrix,
     config: &DriverConfig,
 ) -> Result<SolveResult> {
+    solve_observed(problem, rule, preferences, config, &mut |_| {})
+}
+
+/// [`solve`] that also hands every history record to `observer` as soon as it is recorded
+/// (for progress bars and live logs). The observer sees the record; it cannot change the run.
+///
+/// # Errors
+/// As [`solve`].
+pub fn solve_observed(
+    problem: &dyn Problem,
+    rule: &mut dyn StepRule,
+    preferences: &Matrix,
+    config: &DriverConfig,
+    observer: &mut dyn FnMut(&HistoryRecord),
+) -> Result<SolveResult> {
     config.validate()?;
     let info = problem.info();
     let (n_var, n_obj) = (info.n_var, info.n_obj);
@@ -132,7 +147,9 @@ pub fn solve(
         }
         if iteration % config.record_every == 0 {
             let t = Instant::now();
-            history.push(recorder.record(iteration, &objectives)?);
+            let record = recorder.record(iteration, &objectives)?;
+            observer(&record);
+            history.push(record);
             record_time += t.elapsed();
         }
         let ctx = StepContext {
@@ -188,7 +205,9 @@ pub fn solve(
     let loop_time = start.elapsed();
     if finite && history.last().is_none_or(|r| r.iteration != iterations) {
         let t = Instant::now();
-        history.push(recorder.record(iterations, &objectives)?);
+        let record = recorder.record(iterations, &objectives)?;
+        observer(&record);
+        history.push(record);
         record_time += t.elapsed();
     }
 
