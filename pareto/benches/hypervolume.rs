@@ -81,7 +81,14 @@ fn median_ms(mut f: impl FnMut()) -> f64 {
 fn extra_table() {
     println!("| m | n | hv_contributions (ms) | hypervolume_gradient (ms) |");
     println!("|---|---|---|---|");
-    for (m, n) in [(2, 1_000), (2, 10_000), (3, 1_000), (3, 10_000), (4, 1_000), (5, 200)] {
+    for (m, n) in [
+        (2, 1_000),
+        (2, 10_000),
+        (3, 1_000),
+        (3, 10_000),
+        (4, 1_000),
+        (5, 200),
+    ] {
         let points = simplex(n, m, 42);
         let reference = vec![REFERENCE; m];
         let c = median_ms(|| {

@@ -132,7 +132,8 @@ impl ConFigParams {
 ///
 /// **Parameters.** [`ConFigParams`]: `weights = ones`, `length = projection`, `solver = pinv`.
 ///
-/// **Properties claimed.** Permutation invariant, linear under scaling (TorchJD's table). It
+/// **Properties claimed.** Permutation invariant, linear under scaling (TorchJD's table; with
+/// the default projection length — the tracking lengths scale with a mean of the row norms). It
 /// is **not** claimed non-conflicting: with `m > n` or a rank-deficient `J` the least-squares
 /// compromise can conflict (e.g. conflictfree's own `J_m_gt_n`).
 ///
@@ -147,6 +148,9 @@ impl ConFigParams {
 ///   resolve), opposite `g, −g` → 0 (no direction decreases both), a zero row → the other
 ///   gradient.
 /// - Tracking lengths: a zero row contributes 0 to `Σ u_iᵀû` instead of NaN.
+/// - When `w` is numerically orthogonal to the range of `U` (`‖U d‖ ≤ 16·max(m,n)·ε·‖w‖`, e.g.
+///   opposite gradients `g, −cg`) the output is 0; conflictfree normalises the rounding noise
+///   of `d` into an arbitrary unit direction unless `d` is exactly 0.
 /// - The least-squares solver is rank-revealing on every device (conflictfree's CUDA `gels`
 ///   assumes full rank).
 #[derive(Clone, Debug)]
@@ -251,7 +255,12 @@ pub(crate) fn config_direction(
         }
         ConFigSolver::Lstsq => (lstsq_min_norm(&units, n, &target), None),
     };
-    let dn = norm(&d);
+    // `w` numerically orthogonal to the range of `U` (e.g. opposite gradients g and −cg): the
+    // least-squares solution is 0, and what the solver returns is rounding noise whose
+    // direction is meaningless. Treat it as 0 (conflictfree only catches an exact 0).
+    let ud: Vec<f64> = units.iter().map(|u| dot(u, &d)).collect();
+    let noise = 16.0 * m.max(n) as f64 * f64::EPSILON * norm(&target);
+    let dn = if norm(&ud) <= noise { 0.0 } else { norm(&d) };
     if dn == 0.0 {
         return Ok((vec![0.0; n], y.map(|_| vec![0.0; m])));
     }

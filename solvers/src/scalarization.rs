@@ -25,7 +25,13 @@
 //!
 //! Every scalarization is also an [`Aggregator`] (family [`Family::Scalarization`]): the weights
 //! are `w = ∂s/∂f` at the current losses and the direction is `d = Jᵀw`, i.e. the gradient of
-//! `s(f(x))` by the chain rule. Cost: O(m) for the weights plus O(mn) for `Jᵀw`.
+//! `s(f(x))` by the chain rule. Cost: O(m) for the weights plus O(mn) for `Jᵀw`. Both the
+//! losses and the preference are required.
+//!
+//! **Properties claimed** (for every kind): permutation invariant (rows of `J`, losses and
+//! preference permuted together; Tche/mTche up to their lowest-index tie-break) and linear under
+//! scaling (the weights depend on the losses only, so `d(diag(c)J)` is linear in `c`). Not
+//! non-conflicting; the weights are not on the simplex in general.
 //!
 //! # Differences from the reference implementation (LibMOON)
 //! - **Tche / mTche.** LibMOON returns the *unweighted* `f_{k*}` with `k* = argmax_i λ_i(f_i − z_i)`,

@@ -5,6 +5,8 @@
 //! relative to the largest entry of the expected vector; values quoted to 6 significant digits
 //! in the notes get 1e-5.
 
+mod common;
+
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::Value;
@@ -667,5 +669,47 @@ fn registry_builds_every_conflict_method() {
         assert_eq!(agg.info().name, name);
         let j = mat(&[&[-4.0, 1.0, 1.0], &[6.0, 1.0, 1.0]]);
         assert!(run(agg.as_mut(), &j).iter().all(|v| v.is_finite()));
+    }
+}
+
+#[test]
+fn claimed_properties_hold_on_the_shared_inputs() {
+    // The registry's claims (MethodInfo.properties) checked on the shared input sets (typical,
+    // degenerate and scaled matrices from tests/common); methods that claim nothing get the
+    // structure check (right lengths, finite, d = Jᵀw when weights are returned).
+    let cases = common::all_matrices(0);
+    let tol = common::PropertyTolerances::default();
+    for (name, options) in [
+        ("config", Options::new()),
+        ("config", Options::new().with("solver", "lstsq")),
+        ("pcgrad", Options::new()),
+        ("pcgrad", Options::new().with("order", "random")),
+        ("gradvac", Options::new()),
+        ("graddrop", Options::new().with("leak", 0.2)),
+        ("m-config", Options::new()),
+    ] {
+        let mut agg = build_method(name, &options).unwrap();
+        // The suite's tolerances are relative to the output norms; where an output is zero up
+        // to rounding (PCGrad on opposite colinear rows gives ~1e-17) they would compare noise.
+        let meaningful: Vec<common::Case> = cases
+            .iter()
+            .filter(|c| {
+                let d = common::run(agg.as_mut(), &c.jacobian).direction;
+                let f = common::frobenius(&c.jacobian);
+                f == 0.0 || common::norm(&d) > 1e-10 * f
+            })
+            .cloned()
+            .collect();
+        common::assert_claimed_properties(agg.as_mut(), &meaningful, 1, tol);
+        let inputs: Vec<Matrix> = cases.iter().take(6).map(|c| c.jacobian.clone()).collect();
+        common::assert_reset_restores_first_call(agg.as_mut(), &inputs);
+    }
+    // The tracking lengths are not linear under scaling (τ is a mean of the row norms): the
+    // claim holds for the default projection length only. Structure checks for all of them.
+    for length in ["min", "max", "harmonic", "arithmetic", "geometric", "track"] {
+        let mut agg = build_method("config", &Options::new().with("length", length)).unwrap();
+        for case in &cases {
+            common::assert_expected_structure(agg.as_mut(), case);
+        }
     }
 }

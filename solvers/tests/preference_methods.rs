@@ -114,6 +114,8 @@ fn epo_reproduces_libmoon_solve_epo() {
             1e-9,
             &format!("{} w", c.id),
         );
+        // Claimed: weights on the simplex.
+        assert!((w.iter().sum::<f64>() - 1.0).abs() < 1e-12 && w.iter().all(|v| *v >= 0.0));
         assert_close(
             &a.direction,
             &vector(&reference["direction"]),

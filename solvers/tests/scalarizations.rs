@@ -346,3 +346,58 @@ fn display_is_the_paper_spelling() {
     assert_eq!(make(ScalarizationKind::MTche).to_string(), "mTche");
     assert_eq!(make(ScalarizationKind::Cosmos).to_string(), "COSMOS");
 }
+
+#[test]
+fn claimed_properties_permutation_and_scaling() {
+    // Every scalarization claims: permutation invariant (rows of J, losses and preference
+    // permuted together) and linear under scaling (d(diag(c)J) is linear in c: the weights
+    // depend on the losses only).
+    let mut rng = StdRng::seed_from_u64(23);
+    for kind in ScalarizationKind::ALL {
+        assert!(kind.info().properties.permutation_invariant);
+        assert!(kind.info().properties.linear_under_scaling);
+        let mut s = make(kind);
+        let (m, n) = (4, 6);
+        let (f, l) = random_point(&mut rng, m);
+        let data: Vec<f64> = (0..m * n)
+            .map(|_| rng.random::<f64>() * 2.0 - 1.0)
+            .collect();
+        let j = Matrix::from_vec(m, n, data).unwrap();
+        let run = |s: &mut Scalarization, j: &Matrix, f: &[f64], l: &[f64]| {
+            let input = StepInput::new(j).with_losses(f).with_preference(l);
+            aggregate(s, &input).unwrap().direction
+        };
+        let d = run(&mut s, &j, &f, &l);
+        let perm = [2, 0, 3, 1];
+        let fp: Vec<f64> = perm.iter().map(|&i| f[i]).collect();
+        let lp: Vec<f64> = perm.iter().map(|&i| l[i]).collect();
+        let dp = run(&mut s, &j.select_rows(&perm), &fp, &lp);
+        for (a, b) in d.iter().zip(&dp) {
+            assert!(
+                (a - b).abs() < 1e-12 * (1.0 + a.abs()),
+                "{kind:?} permutation"
+            );
+        }
+        let scale = |c: &[f64]| {
+            let rows: Vec<Vec<f64>> = j
+                .rows()
+                .zip(c)
+                .map(|(r, s)| r.iter().map(|v| v * s).collect())
+                .collect();
+            Matrix::from_rows(&rows).unwrap()
+        };
+        let c1: Vec<f64> = (0..m).map(|_| rng.random::<f64>()).collect();
+        let c2: Vec<f64> = (0..m).map(|_| rng.random::<f64>()).collect();
+        let mix: Vec<f64> = c1.iter().zip(&c2).map(|(a, b)| 0.3 * a + 0.9 * b).collect();
+        let lhs = run(&mut s, &scale(&mix), &f, &l);
+        let d1 = run(&mut s, &scale(&c1), &f, &l);
+        let d2 = run(&mut s, &scale(&c2), &f, &l);
+        for k in 0..n {
+            let rhs = 0.3 * d1[k] + 0.9 * d2[k];
+            assert!(
+                (lhs[k] - rhs).abs() < 1e-12 * (1.0 + rhs.abs()),
+                "{kind:?} scaling"
+            );
+        }
+    }
+}

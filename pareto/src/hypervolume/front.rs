@@ -93,7 +93,6 @@ impl Front3 {
         }
     }
 
-    #[inline(never)]
     pub(crate) fn contribution(&mut self, p: [f64; 3]) -> Option<f64> {
         let [px, py, pz] = p;
         let [rx, ry, rz] = self.r;
@@ -185,7 +184,6 @@ impl Front3 {
             .any(|(&x, &y)| x <= px && y <= py)
     }
 
-    #[inline(never)]
     pub(crate) fn insert(&mut self, p: [f64; 3]) {
         let [px, py, pz] = p;
         // Points weakly dominated by p lie at or above pz; look before writing anything.
@@ -228,7 +226,6 @@ pub(crate) struct FrontN {
     // scratch
     worse: Vec<u64>,
     covered: Vec<u64>,
-    strictly: Vec<u64>,
     best: Vec<f64>,
     survivors: Vec<usize>,
     pairs: Vec<Vec<(f64, f64)>>,
@@ -248,7 +245,6 @@ impl FrontN {
             order: Vec::new(),
             worse: Vec::new(),
             covered: Vec::new(),
-            strictly: Vec::new(),
             best: Vec::new(),
             survivors: Vec::new(),
             pairs: Vec::new(),
@@ -292,7 +288,6 @@ impl FrontN {
         self.contribution_skipping(p, None)
     }
 
-    #[inline(never)]
     fn contribution_skipping(&mut self, p: &[f64], skip: Option<usize>) -> Option<f64> {
         let (d, n) = (self.r.len(), self.len());
         // worse[i]: bit j set when point i is worse than p in objective j.
@@ -324,30 +319,22 @@ impl FrontN {
         }
         self.covered.clear();
         self.covered.resize(n, 0);
-        self.strictly.clear();
-        self.strictly.resize(n, 0);
         for (j, col) in self.cols.iter().enumerate() {
             let bj = self.best[j];
-            for ((c, s), &v) in self
-                .covered
-                .iter_mut()
-                .zip(self.strictly.iter_mut())
-                .zip(col)
-            {
+            for (c, &v) in self.covered.iter_mut().zip(col) {
                 *c |= u64::from(bj <= v) << j;
-                *s |= u64::from(bj < v) << j;
             }
         }
         self.survivors.clear();
-        for i in 0..n {
-            let w = self.worse[i];
-            // A point worse in a single objective is covered only by a strictly better one.
-            let hit = if w.is_power_of_two() {
-                self.strictly[i]
+        for (i, (&w, &c)) in self.worse.iter().zip(&self.covered).enumerate() {
+            let keep = if w.is_power_of_two() {
+                // Worse in a single objective j: covered only by a strictly better one.
+                let j = w.trailing_zeros() as usize;
+                self.cols[j][i] <= self.best[j]
             } else {
-                self.covered[i]
+                c & w == 0
             };
-            if hit & w == 0 && skip != Some(i) {
+            if keep && skip != Some(i) {
                 self.survivors.push(i);
             }
         }
@@ -377,19 +364,23 @@ impl FrontN {
     /// `p` with its own values at `j` and `k`, and dominates every limited point worse in both
     /// `j` and `k` (and perhaps more) with values at least as large there. Keeps the survivors
     /// that no such point dominates (copies of one limited point are all kept).
-    #[inline(never)]
     fn filter_by_pairs(&mut self) {
         let d = self.r.len();
         for stairs in &mut self.pairs {
             stairs.clear();
         }
         self.pairs.resize(d * d, Vec::new());
+        let mut any_pair = false;
         for &i in &self.survivors {
             let w = self.worse[i];
             if w.count_ones() == 2 {
+                any_pair = true;
                 let (j, k) = (w.trailing_zeros() as usize, 63 - w.leading_zeros() as usize);
                 self.pairs[j * d + k].push((self.cols[j][i], self.cols[k][i]));
             }
+        }
+        if !any_pair {
+            return;
         }
         for stairs in &mut self.pairs {
             if stairs.len() > 1 {
@@ -417,7 +408,11 @@ impl FrontN {
                     let k = others.trailing_zeros() as usize;
                     others &= others - 1;
                     let stairs = &pairs[j * d + k];
-                    let at = stairs.partition_point(|s| s.0 <= cols[j][i]);
+                    let at = if stairs.len() <= 16 {
+                        stairs.iter().take_while(|s| s.0 <= cols[j][i]).count()
+                    } else {
+                        stairs.partition_point(|s| s.0 <= cols[j][i])
+                    };
                     if at == 0 {
                         continue;
                     }
@@ -663,7 +658,11 @@ mod tests {
                     let p: Vec<f64> = (0..d)
                         .map(|_| {
                             let v = 0.999 * next();
-                            if grid > 0.0 { (v / grid).floor() * grid } else { v }
+                            if grid > 0.0 {
+                                (v / grid).floor() * grid
+                            } else {
+                                v
+                            }
                         })
                         .collect();
                     let (a, b) = (fast.contribution(&p), slow.contribution(&p));

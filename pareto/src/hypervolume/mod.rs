@@ -24,12 +24,17 @@
 //! | m | hypervolume | contributions | gradient |
 //! |---|---|---|---|
 //! | 2 | sort and sweep, O(n log n) | O(n log n) | O(n log n) |
-//! | 3 | sweep in `z` over an `xy` staircase, O(n log n) | same sweep, O(n log n) | one sweep per axis, O(n log n) |
-//! | 4 | sweep in the 4th objective with O(n) 3-D one-contribution queries (HV4D+), O(n²) | limited sets, O(n · (n + HV₄(k))) | one HV4D+-like sweep per axis, O(n²) |
-//! | ≥ 5 | the same sweep; each point's (m − 1)-D contribution via its limited set (WFG) | limited sets | one sweep per axis |
+//! | 3 | sweep in `z` over an `xy` staircase (Beume et al. 2009), O(n log n) | the same sweep, banking each staircase rectangle when it changes, O(n log n) | one sweep per axis, O(n log n) |
+//! | 4 | sweep in the 4th objective with O(n) 3-D one-contribution queries (HV4D+, Guerreiro and Fonseca 2018), O(n²) | one limited set per point | one HV4D+-like sweep per axis, O(n²) |
+//! | ≥ 5 | the same sweep; each step is an (m − 1)-D exclusive hypervolume of a limited set (While et al. 2012) | one limited set per point | one sweep per axis |
 //!
-//! The staircases use the ranks of the coordinates and a 64-ary bit tree instead of a balanced
-//! tree, so a neighbour query is a few word operations.
+//! The 2-D staircases use the ranks of the coordinates and a 64-ary bit tree instead of a
+//! balanced tree, so a neighbour query is a few word operations. The limited sets are pruned in
+//! linear time before the exact computation: a point worse than `p` in one objective (or, up to
+//! 8 objectives, in two) limits to a point that dominates most of the others.
+//!
+//! Timings (criterion bench `hypervolume`, points uniform on the simplex, reference 1.1):
+//! around or below moocore 0.3.2 (C) for 2–5 objectives and 1,000–10,000 points.
 
 mod contrib;
 mod exact;
@@ -86,7 +91,7 @@ pub fn hypervolume(points: &Matrix, reference: &[f64]) -> Result<f64> {
 /// # Cost
 /// O(n log n) for two and three objectives (a sweep that banks each staircase rectangle when it
 /// changes); above, one exclusive hypervolume per point: `vol([a, r])` minus the hypervolume
-/// of the non-dominated part of `{max(b, a) : b ≠ a}`.
+/// of the limited set `{max(b, a) : b ≠ a}`, pruned first.
 pub fn hv_contributions(points: &Matrix, reference: &[f64]) -> Result<Vec<f64>> {
     validate(points, reference)?;
     let n = points.n_rows();

@@ -217,16 +217,25 @@ fn newton(
             }
         }
         let mut accepted = false;
-        for _ in 0..60 {
-            let trial: Vec<f64> = x.iter().zip(&step).map(|(a, b)| a + s * b).collect();
-            let ft = objective(g, m, &trial, alpha);
-            if ft <= f + 1e-4 * s * slope {
-                x = trial;
-                f = ft;
-                accepted = true;
-                break;
+        if -slope <= 0.25 {
+            // Newton decrement λ < 1/2: the region of quadratic convergence, where the objective
+            // decrease (≈ λ²/2) may be below its rounding, so Armijo's test is meaningless. Take
+            // the (boundary-safeguarded) full step.
+            x = x.iter().zip(&step).map(|(a, b)| a + s * b).collect();
+            f = objective(g, m, &x, alpha);
+            accepted = true;
+        } else {
+            for _ in 0..60 {
+                let trial: Vec<f64> = x.iter().zip(&step).map(|(a, b)| a + s * b).collect();
+                let ft = objective(g, m, &trial, alpha);
+                if ft <= f + 1e-4 * s * slope {
+                    x = trial;
+                    f = ft;
+                    accepted = true;
+                    break;
+                }
+                s *= 0.5;
             }
-            s *= 0.5;
         }
         gx = mat_vec(g, m, &x);
         res = residual(&gx, &x, alpha);
