@@ -21,7 +21,9 @@ const ROWS: &[(&str, &[(&str, &str)], usize, f64, f64)] = &[
     ("pmgda", &[], 500, 0.283, 1.49),
     ("tche", &[], 2000, 0.283, 0.55),
     ("tche", &[], 500, 0.283, 0.55),
+    ("tche", &[("libmoon", "true")], 500, 0.283, 0.55),
     ("mtche", &[], 500, 0.282, 0.55),
+    ("mtche", &[("libmoon", "true")], 500, 0.282, 0.55),
     ("cosmos", &[], 500, 0.285, 0.57),
     ("ls", &[], 500, 0.043, 0.55),
     ("stche", &[], 500, 0.240, f64::NAN),
@@ -72,8 +74,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let std = (hvs.iter().map(|h| (h - mean).powi(2)).sum::<f64>() / hvs.len() as f64).sqrt();
         let angle = angles.iter().sum::<f64>() / angles.len() as f64;
         let speedup = libmoon_time / best_time;
+        let label = if options.is_empty() {
+            method.to_string()
+        } else {
+            format!("{method} ({})", options.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", "))
+        };
         println!(
-            "| {method} | {iters} | {mean:.4} ± {std:.4} | {libmoon_hv:.3} | {angle:.3} | {:.2} ms | {} | {} |",
+            "| {label} | {iters} | {mean:.4} ± {std:.4} | {libmoon_hv:.3} | {angle:.3} | {:.2} ms | {} | {} |",
             best_time * 1e3,
             if libmoon_time.is_nan() { "–".to_string() } else { format!("{libmoon_time:.2} s") },
             if speedup.is_nan() { "–".to_string() } else { format!("{speedup:.0}×") },
