@@ -1,10 +1,11 @@
 //! Hypervolume benchmarks: 1,000 and 10,000 mutually non-dominated points drawn uniformly on the
 //! simplex (sum 1) in 2–5 objectives, reference point 1.1 in every objective.
 //!
-//! `cargo bench -p tradeoff-pareto --bench hypervolume` runs criterion. For a quick plain table
-//! (median of a few runs per cell, no criterion) set `HV_TABLE`:
-//! `HV_TABLE=all cargo bench -p tradeoff-pareto --bench hypervolume` (`HV_TABLE=m4`: the
-//! 4-objective cells; `HV_TABLE=m4_n1000`: one cell).
+//! `cargo bench -p tradeoff-pareto --bench hypervolume` runs criterion (about a minute and a
+//! half). For a quick plain table (median and minimum of a few runs per cell, next to moocore's
+//! time) set `HV_TABLE`: `HV_TABLE=all cargo bench -p tradeoff-pareto --bench hypervolume`
+//! (`HV_TABLE=m4`: the 4-objective cells; `HV_TABLE=m4_n1000`: one cell; `HV_TABLE=extra`:
+//! `hv_contributions` and `hypervolume_gradient`).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};

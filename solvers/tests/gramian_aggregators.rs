@@ -7,7 +7,7 @@
 //! use TorchJD's normalisation and `reg_eps`, 1e-6 (observed ≤ 1e-12); solver-based references
 //! (CAGrad/CLARABEL, Nash-MTL/ECOS, FairGrad/scipy, MGDA/cvxopt) 1e-4 to 1e-6 where the reference
 //! converged, and everywhere our own optimality conditions. Values quoted to 6 significant digits in
-//! the notes get 2e-6 relative. Where a reference is defective, the test says why and checks the
+//! the notes get 5e-6 relative. Where a reference is defective, the test says why and checks the
 //! right behaviour instead.
 
 mod common;
@@ -80,7 +80,8 @@ fn check_against_torchjd(ours: &str, theirs: &str, tol: f64, weights: bool, skip
             &format!("{ours} vs TorchJD {theirs} on {}", fm.id),
         );
         checked += 1;
-        if weights {
+        // With J = 0 every weight vector is a solution (TorchJD returns e.g. 0 or e₁).
+        if weights && frobenius(&fm.jacobian) > 0.0 {
             if let (Some(w), Some(we)) = (a.weights, expected_w) {
                 assert_close_scaled(&w, &we, tol, 1e-300, &format!("{ours} weights on {}", fm.id));
                 checked += 1;
@@ -102,18 +103,18 @@ fn mean_and_sum_match_torchjd() {
 #[test]
 fn imtl_g_matches_torchjd() {
     // All 15 matrices, including the zero row, the zero matrix, m > n and duplicate rows.
-    assert_eq!(check_against_torchjd("imtl-g", "IMTLG", 1e-10, true, &[]), 30);
+    assert_eq!(check_against_torchjd("imtl-g", "IMTLG", 1e-10, true, &[]), 29);
     // aggregators.md §5.3/§5.4 (6 digits): parallel rows → [1.66667, 3.33333, 5] with weights
     // [1/3, 2/3]; J_m_gt_n → [1.38382, 2.00381].
     let a = run(method("imtl-g").as_mut(), &matrix(&[[1.0, 2.0, 3.0], [2.0, 4.0, 6.0]]));
     assert_close(&a.direction, &[5.0 / 3.0, 10.0 / 3.0, 5.0], 1e-12, 1e-12, "imtl-g parallel");
     let j = matrix(&[[1.0, 0.0], [0.0, 1.0], [-1.0, 0.5], [0.3, -1.0]]);
-    assert_close(&direction("imtl-g", &j), &[1.38382, 2.00381], 0.0, 2e-6, "imtl-g m > n");
+    assert_close(&direction("imtl-g", &j), &[1.38382, 2.00381], 0.0, 5e-6, "imtl-g m > n");
 }
 
 #[test]
 fn aligned_mtl_matches_torchjd() {
-    assert_eq!(check_against_torchjd("aligned-mtl", "AlignedMTL", 1e-10, true, &[]), 30);
+    assert_eq!(check_against_torchjd("aligned-mtl", "AlignedMTL", 1e-10, true, &[]), 29);
     // aggregators.md §5.2 and §5.5 (6 digits).
     let j3x5 = matrix(&[
         [1.0, -2.0, 0.5, 3.0, 0.0],
@@ -125,7 +126,7 @@ fn aligned_mtl_matches_torchjd() {
         &run(rmse.as_mut(), &j3x5).direction,
         &[-0.155328, 0.00192627, 0.66439, 1.12856, 1.22915],
         1e-6,
-        2e-6,
+        5e-6,
         "aligned-mtl rmse on J_3x5",
     );
     // pref = ones is LibMTL's Aligned_MTL (m × TorchJD's default).
@@ -133,7 +134,7 @@ fn aligned_mtl_matches_torchjd() {
         &run(method_with("aligned-mtl", "pref", "1,1,1").as_mut(), &j3x5).direction,
         &[-0.363892, 0.004513, 1.55649, 2.643906, 2.879579],
         1e-6,
-        2e-6,
+        5e-6,
         "aligned-mtl pref=ones on J_3x5",
     );
     // Rank-0 Gramian (zero matrix): B = I, weights = u.
@@ -151,8 +152,10 @@ const TORCHJD_BELOW_NORM_EPS: &str = "tiny_scale_3x8";
 #[test]
 fn upgrad_and_dualproj_match_torchjd() {
     let skip = [TORCHJD_BELOW_NORM_EPS];
-    assert_eq!(check_against_torchjd("upgrad", "UPGrad", 1e-6, true, &skip), 28);
-    assert_eq!(check_against_torchjd("dualproj", "DualProj", 1e-6, true, &skip), 28);
+    assert_eq!(check_against_torchjd("upgrad", "UPGrad", 1e-6, true, &skip), 27);
+    // On tiny_scale_3x8 the mean lies in the dual cone, so TorchJD's fallback to the mean happens
+    // to be DualProj's true value there: all 15 are compared.
+    assert_eq!(check_against_torchjd("dualproj", "DualProj", 1e-6, true, &[]), 29);
 }
 
 #[test]
@@ -166,10 +169,10 @@ fn upgrad_extra_vectors_from_the_notes() {
     // §5.5: UPGrad(pref_vector=[1, 2])(J_base) (the option and the step's preference agree).
     let want = [1.698436, 6.022546, 6.022546];
     let mut up = method_with("upgrad", "pref", "1,2");
-    assert_close(&run(up.as_mut(), &base).direction, &want, 0.0, 2e-6, "upgrad pref");
+    assert_close(&run(up.as_mut(), &base).direction, &want, 0.0, 5e-6, "upgrad pref");
     let mut up = method("upgrad");
     let a = aggregate(up.as_mut(), &StepInput::new(&base).with_preference(&[1.0, 2.0])).unwrap();
-    assert_close(&a.direction, &want, 0.0, 2e-6, "upgrad step preference");
+    assert_close(&a.direction, &want, 0.0, 5e-6, "upgrad step preference");
     // §5.5: QuadprogProjector(norm_eps=0, reg_eps=0) is the exact projection; reg_eps = 1e-12
     // reproduces it to 1e-10.
     let mut exact = method_with("upgrad", "reg_eps", "1e-12");
@@ -177,14 +180,14 @@ fn upgrad_extra_vectors_from_the_notes() {
         &run(exact.as_mut(), &base).direction,
         &[0.292398, 1.900585, 1.900585],
         0.0,
-        2e-6,
+        5e-6,
         "upgrad reg 0 on J_base",
     );
     assert_close(
         &run(exact.as_mut(), &j3x5).direction,
         &[-0.182209, -0.159635, 0.908515, 1.360083, 1.206491],
         1e-6,
-        2e-6,
+        5e-6,
         "upgrad reg 0 on J_3x5",
     );
     let mut exact_dp = method_with("dualproj", "reg_eps", "1e-12");
@@ -218,8 +221,8 @@ fn upgrad_extra_vectors_from_the_notes() {
             vec![2.0 / 3.0, 1.0 / 3.0, 0.0],
         ),
     ] {
-        assert_close(&direction("upgrad", &j), &want_up, 1e-9, 2e-6, "upgrad degenerate");
-        assert_close(&direction("dualproj", &j), &want_dp, 1e-9, 2e-6, "dualproj degenerate");
+        assert_close(&direction("upgrad", &j), &want_up, 1e-9, 5e-6, "upgrad degenerate");
+        assert_close(&direction("dualproj", &j), &want_dp, 1e-9, 5e-6, "dualproj degenerate");
     }
     // Opposite rows: the dual cone is g^⊥ and the projection is 0 (TorchJD: ~1e-16).
     let opp = matrix(&[[1.0, 2.0, 3.0], [-1.0, -2.0, -3.0]]);
@@ -237,6 +240,9 @@ fn torchjd_zeroing_below_norm_eps_is_fixed() {
         let (d, _) = torchjd(&fm.id, name).unwrap();
         assert_close(&d, &mean, 0.0, 1e-12, "TorchJD falls back to Mean below norm 0.01");
     }
+    // UPGrad projects each row separately, so it is not the mean here (20% away).
+    let ours = direction("upgrad", j);
+    assert!(max_abs(&ours.iter().zip(&mean).map(|(a, b)| a - b).collect::<Vec<_>>()) > 0.1 * max_abs(&mean));
     let (d, _) = torchjd(&fm.id, "CAGrad(c=0.5)").unwrap();
     assert!(d.iter().all(|&v| v == 0.0), "TorchJD CAGrad gives 0 below norm 0.01");
     // Ours: the same method at every scale, d(cJ) = c·d(J) for the scale-equivariant methods.
@@ -246,10 +252,7 @@ fn torchjd_zeroing_below_norm_eps_is_fixed() {
         let large: Vec<f64> = direction(name, &big).iter().map(|v| v * 1e-6).collect();
         assert_close_scaled(&small, &large, 1e-10, 0.0, &format!("{name} scale-equivariant"));
     }
-    // On this matrix the mean conflicts with a row while UPGrad does not.
-    let conflicts = |d: &[f64]| mat_vec(j, d).iter().any(|&v| v < 0.0);
-    assert!(conflicts(&mean), "the mean conflicts here");
-    assert_non_conflicting(j, &direction("upgrad", j), 2e-4, 1e-10, "upgrad on tiny_scale");
+    assert_non_conflicting(j, &ours, 2e-4, 1e-10, "upgrad on tiny_scale");
     // aggregators.md §5.4: UPGrad(J_base_small) = 1e-3·UPGrad(J_base); TorchJD gives Mean there.
     let base = matrix(&[[-4.0, 1.0, 1.0], [6.0, 1.0, 1.0]]);
     let small: Vec<f64> = direction("upgrad", &scaled(&base, 1e-3));
@@ -344,7 +347,7 @@ fn mgda_matches_libmoon_where_exact() {
     assert_close(
         &direction("mgda", &j3x5),
         &[-0.224244, 0.117693, 0.620083, 0.842279, 1.104161],
-        2e-6,
+        5e-6,
         0.0,
         "mgda converged J_3x5",
     );
@@ -396,10 +399,15 @@ fn assert_cagrad_optimal(j: &Matrix, c: f64, what: &str) {
         let wstar: Vec<f64> = excess.iter().map(|v| v / total).collect();
         let gw = combine(j, &wstar);
         let dual = dot(&g0, &gw) + s * norm(&gw);
-        assert!((primal - dual).abs() <= tol, "{what}: primal {primal} ≠ dual {dual}");
-    } else {
-        assert!(primal >= -tol, "{what}: degenerate case must not conflict ({primal})");
+        if (primal - dual).abs() <= tol {
+            return;
+        }
     }
+    // Otherwise the optimum must be the degenerate one: value 0, certified by a primal d with
+    // Jd ≥ 0 and a dual w with Jᵀw = 0 (the minimum-norm point of the hull is 0).
+    assert!(primal >= -tol, "{what}: not optimal and conflicting ({primal})");
+    let (w0, _) = linalg::min_norm_weights(&linalg::gramian(j));
+    assert!(norm(&combine(j, &w0)) <= 1e-7 * f, "{what}: value 0 is not optimal");
 }
 
 /// CLARABEL stops about 1e-9 away in the weights on most inputs, but 1e-6 to 7e-5 away on
@@ -413,7 +421,7 @@ fn cagrad_matches_torchjd_where_converged() {
     // cagrad_degenerate_cases; tiny_scale_3x8: TorchJD zeroes G below ‖J‖_F = 0.01.
     let mut skip = vec!["zero_row_3x5", TORCHJD_BELOW_NORM_EPS];
     skip.extend(CLARABEL_LOOSE);
-    assert_eq!(check_against_torchjd("cagrad", "CAGrad(c=0.5)", 1e-7, true, &skip), 18);
+    assert_eq!(check_against_torchjd("cagrad", "CAGrad(c=0.5)", 1e-7, true, &skip), 17);
     let mut loose = 0;
     for id in CLARABEL_LOOSE {
         let fm = fixture_matrix(id);
@@ -462,7 +470,7 @@ fn cagrad_degenerate_cases_and_other_c() {
     // LibMTL's CAGrad(rescale=1) on J_base is TorchJD's / 1.25 (aggregators.md §4).
     let base = matrix(&[[-4.0, 1.0, 1.0], [6.0, 1.0, 1.0]]);
     let d: Vec<f64> = direction("cagrad", &base).iter().map(|v| v / 1.25).collect();
-    assert_close(&d, &[0.146803, 0.963299, 0.963299], 0.0, 2e-6, "libmtl J_base");
+    assert_close(&d, &[0.146803, 0.963299, 0.963299], 0.0, 5e-6, "libmtl J_base");
     // Opposite rows and the zero matrix: 0. A single row: (1 + c)·g.
     assert!(max_abs(&direction("cagrad", &matrix(&[[1.0, 2.0], [-1.0, -2.0]]))) < 1e-15);
     assert!(max_abs(&direction("cagrad", &Matrix::zeros(3, 2))) == 0.0);
@@ -722,10 +730,13 @@ property_suite! {
     sum_properties: "sum" => PropertyTolerances::default();
     random_properties: "random" => PropertyTolerances::default();
     mgda_properties: "mgda" => PropertyTolerances::default();
-    // reg_eps = 1e-4: (Jd)_i ≥ −1e-4·trace(G)·w_i, and linearity up to the same order.
+    // reg_eps = 1e-4: (Jd)_i ≥ −1e-4·trace(G)·w_i; linearity only up to the regularisation
+    // (where the dual cone is {0}, d is a residue of order reg_eps·‖J‖ that does not scale
+    // linearly; TorchJD's own test uses 6e-2). The exact variant is tested below.
     upgrad_properties: "upgrad" => PropertyTolerances {
         non_conflicting_atol: 2e-4,
-        linear_atol: 2e-3,
+        linear_atol: 1e-3,
+        floor: 1e-3,
         ..PropertyTolerances::default()
     };
     dualproj_properties: "dualproj" => PropertyTolerances {
@@ -743,9 +754,12 @@ property_suite! {
 fn upgrad_and_dualproj_are_exact_without_regularisation() {
     // With reg_eps → 0 the projections are exact: non-conflicting and (UPGrad) linear under
     // scaling to rounding, on singular Gramians too.
+    // reg_eps = 1e-12 makes G' conditioned at 1e12, so directions that vanish exactly come out at
+    // ~1e-9·‖J‖ (floor 1e-7).
     let tol = PropertyTolerances {
         non_conflicting_atol: 1e-10,
-        linear_atol: 1e-6,
+        linear_atol: 1e-8,
+        floor: 1e-7,
         ..PropertyTolerances::default()
     };
     for name in ["upgrad", "dualproj"] {

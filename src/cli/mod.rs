@@ -62,7 +62,30 @@ pub fn configure_process() {
             std::env::set_var("RAYON_NUM_THREADS", "1");
         }
     }
+    raise_malloc_thresholds();
 }
+
+/// Every candle op allocates a fresh buffer; with glibc's default thresholds the larger ones are
+/// mmapped and unmapped each time, and the page faults cost up to half of a training step
+/// (measured: an MLP step 2.5× faster with these settings).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn raise_malloc_thresholds() {
+    const M_TRIM_THRESHOLD: i32 = -1;
+    const M_MMAP_THRESHOLD: i32 = -3;
+    #[allow(unsafe_code)]
+    unsafe extern "C" {
+        fn mallopt(param: i32, value: i32) -> i32;
+    }
+    // SAFETY: mallopt only changes allocator tuning; called once before any other thread starts.
+    #[allow(unsafe_code)]
+    unsafe {
+        mallopt(M_TRIM_THRESHOLD, 512 << 20);
+        mallopt(M_MMAP_THRESHOLD, 256 << 20);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn raise_malloc_thresholds() {}
 
 /// Parses the arguments, runs the command, prints any error once, and maps it to an exit code.
 pub fn main() -> ExitCode {

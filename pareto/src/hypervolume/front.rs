@@ -9,7 +9,7 @@ pub(crate) enum Front {
     /// Three objectives: O(n) contribution queries (see [`Front3`]).
     Three(Front3),
     /// Four to 64 objectives: contributions through limited sets (see [`FrontN`]).
-    Many(FrontN),
+    Many(Box<FrontN>),
     /// More than 64 objectives: limited sets without the bit-mask prefilter.
     Wide(FrontWide),
 }
@@ -22,7 +22,7 @@ impl Front {
     pub(crate) fn new(reference: &[f64]) -> Self {
         match reference.len() {
             3 => Self::Three(Front3::new([reference[0], reference[1], reference[2]])),
-            4..=MAX_MASKED => Self::Many(FrontN::new(reference)),
+            4..=MAX_MASKED => Self::Many(Box::new(FrontN::new(reference))),
             _ => Self::Wide(FrontWide::new(reference)),
         }
     }
@@ -408,16 +408,14 @@ impl FrontN {
                     let k = others.trailing_zeros() as usize;
                     others &= others - 1;
                     let stairs = &pairs[j * d + k];
-                    let at = if stairs.len() <= 16 {
-                        stairs.iter().take_while(|s| s.0 <= cols[j][i]).count()
-                    } else {
-                        stairs.partition_point(|s| s.0 <= cols[j][i])
-                    };
-                    if at == 0 {
-                        continue;
-                    }
-                    let (sx, sy) = stairs[at - 1];
                     let (qx, qy) = (cols[j][i], cols[k][i]);
+                    // Quick rejections: nothing left of qx, or nothing below qy.
+                    match (stairs.first(), stairs.last()) {
+                        (Some(first), Some(last)) if first.0 <= qx && last.1 <= qy => {}
+                        _ => continue,
+                    }
+                    let at = stairs.partition_point(|s| s.0 <= qx);
+                    let (sx, sy) = stairs[at - 1];
                     let dominated = if w.count_ones() == 2 {
                         // Same pair: strictly better somewhere.
                         sy < qy || (sy == qy && sx < qx)

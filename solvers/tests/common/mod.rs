@@ -417,14 +417,15 @@ pub fn assert_expected_structure(agg: &mut dyn Aggregator, case: &Case) {
     }
 }
 
-/// Non-conflicting: `(Jd)_i ≥ −(atol·‖J‖_F² + rtol·‖J‖_F·‖d‖)` for every row.
+/// Non-conflicting: `(Jd)_i ≥ −((atol + 1e-13)·‖J‖_F² + rtol·‖J‖_F·‖d‖)` for every row.
 ///
-/// `rtol` covers rounding (relative to the largest possible `|⟨g_i, d⟩|`); `atol` covers methods
-/// whose guarantee holds up to a regularisation of the trace-normalised Gramian (UPGrad and
-/// DualProj with `reg_eps`: `(Jd)_i ≥ −reg_eps·‖J‖_F²·w_i`).
+/// `rtol` covers rounding relative to the largest possible `|⟨g_i, d⟩|`, and `1e-13·‖J‖_F²` the
+/// rounding of a direction that is zero in exact arithmetic; `atol` covers methods whose guarantee
+/// holds up to a regularisation of the trace-normalised Gramian (UPGrad and DualProj with
+/// `reg_eps`: `(Jd)_i ≥ −reg_eps·‖J‖_F²·w_i`, so pass `reg_eps·max(1, max_k w_k)`).
 pub fn assert_non_conflicting(j: &Matrix, d: &[f64], atol: f64, rtol: f64, what: &str) {
     let f = frobenius(j);
-    let bound = atol * f * f + rtol * f * norm(d);
+    let bound = (atol + 1e-13) * f * f + rtol * f * norm(d);
     for (i, v) in mat_vec(j, d).iter().enumerate() {
         assert!(
             *v >= -bound,
@@ -447,41 +448,48 @@ pub fn assert_weights_on_simplex(w: &[f64], tol: f64, what: &str) {
 }
 
 /// `d(PJ) = d(J)` for `n_runs` random row permutations `P`, per entry up to
-/// `atol·‖d‖ + rtol·|d_k|`.
+/// `atol·‖d‖ + floor·‖J‖_F·max(1, max_k |w_k|)` (`floor` is the size below which a direction
+/// counts as zero: rounding, or a regularisation residue).
 pub fn assert_permutation_invariant(
     agg: &mut dyn Aggregator,
     case: &Case,
     sampler: &mut Sampler,
     n_runs: usize,
     atol: f64,
-    rtol: f64,
+    floor: f64,
 ) {
     let j = &case.jacobian;
-    let d = run(agg, j).direction;
-    let scale = norm(&d).max(frobenius(j) * 1e-300);
+    let a = run(agg, j);
+    let d = a.direction;
+    let tol = atol * norm(&d) + floor * frobenius(j) * weight_scale(a.weights.as_deref());
     for _ in 0..n_runs {
         let perm = sampler.permutation(j.n_rows());
         let dp = run(agg, &permute_rows(j, &perm)).direction;
         assert_close(
             &dp,
             &d,
-            atol * scale,
-            rtol,
-            &format!("{} on {}: permutation {perm:?}", agg.info().name, case.name),
+            tol,
+            0.0,
+            &format!(
+                "{} on {}: permutation {perm:?}",
+                agg.info().name,
+                case.name
+            ),
         );
     }
 }
 
 /// Linear under scaling (TorchJD's definition): with `c₁, c₂ ~ U[0,1)^m` and `α, β ~ U[0,1)`,
 /// `d(diag(αc₁ + βc₂)J) = α·d(diag(c₁)J) + β·d(diag(c₂)J)`, per entry up to
-/// `atol·scale + rtol·|expected|` with `scale` the largest of the three norms.
+/// `atol·scale + floor·‖J‖_F` with `scale` the largest of the three norms (`floor`: see
+/// [`assert_permutation_invariant`]).
 pub fn assert_linear_under_scaling(
     agg: &mut dyn Aggregator,
     case: &Case,
     sampler: &mut Sampler,
     n_runs: usize,
     atol: f64,
-    rtol: f64,
+    floor: f64,
 ) {
     let j = &case.jacobian;
     let m = j.n_rows();
@@ -498,8 +506,8 @@ pub fn assert_linear_under_scaling(
         assert_close(
             &d,
             &expected,
-            atol * scale,
-            rtol,
+            atol * scale + floor * frobenius(j),
+            0.0,
             &format!("{} on {}: linear under scaling", agg.info().name, case.name),
         );
     }
@@ -519,10 +527,15 @@ pub fn assert_reset_restores_first_call(agg: &mut dyn Aggregator, inputs: &[Matr
     }
 }
 
+/// `max(1, max_k |w_k|)`, or 1 without weights.
+pub fn weight_scale(weights: Option<&[f64]>) -> f64 {
+    weights.map_or(1.0, |w| max_abs(w).max(1.0))
+}
+
 /// Tolerances for [`assert_claimed_properties`].
 #[derive(Clone, Copy, Debug)]
 pub struct PropertyTolerances {
-    /// `atol` of [`assert_non_conflicting`] (relative to `‖J‖_F²`).
+    /// `atol` of [`assert_non_conflicting`], relative to `‖J‖_F²·max(1, max_k |w_k|)`.
     pub non_conflicting_atol: f64,
     /// `rtol` of [`assert_non_conflicting`] (relative to `‖J‖_F·‖d‖`).
     pub non_conflicting_rtol: f64,
@@ -530,6 +543,9 @@ pub struct PropertyTolerances {
     pub permutation_atol: f64,
     /// `atol` of [`assert_linear_under_scaling`] (relative to the largest output norm).
     pub linear_atol: f64,
+    /// Below `floor·‖J‖_F·max(1, max_k |w_k|)` a direction counts as zero in the permutation and
+    /// linearity checks.
+    pub floor: f64,
     /// Tolerance of [`assert_weights_on_simplex`].
     pub simplex_tol: f64,
 }
@@ -541,6 +557,7 @@ impl Default for PropertyTolerances {
             non_conflicting_rtol: 1e-10,
             permutation_atol: 1e-9,
             linear_atol: 1e-9,
+            floor: 1e-13,
             simplex_tol: 1e-12,
         }
     }
@@ -564,7 +581,7 @@ pub fn assert_claimed_properties(
             assert_non_conflicting(
                 &case.jacobian,
                 &a.direction,
-                tol.non_conflicting_atol,
+                tol.non_conflicting_atol * weight_scale(a.weights.as_deref()),
                 tol.non_conflicting_rtol,
                 &format!("{name} on {}", case.name),
             );
@@ -577,10 +594,17 @@ pub fn assert_claimed_properties(
             assert_weights_on_simplex(w, tol.simplex_tol, &format!("{name} on {}", case.name));
         }
         if props.permutation_invariant {
-            assert_permutation_invariant(agg, case, &mut sampler, 3, tol.permutation_atol, 0.0);
+            assert_permutation_invariant(
+                agg,
+                case,
+                &mut sampler,
+                3,
+                tol.permutation_atol,
+                tol.floor,
+            );
         }
         if props.linear_under_scaling {
-            assert_linear_under_scaling(agg, case, &mut sampler, 3, tol.linear_atol, 0.0);
+            assert_linear_under_scaling(agg, case, &mut sampler, 3, tol.linear_atol, tol.floor);
         }
     }
 }
