@@ -136,7 +136,7 @@ impl CaGrad {
         let g = g.as_slice();
         let b = mat_vec(g, m, &mean);
         let g0sq = dot(&mean, &b);
-        if self.params.c == 0.0 || !(g0sq > 1e-30) {
+        if self.params.c == 0.0 || g0sq.is_nan() || g0sq <= 1e-30 {
             // The ball is the point g₀ (or g₀ = 0).
             return (mean, Diagnostics::default());
         }
@@ -221,7 +221,13 @@ impl CaGrad {
 
     /// When the optimum has `Jᵀw* = 0` every `d` in the ball with `Jd ≥ 0` is optimal; the one
     /// nearest to `g₀` is the projection of `g₀` onto the dual cone.
-    fn degenerate(&self, g: &[f64], m: usize, mean: &[f64], iters: usize) -> (Vec<f64>, Diagnostics) {
+    fn degenerate(
+        &self,
+        g: &[f64],
+        m: usize,
+        mean: &[f64],
+        iters: usize,
+    ) -> (Vec<f64>, Diagnostics) {
         let (v, stats) = project_to_dual_cone_raw(g, m, mean, default_max_iter(m));
         (
             v,

@@ -77,10 +77,10 @@ impl FairGradParams {
 /// **Differences from the reference implementation**: TorchJD and LibMTL call
 /// `scipy.optimize.least_squares` from `x = 1/m` (at most `100·m` evaluations, so some outputs are
 /// not converged); we minimise the convex potential above by Newton's method to a residual of
-/// 1e-9 plus one polishing step, on `G/trace(G)` and rescaled exactly. When no positive solution exists (a zero row,
-/// opposite rows, `0` inside the hull of the rows) the least-squares iterates diverge while `d`
-/// converges; we return that limit exactly (see [`crate::linalg::alpha_fair_weights`]), with
-/// finite weights.
+/// 1e-9 plus one polishing step, on `G/trace(G)`, and rescale exactly. When no positive solution
+/// exists (a zero row, opposite rows, `0` inside the hull of the rows) the least-squares iterates
+/// diverge while `d` converges; we return that limit exactly (see
+/// [`crate::linalg::alpha_fair_weights`]), with finite weights.
 #[derive(Clone, Debug)]
 pub struct FairGrad {
     params: FairGradParams,

@@ -26,6 +26,7 @@ mod pmtl;
 mod random;
 mod registry;
 mod scalarization;
+mod set_level;
 mod upgrad;
 mod weighting;
 
@@ -61,5 +62,11 @@ pub use registry::{MethodEntry, build_method, find_method, method_entries};
 pub use scalarization::{
     AASF_INFO, COSMOS_INFO, INVAGG_INFO, LS_INFO, MTCHE_INFO, PBI_INFO, PNORM_INFO, SMTCHE_INFO,
     STCHE_INFO, Scalarization, ScalarizationKind, ScalarizationParams, TCHE_INFO,
+};
+pub use set_level::{
+    FrontModel, HVGRAD_INFO, HvGrad, HvGradParams, HvReference, MOO_SVGD_INFO, MooSvgd,
+    MooSvgdParams, PmtlSet, SetLevelEntry, SvgdDrive, SvgdKernel, UNIFORM_INFO, Uniform,
+    UniformParams, UniformSolver, all_method_infos, build_rule, set_level_entries,
+    solve_with_rule_name,
 };
 pub use upgrad::{UPGRAD_INFO, UpGrad, UpGradParams};

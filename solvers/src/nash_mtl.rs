@@ -93,7 +93,8 @@ struct NashState {
 ///
 /// **Properties** (as in [`NASH_MTL_INFO`]): non-conflicting (`(Jd)_i ∝ 1/α_i > 0`, `= 0` for rows
 /// no direction can improve), permutation-invariant. Not linear under scaling (the direction does
-/// not depend on the scale of `J`), weights not on the simplex. Stateful (warm start, weight reuse).
+/// not depend on the scale of `J`), weights not on the simplex. Stateful (warm start, weight
+/// reuse).
 ///
 /// **Cost**: `O(m²n)` for `G`, a few damped Newton steps with `m × m` Cholesky factorisations
 /// (quadratic convergence from the warm start), `O(mn)` for `d`.
@@ -102,12 +103,11 @@ struct NashState {
 /// LibMTL) runs up to 20 sequential convex approximations with ECOS from `α = 1`, stopping at
 /// `‖Gα − 1/α‖ < 1e-3`, and keeps the previous `α` when a solve fails; we minimise the convex
 /// potential above by Newton's method to a residual of 1e-9 plus one polishing step
-/// (`optim_niter` caps the Newton
-/// steps). When no positive solution exists (the point is Pareto-stationary: a zero row, opposite
-/// rows, `0` in the hull) the references fail or keep a stale `α` — on the all-zero matrix they
-/// raise; we return the limit of the direction (see [`crate::linalg::alpha_fair_weights`]), which
-/// is `d = 0` for the zero matrix and for opposite rows, and the bargaining solution of the other
-/// rows when some rows are zero.
+/// (`optim_niter` caps the Newton steps). When no positive solution exists (the point is
+/// Pareto-stationary: a zero row, opposite rows, `0` in the hull) the references fail or keep a
+/// stale `α` (on the all-zero matrix they raise); we return the limit of the direction (see
+/// [`crate::linalg::alpha_fair_weights`]): `d = 0` for the zero matrix and for opposite rows, and
+/// the bargaining solution of the other rows when some rows are zero.
 #[derive(Clone, Debug)]
 pub struct NashMtl {
     params: NashMtlParams,

@@ -98,8 +98,10 @@ pub(crate) fn regularized_gramian(gramian: &Matrix, reg_eps: f64) -> Vec<f64> {
 /// 1e-4) — see [`UpGradParams`].
 ///
 /// **Properties** (as in [`UPGRAD_INFO`]): non-conflicting (up to `reg_eps`:
-/// `(Jd)_i ≥ −ε·‖J‖_F²·max_k w_k`), permutation-invariant, linear under scaling
-/// (`d(diag(c)J) = Σ c_i u_i Π(∇f_i)`, exact for `ε → 0`); weights not on the simplex.
+/// `(Jd)_i ≥ −ε·‖J‖_F²·w_i`), permutation-invariant, linear under scaling
+/// (`d(diag(c)J) = Σ c_i u_i Π(∇f_i)` for the exact projection, `ε → 0`; with `ε > 0` a row with
+/// `‖∇f_i‖² ≲ ε·‖J‖_F²` is barely constrained, so linearity holds only approximately when row
+/// norms differ by orders of magnitude); weights not on the simplex.
 ///
 /// **Cost**: `O(m²n)` for `G`, `m` exact dual-cone QPs of size `m`, `O(mn)` for `d`.
 ///

@@ -1,11 +1,13 @@
 //! Command-line interface: argument types per subcommand, and the one exit path.
 
 mod aggregate;
+mod compare;
 mod eval;
 mod front;
 mod indicators;
 mod io;
 mod list;
+mod plot;
 mod prefs;
 mod problem_args;
 mod progress;
@@ -49,6 +51,10 @@ enum Command {
     Solve(solve::SolveArgs),
     /// Apply one method to one Jacobian and print the direction and weights.
     Aggregate(aggregate::AggregateArgs),
+    /// Compare solvers over seeds under one budget: a table, summary files and pictures.
+    Compare(compare::CompareArgs),
+    /// Re-draw the pictures of a saved run or comparison without solving again.
+    Plot(plot::PlotArgs),
 }
 
 /// Process-wide settings that must precede any tensor work.
@@ -126,6 +132,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Prefs(args) => prefs::run(args),
         Command::Solve(args) => solve::run(args),
         Command::Aggregate(args) => aggregate::run(args),
+        Command::Compare(args) => compare::run(args),
+        Command::Plot(args) => plot::run(args),
     }
 }
 

@@ -116,8 +116,18 @@ pub struct RunArgs {
 }
 
 impl RunArgs {
-    /// The driver configuration for a problem.
+    /// The driver configuration for a problem, with `--seed`.
     pub fn config(&self, problem: &dyn Problem, n_points: usize) -> Result<DriverConfig> {
+        self.config_for_seed(problem, n_points, self.seed)
+    }
+
+    /// The driver configuration for a problem, with the start drawn from `seed`.
+    pub fn config_for_seed(
+        &self,
+        problem: &dyn Problem,
+        n_points: usize,
+        seed: u64,
+    ) -> Result<DriverConfig> {
         let info = problem.info();
         let optimizer = match self.optimizer {
             OptimizerChoice::Sgd => Optimizer::sgd(self.lr),
@@ -143,7 +153,7 @@ impl RunArgs {
             Init::Box {
                 lo: v[0],
                 hi: v[1],
-                seed: self.seed,
+                seed,
             }
         } else {
             if info.lower.is_none() {
@@ -152,7 +162,7 @@ impl RunArgs {
                     info.name
                 );
             }
-            Init::UniformInBounds { seed: self.seed }
+            Init::UniformInBounds { seed }
         };
         let mut config = DriverConfig::default()
             .with_max_iters(self.iters)
@@ -211,18 +221,17 @@ pub fn run(args: SolveArgs) -> Result<()> {
     let problem = args.problem_options.build(&args.problem)?;
     let info = problem.info().clone();
     let options = Options::parse(&args.set).map_err(anyhow::Error::msg)?;
-    // Build once up front so that a bad name or option fails before any work.
-    tradeoff_solvers::build_method(&args.solver, &options)?;
     let (prefs, prefs_source) = args.prefs.resolve(info.n_obj, args.run.seed)?;
+    // Build up front so that a bad name or option fails before any work.
+    let mut rule = build_rule(&args.solver, &options, &prefs)?;
     let config = args.run.config(problem.as_ref(), prefs.n_rows())?;
     if let Some(dir) = &args.out {
         prepare_out_dir(dir)?;
     }
     let progress = super::progress::Progress::new(args.run.iters, std::io::stderr().is_terminal());
-    let mut rule = PerPreference::from_method(&args.solver, &options, &prefs)?;
     let result = tradeoff_solvers::solve_observed(
         problem.as_ref(),
-        &mut rule,
+        rule.as_mut(),
         &prefs,
         &config,
         &mut |record| {
@@ -281,6 +290,15 @@ pub fn run(args: SolveArgs) -> Result<()> {
     }
 }
 
+/// The step rule for a solver name: a set-level method, or a per-preference aggregator.
+pub fn build_rule(
+    name: &str,
+    options: &Options,
+    prefs: &Matrix,
+) -> Result<Box<dyn tradeoff_solvers::StepRule>> {
+    Ok(Box::new(PerPreference::from_method(name, options, prefs)?))
+}
+
 /// Every indicator of the final front.
 pub fn run_report(
     _problem: &dyn Problem,
@@ -321,6 +339,7 @@ fn result_record(
         "tool": format!("tradeoff {}", env!("CARGO_PKG_VERSION")),
         "config": {
             "problem": info.name,
+            "problem_name": args.problem,
             "n_var": info.n_var,
             "n_obj": info.n_obj,
             "normalize": format!("{:?}", args.problem_options.normalize).to_ascii_lowercase(),

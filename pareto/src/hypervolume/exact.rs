@@ -90,9 +90,8 @@ fn hv_sweep(pts: &[f64], d: usize, r: &[f64], sorted_last: bool) -> f64 {
     let (mut volume, mut hv) = (0.0, 0.0);
     for (t, &i) in order.iter().enumerate() {
         let p = &pts[i * d..(i + 1) * d];
-        if let Some(c) = front.contribution(&p[..last]) {
+        if let Some(c) = front.add(&p[..last]) {
             volume += c;
-            front.insert(&p[..last]);
         }
         let next = order.get(t + 1).map_or(r[last], |&j| pts[j * d + last]);
         hv += volume * (next - p[last]);

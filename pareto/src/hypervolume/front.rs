@@ -47,6 +47,22 @@ impl Front {
         }
     }
 
+    /// [`Front::contribution`] followed, unless `p` is dominated, by [`Front::insert`].
+    pub(crate) fn add(&mut self, p: &[f64]) -> Option<f64> {
+        match self {
+            Self::Many(f) => {
+                let c = f.contribution(p)?;
+                f.insert_after_contribution(p);
+                Some(c)
+            }
+            _ => {
+                let c = self.contribution(p)?;
+                self.insert(p);
+                Some(c)
+            }
+        }
+    }
+
     /// Adds `p` unless a point of the front weakly dominates it; returns whether it was added.
     pub(crate) fn try_insert(&mut self, p: &[f64]) -> bool {
         let dominated = match self {
@@ -225,6 +241,7 @@ pub(crate) struct FrontN {
     order: Vec<usize>,
     // scratch
     worse: Vec<u64>,
+    not_better: Vec<u64>,
     covered: Vec<u64>,
     best: Vec<f64>,
     survivors: Vec<usize>,
@@ -244,6 +261,7 @@ impl FrontN {
             cols: vec![Vec::new(); r.len()],
             order: Vec::new(),
             worse: Vec::new(),
+            not_better: Vec::new(),
             covered: Vec::new(),
             best: Vec::new(),
             survivors: Vec::new(),
@@ -290,13 +308,17 @@ impl FrontN {
 
     fn contribution_skipping(&mut self, p: &[f64], skip: Option<usize>) -> Option<f64> {
         let (d, n) = (self.r.len(), self.len());
-        // worse[i]: bit j set when point i is worse than p in objective j.
+        // worse[i]: bit j set when point i is worse than p in objective j; not_better[i]: when
+        // it is not better (for the insertion of p that may follow).
         self.worse.clear();
         self.worse.resize(n, 0);
+        self.not_better.clear();
+        self.not_better.resize(n, 0);
         for (j, col) in self.cols.iter().enumerate() {
             let pj = p[j];
-            for (w, &v) in self.worse.iter_mut().zip(col) {
+            for ((w, nb), &v) in self.worse.iter_mut().zip(&mut self.not_better).zip(col) {
                 *w |= u64::from(v > pj) << j;
+                *nb |= u64::from(v >= pj) << j;
             }
         }
         if let Some(i) = skip {
@@ -437,22 +459,29 @@ impl FrontN {
 
     fn insert(&mut self, p: &[f64]) {
         let n = self.len();
-        // worse[i] reused: bit j set when p is better than or equal to point i in objective j.
-        let all = u64::MAX >> (64 - self.r.len());
-        self.worse.clear();
-        self.worse.resize(n, 0);
+        self.not_better.clear();
+        self.not_better.resize(n, 0);
         for (j, col) in self.cols.iter().enumerate() {
             let pj = p[j];
-            for (w, &v) in self.worse.iter_mut().zip(col) {
-                *w |= u64::from(pj <= v) << j;
+            for (nb, &v) in self.not_better.iter_mut().zip(col) {
+                *nb |= u64::from(v >= pj) << j;
             }
         }
-        if let Some(first) = self.worse.iter().position(|&w| w == all) {
+        self.insert_after_contribution(p);
+    }
+
+    /// [`FrontN::insert`] right after [`FrontN::contribution`] for the same `p`, whose
+    /// `not_better` masks it reuses.
+    fn insert_after_contribution(&mut self, p: &[f64]) {
+        let n = self.len();
+        // p weakly dominates point i when point i is not better in any objective.
+        let all = u64::MAX >> (64 - self.r.len());
+        if let Some(first) = self.not_better.iter().position(|&w| w == all) {
             for col in &mut self.cols {
                 let mut k = first;
                 for i in first + 1..n {
                     col[k] = col[i];
-                    k += usize::from(self.worse[i] != all);
+                    k += usize::from(self.not_better[i] != all);
                 }
                 col.truncate(k);
             }

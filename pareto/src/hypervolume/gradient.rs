@@ -72,12 +72,12 @@ pub(crate) fn gradient(points: &Matrix, r: &[f64], grad: &mut Matrix) {
                 for g in groups {
                     if g.len() == 1 {
                         let t = g.start;
-                        if let Some(face) = front.contribution(q(t)) {
-                            set(t, face);
-                            if inside(t) {
-                                front.insert(q(t));
-                            }
-                        }
+                        let face = if inside(t) {
+                            front.add(q(t))
+                        } else {
+                            front.contribution(q(t))
+                        };
+                        set(t, face.unwrap_or(0.0));
                         continue;
                     }
                     for t in g.clone() {

@@ -1,6 +1,9 @@
 //! Small dense helpers for `m × m` problems (`m` ≤ a few dozen): row-major slices, a Cholesky
 //! factor that grows one index at a time, and Gaussian elimination with partial pivoting.
 
+// Triangular solves index two arrays with the same counters; ranges read clearer than zips.
+#![allow(clippy::needless_range_loop)]
+
 /// `Σ a_i b_i`.
 #[inline]
 pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
@@ -59,7 +62,7 @@ impl GrowingCholesky {
         }
         let hjj = h[j * m + j];
         let d2 = hjj - dot(&row, &row);
-        if !(d2 > self.rel_pivot * hjj.abs()) || d2 <= 0.0 {
+        if d2.is_nan() || d2 <= self.rel_pivot * hjj.abs() || d2 <= 0.0 {
             return false;
         }
         self.l[k * m..k * m + k].copy_from_slice(&row);

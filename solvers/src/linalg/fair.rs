@@ -41,7 +41,7 @@ pub fn alpha_fair_weights(
     let m = g.n_rows();
     let gs = g.as_slice();
     let trace: f64 = (0..m).map(|i| gs[i * m + i]).sum();
-    if !(trace > 0.0) {
+    if trace.is_nan() || trace <= 0.0 {
         return (vec![0.0; m], SolveStats::default());
     }
     let (w, mut stats) = min_norm_weights_raw(gs, m, 1e-14, default_max_iter(m));
@@ -207,7 +207,7 @@ fn newton(
         let neg: Vec<f64> = grad.iter().map(|v| -v).collect();
         let step = chol.solve(&neg);
         let slope = dot(&grad, &step);
-        if !(slope < 0.0) {
+        if slope.is_nan() || slope >= 0.0 {
             break;
         }
         let mut s: f64 = 1.0;

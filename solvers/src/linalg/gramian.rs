@@ -334,9 +334,9 @@ mod tests {
             let j = sample(m, n, 7 + m as u64);
             let w: Vec<f64> = (0..m).map(|i| i as f64 - 1.5).collect();
             let d = combine(&j, &w);
-            for k in 0..n {
+            for (k, dk) in d.iter().enumerate() {
                 let naive: f64 = (0..m).map(|i| w[i] * j.get(i, k)).sum();
-                assert!((d[k] - naive).abs() <= 1e-12);
+                assert!((dk - naive).abs() <= 1e-12);
             }
         }
     }

@@ -82,6 +82,7 @@ pub(crate) fn nnls_gram(
             continue;
         }
         passive[t] = true;
+        let x_before = x.clone();
         let mut first = true;
         loop {
             let idx = chol.indices().to_vec();
@@ -89,7 +90,7 @@ pub(crate) fn nnls_gram(
             let z = chol.solve(&rhs);
             if first {
                 first = false;
-                if !(z[z.len() - 1] > 0.0) {
+                if z[z.len() - 1].is_nan() || z[z.len() - 1] <= 0.0 {
                     // Lawson–Hanson's safeguard: rounding made the entering variable useless.
                     chol.pop();
                     passive[t] = false;
@@ -140,9 +141,14 @@ pub(crate) fn nnls_gram(
             }
         }
         excluded.fill(false);
-        grad = mat_vec(h, m, &x);
-        for (g, qj) in grad.iter_mut().zip(q) {
-            *g += qj;
+        // g += H (x − x_before): only the (few) changed entries, O(m) each.
+        for j in 0..m {
+            let dx = x[j] - x_before[j];
+            if dx != 0.0 {
+                for (g, hj) in grad.iter_mut().zip(&h[j * m..(j + 1) * m]) {
+                    *g += dx * hj;
+                }
+            }
         }
     }
     grad = mat_vec(h, m, &x);
@@ -211,7 +217,7 @@ pub(crate) fn min_norm_weights_raw(
     max_iter: usize,
 ) -> (Vec<f64>, SolveStats) {
     let gamma = max_diag(g, m);
-    if !(gamma > 0.0) {
+    if gamma.is_nan() || gamma <= 0.0 {
         return (vec![1.0 / m as f64; m], SolveStats::default());
     }
     let mut h = g.to_vec();

@@ -191,10 +191,10 @@ impl Sampler {
         let s: Vec<f64> = (0..r).map(|_| self.normal().abs()).collect();
         let mut j = Matrix::zeros(m, n);
         for k in 0..r {
-            for i in 0..m {
-                for c in 0..n {
+            for (i, &uki) in u[k].iter().enumerate() {
+                for (c, &vkc) in v[k].iter().enumerate() {
                     let cur = j.get(i, c);
-                    j.set(i, c, cur + u[k][i] * s[k] * v[k][c]);
+                    j.set(i, c, cur + uki * s[k] * vkc);
                 }
             }
         }
@@ -470,11 +470,7 @@ pub fn assert_permutation_invariant(
             &d,
             tol,
             0.0,
-            &format!(
-                "{} on {}: permutation {perm:?}",
-                agg.info().name,
-                case.name
-            ),
+            &format!("{} on {}: permutation {perm:?}", agg.info().name, case.name),
         );
     }
 }

@@ -1,0 +1,240 @@
+//! Adam (no weight decay) and global-norm gradient clipping, in plain Rust over the model's
+//! parameter buffers.
+
+use candle_core::{DType, Device, Tensor, Var};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Result, invalid};
+
+/// Adam's hyper-parameters (PyTorch's `torch.optim.Adam` defaults, no weight decay).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdamParams {
+    /// Learning rate. Default `1e-3` (LibMOON's PSL).
+    pub lr: f64,
+    /// First-moment decay. Default 0.9.
+    pub beta1: f64,
+    /// Second-moment decay. Default 0.999.
+    pub beta2: f64,
+    /// Denominator guard. Default `1e-8`.
+    pub eps: f64,
+}
+
+impl Default for AdamParams {
+    fn default() -> Self {
+        Self {
+            lr: 1e-3,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+        }
+    }
+}
+
+impl AdamParams {
+    /// Checks every rule.
+    pub fn validate(&self) -> Result<()> {
+        if !(self.lr.is_finite() && self.lr > 0.0) {
+            return Err(invalid("lr", "must be finite and positive", self.lr));
+        }
+        for (what, b) in [("beta1", self.beta1), ("beta2", self.beta2)] {
+            if !(0.0..1.0).contains(&b) {
+                return Err(invalid(what, "must lie in [0, 1)", b));
+            }
+        }
+        if !(self.eps.is_finite() && self.eps >= 0.0) {
+            return Err(invalid("eps", "must be finite and non-negative", self.eps));
+        }
+        Ok(())
+    }
+}
+
+/// Scales `grads` in place so that their global L2 norm is at most `max_norm`, exactly as
+/// PyTorch's `clip_grad_norm_(params, max_norm)`: with `N = ‖(g_1, …, g_k)‖₂` (accumulated in
+/// f64), every gradient is multiplied by `max_norm / (N + 1e-6)` when that factor is below 1.
+/// Returns `N`, the norm before clipping.
+///
+/// ```
+/// let mut g = vec![vec![3.0, 0.0], vec![4.0]];
+/// let norm = tradeoff_psl::clip_grad_norm(&mut g, 1.0);
+/// assert_eq!(norm, 5.0);
+/// let clipped = (g[0][0] * g[0][0] + g[1][0] * g[1][0]).sqrt();
+/// assert!((clipped - 1.0).abs() < 1e-6);
+/// ```
+pub fn clip_grad_norm(grads: &mut [Vec<f64>], max_norm: f64) -> f64 {
+    let norm = grads
+        .iter()
+        .flat_map(|g| g.iter())
+        .map(|v| v * v)
+        .sum::<f64>()
+        .sqrt();
+    let coef = max_norm / (norm + 1e-6);
+    if coef < 1.0 {
+        for v in grads.iter_mut().flat_map(|g| g.iter_mut()) {
+            *v *= coef;
+        }
+    }
+    norm
+}
+
+/// One buffer's Adam state in the model's precision.
+#[derive(Clone, Debug)]
+enum Buffers {
+    F32 {
+        values: Vec<Vec<f32>>,
+        m: Vec<Vec<f32>>,
+        v: Vec<Vec<f32>>,
+    },
+    F64 {
+        values: Vec<Vec<f64>>,
+        m: Vec<Vec<f64>>,
+        v: Vec<Vec<f64>>,
+    },
+}
+
+/// Adam without weight decay (Kingma & Ba 2015), PyTorch's update rule in the parameters' own
+/// precision:
+/// `m ← β₁m + (1−β₁)g`, `v ← β₂v + (1−β₂)g²`, `θ ← θ − (lr/(1−β₁ᵗ))·m / (√v/√(1−β₂ᵗ) + ε)`.
+///
+/// The optimiser keeps a copy of the parameter values (read once from the `Var`s) and writes
+/// the updated values back with [`Var::set`] after each step, so the `Var`s must not be changed
+/// by anyone else while it is in use.
+#[derive(Clone, Debug)]
+pub struct Adam {
+    params: AdamParams,
+    vars: Vec<Var>,
+    step: i32,
+    buffers: Buffers,
+}
+
+impl Adam {
+    /// An optimiser over `vars` (all of one float dtype, f32 or f64).
+    pub fn new(vars: Vec<Var>, params: AdamParams) -> Result<Self> {
+        params.validate()?;
+        let dtype = vars.first().map_or(DType::F32, |v| v.dtype());
+        if vars.iter().any(|v| v.dtype() != dtype) {
+            return Err(invalid(
+                "parameters",
+                "must all have the same dtype",
+                "mixed",
+            ));
+        }
+        let buffers = match dtype {
+            DType::F64 => {
+                let values = vars
+                    .iter()
+                    .map(|v| v.as_tensor().flatten_all()?.to_vec1::<f64>())
+                    .collect::<candle_core::Result<Vec<_>>>()?;
+                let zeros: Vec<Vec<f64>> = values.iter().map(|v| vec![0.0; v.len()]).collect();
+                Buffers::F64 {
+                    values,
+                    m: zeros.clone(),
+                    v: zeros,
+                }
+            }
+            DType::F32 => {
+                let values = vars
+                    .iter()
+                    .map(|v| v.as_tensor().flatten_all()?.to_vec1::<f32>())
+                    .collect::<candle_core::Result<Vec<_>>>()?;
+                let zeros: Vec<Vec<f32>> = values.iter().map(|v| vec![0.0; v.len()]).collect();
+                Buffers::F32 {
+                    values,
+                    m: zeros.clone(),
+                    v: zeros,
+                }
+            }
+            other => return Err(invalid("parameter dtype", "must be f32 or f64", format!("{other:?}"))),
+        };
+        Ok(Self {
+            params,
+            vars,
+            step: 0,
+            buffers,
+        })
+    }
+
+    /// The hyper-parameters.
+    pub fn params(&self) -> &AdamParams {
+        &self.params
+    }
+
+    /// Steps taken so far.
+    pub fn steps(&self) -> usize {
+        self.step as usize
+    }
+
+    /// One update with one gradient per variable (flattened, f64; rounded to the parameters'
+    /// precision before use).
+    pub fn step(&mut self, grads: &[Vec<f64>]) -> Result<()> {
+        if grads.len() != self.vars.len() {
+            return Err(crate::Error::DimensionMismatch {
+                what: "gradients (one per variable)",
+                expected: self.vars.len(),
+                got: grads.len(),
+            });
+        }
+        self.step += 1;
+        let p = self.params;
+        let bc1 = 1.0 - p.beta1.powi(self.step);
+        let bc2 = 1.0 - p.beta2.powi(self.step);
+        let step_size = p.lr / bc1;
+        let bc2_sqrt = bc2.sqrt();
+        match &mut self.buffers {
+            Buffers::F32 { values, m, v } => {
+                for (k, var) in self.vars.iter().enumerate() {
+                    let g: Vec<f32> = grads[k].iter().map(|&x| x as f32).collect();
+                    adam_update_f32(
+                        &mut values[k],
+                        &mut m[k],
+                        &mut v[k],
+                        &g,
+                        [p.beta1 as f32, p.beta2 as f32, p.eps as f32],
+                        step_size as f32,
+                        bc2_sqrt as f32,
+                    );
+                    let t = Tensor::from_slice(&values[k], var.shape(), &Device::Cpu)?;
+                    var.set(&t)?;
+                }
+            }
+            Buffers::F64 { values, m, v } => {
+                for (k, var) in self.vars.iter().enumerate() {
+                    adam_update_f64(
+                        &mut values[k],
+                        &mut m[k],
+                        &mut v[k],
+                        &grads[k],
+                        [p.beta1, p.beta2, p.eps],
+                        step_size,
+                        bc2_sqrt,
+                    );
+                    let t = Tensor::from_slice(&values[k], var.shape(), &Device::Cpu)?;
+                    var.set(&t)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+macro_rules! adam_update {
+    ($name:ident, $t:ty) => {
+        fn $name(
+            values: &mut [$t],
+            m: &mut [$t],
+            v: &mut [$t],
+            g: &[$t],
+            [beta1, beta2, eps]: [$t; 3],
+            step_size: $t,
+            bc2_sqrt: $t,
+        ) {
+            for (((x, mi), vi), &gi) in values.iter_mut().zip(m).zip(v).zip(g) {
+                *mi = beta1 * *mi + (1.0 - beta1) * gi;
+                *vi = beta2 * *vi + (1.0 - beta2) * gi * gi;
+                let denom = vi.sqrt() / bc2_sqrt + eps;
+                *x -= step_size * *mi / denom;
+            }
+        }
+    };
+}
+adam_update!(adam_update_f32, f32);
+adam_update!(adam_update_f64, f64);
