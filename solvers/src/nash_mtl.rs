@@ -6,7 +6,7 @@ use crate::aggregator::{
     Aggregation, Aggregator, Diagnostics, Family, MethodInfo, OptionInfo, Properties, StepInput,
 };
 use crate::error::{ParamsError, Result};
-use crate::linalg::{ScaledGramian, alpha_fair_weights, combine};
+use crate::linalg::{ScaledGramian, alpha_fair_weights, combine, dot, mat_vec};
 use crate::options::Options;
 use crate::weighting::{check, diagnostics};
 
@@ -185,6 +185,19 @@ impl NashMtl {
     }
 }
 
+/// `Σ v_i²` with eight partial sums (vectorisable, unlike a sequential fold).
+fn sum_of_squares(v: &[f64]) -> f64 {
+    let mut acc = [0.0; 8];
+    let chunks = v.chunks_exact(8);
+    let tail: f64 = chunks.remainder().iter().map(|x| x * x).sum();
+    for c in chunks {
+        for (a, x) in acc.iter_mut().zip(c) {
+            *a += x * x;
+        }
+    }
+    acc.iter().sum::<f64>() + tail
+}
+
 impl fmt::Display for NashMtl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(NASH_MTL_INFO.display)
@@ -204,12 +217,13 @@ impl Aggregator for NashMtl {
         }
         let update = self.state.step % self.params.update_weights_every == 0;
         self.state.step += 1;
-        let (mut alpha, diag) = match (&self.state.alpha, update) {
-            (Some(previous), false) => (previous.clone(), Diagnostics::default()),
+        // The weights, their diagnostics and ‖Jᵀα‖² when known from the Gramian.
+        let (mut alpha, diag, norm2) = match (&self.state.alpha, update) {
+            (Some(previous), false) => (previous.clone(), Diagnostics::default(), None),
             _ => {
                 let gramian = ScaledGramian::new(input.jacobian);
                 match gramian.normalized() {
-                    None => (vec![0.0; m], Diagnostics::default()),
+                    None => (vec![0.0; m], Diagnostics::default(), Some(0.0)),
                     Some(g) => {
                         let (alpha_hat, stats) = alpha_fair_weights(
                             &g,
@@ -218,22 +232,26 @@ impl Aggregator for NashMtl {
                             self.params.optim_niter,
                             NASH_TOL,
                         );
-                        // G = s²·t·Ĝ ⇒ α = α̂ / (s √t).
+                        // G = s²·t·Ĝ ⇒ α = α̂ / (s √t), and ‖Jᵀα‖² = αᵀGα = α̂ᵀĜα̂.
                         let f = 1.0 / (gramian.scale * gramian.trace().sqrt());
                         let alpha: Vec<f64> = alpha_hat.iter().map(|v| v * f).collect();
+                        let norm2 = dot(&alpha_hat, &mat_vec(g.as_slice(), m, &alpha_hat));
                         self.state.alpha_hat = Some(alpha_hat);
                         self.state.alpha = Some(alpha.clone());
-                        (alpha, diagnostics(stats))
+                        (alpha, diagnostics(stats), Some(norm2))
                     }
                 }
             }
         };
         let mut direction = combine(input.jacobian, &alpha);
         if self.params.max_norm > 0.0 {
-            let norm = direction.iter().map(|v| v * v).sum::<f64>().sqrt();
+            let norm = norm2.unwrap_or_else(|| sum_of_squares(&direction)).sqrt();
             if norm > self.params.max_norm {
                 let f = self.params.max_norm / norm;
-                for v in alpha.iter_mut().chain(direction.iter_mut()) {
+                for v in &mut alpha {
+                    *v *= f;
+                }
+                for v in &mut direction {
                     *v *= f;
                 }
             }
