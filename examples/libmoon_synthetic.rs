@@ -77,13 +77,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let label = if options.is_empty() {
             method.to_string()
         } else {
-            format!("{method} ({})", options.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", "))
+            format!(
+                "{method} ({})",
+                options
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         };
         println!(
             "| {label} | {iters} | {mean:.4} ± {std:.4} | {libmoon_hv:.3} | {angle:.3} | {:.2} ms | {} | {} |",
             best_time * 1e3,
-            if libmoon_time.is_nan() { "–".to_string() } else { format!("{libmoon_time:.2} s") },
-            if speedup.is_nan() { "–".to_string() } else { format!("{speedup:.0}×") },
+            if libmoon_time.is_nan() {
+                "–".to_string()
+            } else {
+                format!("{libmoon_time:.2} s")
+            },
+            if speedup.is_nan() {
+                "–".to_string()
+            } else {
+                format!("{speedup:.0}×")
+            },
         );
     }
     Ok(())

@@ -25,13 +25,23 @@ fn config(iters: usize, seed: u64) -> DriverConfig {
         .with_max_iters(iters)
         .with_optimizer(Optimizer::sgd(0.01))
         .with_record_every(iters)
-        .with_init(Init::Box { lo: -h, hi: h, seed })
+        .with_init(Init::Box {
+            lo: -h,
+            hi: h,
+            seed,
+        })
 }
 
 fn run(method: &str, options: &Options, iters: usize, seed: u64) -> SolveResult {
     let p = problem();
-    solve_with_method(p.as_ref(), method, options, &linspace(8, 0.01).unwrap(), &config(iters, seed))
-        .unwrap()
+    solve_with_method(
+        p.as_ref(),
+        method,
+        options,
+        &linspace(8, 0.01).unwrap(),
+        &config(iters, seed),
+    )
+    .unwrap()
 }
 
 fn mean_hypervolume(method: &str, options: &Options, iters: usize) -> f64 {
@@ -140,7 +150,9 @@ fn pbi_theta_one(f: &[f64], g: &[Vec<f64>], pref: &[f64]) -> Vec<f64> {
     let w: Vec<f64> = (0..2)
         .map(|i| unit[i] + if d2 > 0.0 { residual[i] / d2 } else { 0.0 })
         .collect();
-    (0..g[0].len()).map(|j| w[0] * g[0][j] + w[1] * g[1][j]).collect()
+    (0..g[0].len())
+        .map(|j| w[0] * g[0][j] + w[1] * g[1][j])
+        .collect()
 }
 
 #[test]
@@ -150,8 +162,14 @@ fn mgda_and_pbi_equal_a_reference_run_from_the_same_start() {
     for seed in SEEDS {
         let x0 = config(500, seed).init.sample(p.info(), 8).unwrap();
         for (method, reference) in [
-            ("mgda", reference_run(p.as_ref(), &x0, &prefs, 500, mgda_two)),
-            ("pbi", reference_run(p.as_ref(), &x0, &prefs, 500, pbi_theta_one)),
+            (
+                "mgda",
+                reference_run(p.as_ref(), &x0, &prefs, 500, mgda_two),
+            ),
+            (
+                "pbi",
+                reference_run(p.as_ref(), &x0, &prefs, 500, pbi_theta_one),
+            ),
         ] {
             let ours = run(method, &Options::new(), 500, seed);
             for (a, b) in ours.x.as_slice().iter().zip(reference.as_slice()) {

@@ -27,17 +27,25 @@ const SHAPES: &[(usize, usize)] = &[
 
 fn jacobian(m: usize, n: usize, seed: u64) -> Matrix {
     let mut rng = StdRng::seed_from_u64(seed);
-    let data: Vec<f64> = (0..m * n).map(|_| rng.random::<f64>() * 2.0 - 1.0).collect();
+    let data: Vec<f64> = (0..m * n)
+        .map(|_| rng.random::<f64>() * 2.0 - 1.0)
+        .collect();
     Matrix::from_vec(m, n, data).expect("m·n values")
 }
 
 fn aggregators(c: &mut Criterion) {
     let methods: Vec<&str> = std::env::var("AGGREGATORS")
-        .map(|v| v.split(',').map(|s| Box::leak(s.to_string().into_boxed_str()) as &str).collect())
+        .map(|v| {
+            v.split(',')
+                .map(|s| Box::leak(s.to_string().into_boxed_str()) as &str)
+                .collect()
+        })
         .unwrap_or_else(|_| {
             method_entries()
                 .iter()
-                .filter(|e| e.info.family == Family::Aggregator || e.info.family == Family::PreferenceGuided)
+                .filter(|e| {
+                    e.info.family == Family::Aggregator || e.info.family == Family::PreferenceGuided
+                })
                 .map(|e| e.info.name)
                 .collect()
         });
@@ -53,7 +61,9 @@ fn aggregators(c: &mut Criterion) {
             let Ok(mut method) = build_method(name, &Options::new()) else {
                 continue;
             };
-            let input = StepInput::new(&jac).with_losses(&losses).with_preference(&pref);
+            let input = StepInput::new(&jac)
+                .with_losses(&losses)
+                .with_preference(&pref);
             if method.aggregate(&input).is_err() {
                 continue;
             }

@@ -32,7 +32,7 @@ mod weighting;
 
 pub use aggregator::{
     Aggregation, Aggregator, Diagnostics, Family, MethodInfo, OptionInfo, Properties, StepInput,
-    aggregate, combine_rows,
+    aggregate, combine_rows, first_non_finite,
 };
 pub use aligned_mtl::{ALIGNED_MTL_INFO, AlignedMtl, AlignedMtlParams, ScaleMode};
 pub use basic::{MEAN_INFO, Mean, SUM_INFO, Sum};

@@ -102,7 +102,9 @@ pub fn run(args: CompareArgs) -> Result<()> {
         bail!("--solvers names no solver");
     }
     for s in &args.set {
-        let name = s.split_once(':').map(|(n, _)| n.trim().to_ascii_lowercase());
+        let name = s
+            .split_once(':')
+            .map(|(n, _)| n.trim().to_ascii_lowercase());
         if !name.as_ref().is_some_and(|n| solvers.contains(n)) {
             bail!("--set '{s}': must be SOLVER:key=value with SOLVER one of --solvers");
         }
@@ -119,7 +121,10 @@ pub fn run(args: CompareArgs) -> Result<()> {
     let seeds: Vec<u64> = (0..args.seeds as u64).map(|s| args.run.seed + s).collect();
     let configs: Vec<DriverConfig> = seeds
         .iter()
-        .map(|&s| args.run.config_for_seed(problem.as_ref(), prefs.n_rows(), s))
+        .map(|&s| {
+            args.run
+                .config_for_seed(problem.as_ref(), prefs.n_rows(), s)
+        })
         .collect::<Result<_>>()?;
     if let Some(dir) = &args.out {
         prepare_out_dir(dir)?;
@@ -161,8 +166,9 @@ pub fn run(args: CompareArgs) -> Result<()> {
                         seed: seeds[j],
                         outcome,
                     };
-                    outcomes.lock().expect("no worker panics while holding the lock")[k] =
-                        Some(record);
+                    outcomes
+                        .lock()
+                        .expect("no worker panics while holding the lock")[k] = Some(record);
                     progress.set(done.fetch_add(1, Ordering::SeqCst) + 1);
                 }
             });
@@ -176,7 +182,15 @@ pub fn run(args: CompareArgs) -> Result<()> {
         .map(|o| o.expect("every job ran"))
         .collect();
 
-    let summary = summary_json(&args, &info.name, &solvers, &outcomes, &prefs, &prefs_source, &reference);
+    let summary = summary_json(
+        &args,
+        &info.name,
+        &solvers,
+        &outcomes,
+        &prefs,
+        &prefs_source,
+        &reference,
+    );
     if let Some(dir) = &args.out {
         write_comparison(dir, &summary, &info.name, front.as_ref())?;
     }
@@ -252,7 +266,10 @@ fn summary_json(
                 continue;
             }
             let (mean, std) = mean_std(&values);
-            row.insert(key.into(), json!({"mean": json_f64(mean), "std": json_f64(std)}));
+            row.insert(
+                key.into(),
+                json!({"mean": json_f64(mean), "std": json_f64(std)}),
+            );
         }
         let failures: Vec<Value> = mine
             .iter()
@@ -425,7 +442,10 @@ pub fn write_comparison(
     title: &str,
     front: Option<&Matrix>,
 ) -> Result<()> {
-    write_atomic(&dir.join("summary.json"), &serde_json::to_vec_pretty(summary)?)?;
+    write_atomic(
+        &dir.join("summary.json"),
+        &serde_json::to_vec_pretty(summary)?,
+    )?;
     write_atomic(&dir.join("summary.csv"), summary_csv(summary).as_bytes())?;
     let md = format!(
         "# {title}: comparison\n\n{}",

@@ -64,8 +64,7 @@ pub fn run(args: PlotArgs) -> Result<()> {
         .map_err(|e| anyhow::anyhow!("{}: malformed JSON: {e}", args.file.display()))?;
     let dir: PathBuf = match &args.out {
         Some(d) => {
-            std::fs::create_dir_all(d)
-                .with_context(|| format!("cannot create {}", d.display()))?;
+            std::fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
             d.clone()
         }
         None => args

@@ -3,8 +3,8 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use tradeoff_pareto::Matrix;
 use serde_json::Value;
+use tradeoff_pareto::Matrix;
 use tradeoff_plots::{FrontPlot, bar_plot, front_plot, fronts_overlay_plot, history_plot};
 use tradeoff_solvers::SolveResult;
 

@@ -34,7 +34,7 @@ pub struct PreferenceArgs {
     #[arg(long, value_name = "FILE", conflicts_with = "pref")]
     pub prefs_file: Option<PathBuf>,
     /// One preference vector inline, e.g. `0.3,0.7`.
-    #[arg(long, value_name = "P1,P2,..")]
+    #[arg(long, value_name = "P1,P2,..", allow_hyphen_values = true)]
     pub pref: Option<String>,
 }
 
@@ -90,7 +90,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "N", default_value_t = 1000)]
     pub iters: usize,
     /// Learning rate.
-    #[arg(long, value_name = "X", default_value_t = 0.01)]
+    #[arg(long, value_name = "X", default_value_t = 0.01, allow_hyphen_values = true)]
     pub lr: f64,
     /// Optimiser.
     #[arg(long, value_enum, default_value_t = OptimizerChoice::Adam, value_name = "NAME")]
