@@ -46,6 +46,11 @@ impl Options {
         self.values.insert(normalize_key(key), value.to_string());
     }
 
+    /// Whether `key` was given (without marking it as read).
+    pub fn contains(&self, key: &str) -> bool {
+        self.values.contains_key(&normalize_key(key))
+    }
+
     /// Whether no option was given.
     pub fn is_empty(&self) -> bool {
         self.values.is_empty()

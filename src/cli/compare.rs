@@ -115,7 +115,7 @@ pub fn run(args: CompareArgs) -> Result<()> {
     let mut options: Vec<Vec<String>> = Vec::new();
     for solver in &solvers {
         let pairs = option_pairs(solver, &args.set)?;
-        build_rule(solver, &parse_options(&pairs)?, &prefs)?;
+        build_rule(solver, &parse_options(&pairs)?, &prefs, args.run.iters)?;
         options.push(pairs);
     }
     let seeds: Vec<u64> = (0..args.seeds as u64).map(|s| args.run.seed + s).collect();
@@ -222,7 +222,7 @@ fn one_run(
     front: Option<&Matrix>,
 ) -> std::result::Result<(SolveResult, Map<String, Value>), String> {
     let run = || -> Result<(SolveResult, Map<String, Value>)> {
-        let mut rule = build_rule(solver, &parse_options(options)?, prefs)?;
+        let mut rule = build_rule(solver, &parse_options(options)?, prefs, config.max_iters)?;
         let result = tradeoff_solvers::solve(problem, rule.as_mut(), prefs, config)?;
         let mut report = run_report(problem, &result, reference, front)?;
         report.insert("time_s".into(), json_f64(result.time_s));

@@ -223,7 +223,7 @@ pub fn run(args: SolveArgs) -> Result<()> {
     let options = Options::parse(&args.set).map_err(anyhow::Error::msg)?;
     let (prefs, prefs_source) = args.prefs.resolve(info.n_obj, args.run.seed)?;
     // Build up front so that a bad name or option fails before any work.
-    let mut rule = build_rule(&args.solver, &options, &prefs)?;
+    let mut rule = build_rule(&args.solver, &options, &prefs, args.run.iters)?;
     let config = args.run.config(problem.as_ref(), prefs.n_rows())?;
     if let Some(dir) = &args.out {
         prepare_out_dir(dir)?;
@@ -291,12 +291,22 @@ pub fn run(args: SolveArgs) -> Result<()> {
 }
 
 /// The step rule for a solver name: a set-level method, or a per-preference aggregator.
+///
+/// A method with an `iters` option (ParetoMTL's warm-up is a fraction of the run) gets the
+/// run's iteration count unless the user set it.
 pub fn build_rule(
     name: &str,
     options: &Options,
     prefs: &Matrix,
+    iters: usize,
 ) -> Result<Box<dyn tradeoff_solvers::StepRule>> {
-    Ok(Box::new(PerPreference::from_method(name, options, prefs)?))
+    let mut options = options.clone();
+    let takes_iters = tradeoff_solvers::find_method(name)
+        .is_ok_and(|e| e.info.options.iter().any(|o| o.name == "iters"));
+    if takes_iters && !options.contains("iters") {
+        options = options.with("iters", iters);
+    }
+    Ok(Box::new(PerPreference::from_method(name, &options, prefs)?))
 }
 
 /// Every indicator of the final front.
