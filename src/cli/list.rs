@@ -58,10 +58,9 @@ fn list_problems() -> Result<()> {
 }
 
 fn list_solvers() -> Result<()> {
-    let rows: Vec<serde_json::Value> = tradeoff_solvers::method_entries()
-        .iter()
-        .map(|entry| {
-            let info = entry.info;
+    let rows: Vec<serde_json::Value> = tradeoff_solvers::all_method_infos()
+        .into_iter()
+        .map(|info| {
             let options: Vec<serde_json::Value> = info
                 .options
                 .iter()

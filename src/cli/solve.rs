@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 use tradeoff::records::{ReportInputs, indicator_report, json_f64, json_matrix};
 use tradeoff_pareto::{self as pareto, Matrix};
 use tradeoff_problems::Problem;
-use tradeoff_solvers::{DriverConfig, Init, Optimizer, Options, PerPreference, SolveResult};
+use tradeoff_solvers::{DriverConfig, Init, Optimizer, Options, SolveResult};
 
 use super::io::{parse_vector, prepare_out_dir, print_json, read_matrix, write_atomic};
 use super::problem_args::ProblemOptions;
@@ -301,12 +301,15 @@ pub fn build_rule(
     iters: usize,
 ) -> Result<Box<dyn tradeoff_solvers::StepRule>> {
     let mut options = options.clone();
-    let takes_iters = tradeoff_solvers::find_method(name)
-        .is_ok_and(|e| e.info.options.iter().any(|o| o.name == "iters"));
+    let lower = name.trim().to_ascii_lowercase();
+    let takes_iters = tradeoff_solvers::all_method_infos()
+        .iter()
+        .find(|i| i.name == lower)
+        .is_some_and(|i| i.options.iter().any(|o| o.name == "iters"));
     if takes_iters && !options.contains("iters") {
         options = options.with("iters", iters);
     }
-    Ok(Box::new(PerPreference::from_method(name, &options, prefs)?))
+    Ok(tradeoff_solvers::build_rule(name, &options, prefs)?)
 }
 
 /// Every indicator of the final front.

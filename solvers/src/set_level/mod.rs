@@ -207,7 +207,12 @@ pub(crate) fn batch_shape(ctx: &crate::driver::StepContext<'_>) -> Result<(usize
             got: ctx.objectives.n_rows(),
         });
     }
-    if let Some(index) = ctx.objectives.as_slice().iter().position(|v| !v.is_finite()) {
+    if let Some(index) = ctx
+        .objectives
+        .as_slice()
+        .iter()
+        .position(|v| !v.is_finite())
+    {
         return Err(Error::NonFinite {
             what: "the objectives",
             index,

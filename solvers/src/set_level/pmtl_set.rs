@@ -33,7 +33,10 @@ pub struct PmtlSet {
 impl PmtlSet {
     /// Whether `options` ask for LibMOON's switch (`switch=libmoon`).
     pub(crate) fn wanted(options: &Options) -> Result<bool> {
-        Ok(options.choice(PMTL_INFO.name, "switch", &["warmup", "libmoon"], "warmup")? == "libmoon")
+        Ok(
+            options.choice(PMTL_INFO.name, "switch", &["warmup", "libmoon"], "warmup")?
+                == "libmoon",
+        )
     }
 
     /// One [`ParetoMtl`] per row of `preferences` (`K × n_obj`), parsed from `options` as the
@@ -111,8 +114,7 @@ impl StepRule for PmtlSet {
             let a = aggregate(row as &mut dyn Aggregator, &input)?;
             out.row_mut(p).copy_from_slice(&a.direction);
         }
-        if self.stage() == PmtlStage::Init && self.rows.iter().all(|r| r.last_active() == Some(0))
-        {
+        if self.stage() == PmtlStage::Init && self.rows.iter().all(|r| r.last_active() == Some(0)) {
             for row in &mut self.rows {
                 row.enter_stage2();
             }

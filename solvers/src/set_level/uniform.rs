@@ -9,13 +9,17 @@ use crate::error::{Error, ParamsError, Result};
 use crate::linalg::lu_solve;
 use crate::options::Options;
 
-/// The per-preference solver under [`Uniform`].
+/// The per-preference solver under [`Uniform`]; each puts the solution of preference `λ` on
+/// the ray through `λ`, which is what the [`FrontModel`] assumes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UniformSolver {
     /// Modified Tchebycheff, `max_i f_i/λ_i` (registry `mtche`; LibMOON's UMOD uses it).
     MTche,
     /// Exact Pareto optimisation (registry `epo`).
     Epo,
+    /// Preference-based MGDA (registry `pmgda`): MGDA steps corrected towards the preference
+    /// ray, so its solutions too lie (within its tolerance) on the ray.
+    Pmgda,
 }
 
 impl UniformSolver {
@@ -24,6 +28,7 @@ impl UniformSolver {
         match self {
             Self::MTche => "mtche",
             Self::Epo => "epo",
+            Self::Pmgda => "pmgda",
         }
     }
 }
@@ -31,7 +36,9 @@ impl UniformSolver {
 /// Parameters of [`Uniform`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct UniformParams {
-    /// The per-preference solver. Default [`UniformSolver::MTche`].
+    /// The per-preference solver. Default [`UniformSolver::Pmgda`]: on DTLZ2 with Adam, mTche and
+    /// EPO leave some solutions stuck on the box's faces (duplicated corner points, `l_min = 0`),
+    /// PMGDA does not; on VLMOP2 the three give the same spread.
     pub solver: UniformSolver,
     /// Number of preference adaptations; they happen at iterations `⌊r·T/(rounds+1)⌋`,
     /// `r = 1..=rounds`, for a run of `T` iterations, so the solver has `T/(rounds+1)`
@@ -58,7 +65,7 @@ pub struct UniformParams {
 impl Default for UniformParams {
     fn default() -> Self {
         Self {
-            solver: UniformSolver::MTche,
+            solver: UniformSolver::Pmgda,
             rounds: 4,
             steps: 300,
             step: 0.01,
@@ -103,8 +110,8 @@ impl UniformParams {
 /// `F(λ) = ρ(û)·û` with `û = λ/‖λ‖`.
 ///
 /// It rests on the property of the exact per-preference solvers underneath: mTche (with ideal
-/// point 0) and EPO put the solution of preference `λ` on the ray through `λ` from the
-/// origin, `f ∝ λ`, so the front is described by its radius `ρ` along each direction (objectives
+/// point 0), EPO and PMGDA put the solution of preference `λ` on the ray through `λ` from the
+/// origin, `f ∝ λ` (PMGDA within its tolerance), so the front is described by its radius `ρ` along each direction (objectives
 /// must be positive, as those solvers assume). The radius is fitted from observed pairs
 /// `(û_j, ρ_j = ⟨f_j, û_j⟩)` by Gaussian radial-basis interpolation on the unit sphere around
 /// their mean:
@@ -279,7 +286,7 @@ fn clip_row(v: &mut [f64], clip: f64) {
 /// `umod_solver.py`); the packing view of a uniform front is Y. Hamada et al.'s and X. Zhang's
 /// "uniform Pareto front" line of work.
 ///
-/// **Method.** Rows are solved by the per-preference `solver` (mTche by default, or EPO) with
+/// **Method.** Rows are solved by the per-preference `solver` (PMGDA by default, mTche or EPO) with
 /// the rule's current preferences `λ_k`. At iterations `⌊r·T/(rounds+1)⌋` the rule
 /// 1. fits a [`FrontModel`] `F(λ) = ρ(û)û` to the current pairs `(λ_k, f_k)` (and those of earlier
 ///    adaptations);
@@ -291,7 +298,7 @@ fn clip_row(v: &mut [f64], clip: f64) {
 /// 3. hands the new preferences `λ_k = u_k/Σu_k` to the solver, which moves the solutions onto
 ///    the front at them during the next phase.
 ///
-/// **Parameters.** [`UniformParams`]: `solver = mtche`, `rounds = 4`, `steps = 300`,
+/// **Parameters.** [`UniformParams`]: `solver = pmgda`, `rounds = 4`, `steps = 300`,
 /// `step = 0.01`, `beta = 20`, `clip = 0.01`, `history = true`.
 ///
 /// **Properties claimed.** None of the aggregator properties (set-level rule). Stateful: the
@@ -310,7 +317,8 @@ fn clip_row(v: &mut [f64], clip: f64) {
 ///   trained 2000 Adam steps, and the `l_min` ascent is on a soft minimum with normalised steps
 ///   instead of 2000 Adam steps on the hard minimum;
 /// - adaptations are spread over the run (`rounds`); LibMOON adapts every 2000 iterations, so
-///   with its usual 500–1000 iterations it never adapts.
+///   with its usual 500–1000 iterations it never adapts;
+/// - the default solver underneath is PMGDA (LibMOON: mTche, our `solver=mtche`).
 #[derive(Debug)]
 pub struct Uniform {
     params: UniformParams,
@@ -342,7 +350,7 @@ impl Uniform {
         })
     }
 
-    /// Reads `solver` (`mtche` | `epo`), `rounds`, `steps`, `step`, `beta`, `clip` and `history`,
+    /// Reads `solver` (`pmgda` | `mtche` | `epo`), `rounds`, `steps`, `step`, `beta`, `clip` and `history`,
     /// then rejects unknown keys.
     ///
     /// # Errors
@@ -350,9 +358,10 @@ impl Uniform {
     pub fn from_options(options: &Options, preferences: &Matrix) -> Result<Self> {
         let name = UNIFORM_INFO.name;
         let d = UniformParams::default();
-        let solver = match options.choice(name, "solver", &["mtche", "epo"], "mtche")? {
+        let solver = match options.choice(name, "solver", &["mtche", "epo", "pmgda"], "pmgda")? {
             "epo" => UniformSolver::Epo,
-            _ => UniformSolver::MTche,
+            "mtche" => UniformSolver::MTche,
+            _ => UniformSolver::Pmgda,
         };
         let params = UniformParams {
             solver,
@@ -466,7 +475,11 @@ fn project_direction(u: &mut [f64], clip: f64) {
 
 /// Normalised ascent on the soft-min distance of the model points; returns the directions with
 /// the largest model `l_min` seen.
-fn maximise_lmin(model: &FrontModel, mut dirs: Vec<Vec<f64>>, params: &UniformParams) -> Vec<Vec<f64>> {
+fn maximise_lmin(
+    model: &FrontModel,
+    mut dirs: Vec<Vec<f64>>,
+    params: &UniformParams,
+) -> Vec<Vec<f64>> {
     let k = dirs.len();
     let m = dirs[0].len();
     for u in &mut dirs {
@@ -606,8 +619,8 @@ pub static UNIFORM_INFO: MethodInfo = MethodInfo {
     options: &[
         OptionInfo {
             name: "solver",
-            default: "mtche",
-            doc: "per-preference solver underneath: mtche or epo",
+            default: "pmgda",
+            doc: "per-preference solver underneath: pmgda, mtche or epo",
         },
         OptionInfo {
             name: "rounds",
@@ -696,6 +709,8 @@ mod tests {
         assert!(Uniform::from_options(&Options::new().with("typo", 1), &prefs).is_err());
         let u = Uniform::from_options(&Options::new().with("solver", "EPO"), &prefs).unwrap();
         assert_eq!(u.params().solver, UniformSolver::Epo);
+        let u = Uniform::from_options(&Options::new(), &prefs).unwrap();
+        assert_eq!(u.params().solver, UniformSolver::Pmgda);
     }
 
     #[test]
