@@ -392,10 +392,35 @@ fn list_solvers_names_every_method_with_options() {
     let rows = v["solvers"].as_array().unwrap();
     let names: Vec<&str> = rows.iter().map(|r| r["name"].as_str().unwrap()).collect();
     for name in [
-        "ls", "tche", "mtche", "pbi", "cosmos", "invagg", "stche", "smtche", "aasf", "pnorm",
-        "mean", "sum", "random", "mgda", "epo", "pmgda", "pmtl", "pcgrad", "gradvac", "cagrad",
-        "imtl-g", "aligned-mtl", "upgrad", "dualproj", "nash-mtl", "fairgrad", "graddrop",
-        "config", "m-config",
+        "ls",
+        "tche",
+        "mtche",
+        "pbi",
+        "cosmos",
+        "invagg",
+        "stche",
+        "smtche",
+        "aasf",
+        "pnorm",
+        "mean",
+        "sum",
+        "random",
+        "mgda",
+        "epo",
+        "pmgda",
+        "pmtl",
+        "pcgrad",
+        "gradvac",
+        "cagrad",
+        "imtl-g",
+        "aligned-mtl",
+        "upgrad",
+        "dualproj",
+        "nash-mtl",
+        "fairgrad",
+        "graddrop",
+        "config",
+        "m-config",
     ] {
         assert!(names.contains(&name), "{name} missing from {names:?}");
     }
@@ -418,8 +443,20 @@ fn solve_writes_results_and_pictures() {
     let out = dir.path().join("run");
     let out_s = out.to_string_lossy().into_owned();
     let v = json_of(&[
-        "solve", "--problem", "zdt1", "--n-var", "5", "--solver", "epo", "--prefs", "4",
-        "--iters", "300", "--out", &out_s, "--json",
+        "solve",
+        "--problem",
+        "zdt1",
+        "--n-var",
+        "5",
+        "--solver",
+        "epo",
+        "--prefs",
+        "4",
+        "--iters",
+        "300",
+        "--out",
+        &out_s,
+        "--json",
     ]);
     assert_eq!(matrix(&v["objectives"]).len(), 4);
     assert_eq!(matrix(&v["solutions"])[0].len(), 5);
@@ -429,12 +466,25 @@ fn solve_writes_results_and_pictures() {
     assert!(v["igd"].as_f64().is_some());
     // Every solution reached the true front f2 = 1 − √f1.
     for f in matrix(&v["objectives"]) {
-        assert!((f[1] - (1.0 - f[0].sqrt())).abs() < 0.01, "{f:?} is off the front");
+        assert!(
+            (f[1] - (1.0 - f[0].sqrt())).abs() < 0.01,
+            "{f:?} is off the front"
+        );
     }
     assert!(v["time_s"].as_f64().unwrap() > 0.0);
-    for file in ["result.json", "front.csv", "front.png", "front.svg", "history.png", "history.svg"] {
+    for file in [
+        "result.json",
+        "front.csv",
+        "front.png",
+        "front.svg",
+        "history.png",
+        "history.svg",
+    ] {
         let p = out.join(file);
-        assert!(p.metadata().map(|m| m.len() > 0).unwrap_or(false), "{file} missing");
+        assert!(
+            p.metadata().map(|m| m.len() > 0).unwrap_or(false),
+            "{file} missing"
+        );
     }
     let record: Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("result.json")).unwrap()).unwrap();
@@ -446,13 +496,31 @@ fn solve_writes_results_and_pictures() {
     assert!(record["history"].as_array().unwrap().len() >= 2);
     // Same seed, same result, bit for bit.
     let again = json_of(&[
-        "solve", "--problem", "zdt1", "--n-var", "5", "--solver", "epo", "--prefs", "4",
-        "--iters", "300", "--json",
+        "solve",
+        "--problem",
+        "zdt1",
+        "--n-var",
+        "5",
+        "--solver",
+        "epo",
+        "--prefs",
+        "4",
+        "--iters",
+        "300",
+        "--json",
     ]);
     assert_eq!(again["objectives"], v["objectives"]);
     // A non-empty --out is refused and nothing in it is touched.
     fails_with(
-        &["solve", "--problem", "zdt1", "--solver", "epo", "--out", &out_s],
+        &[
+            "solve",
+            "--problem",
+            "zdt1",
+            "--solver",
+            "epo",
+            "--out",
+            &out_s,
+        ],
         "not empty",
     );
     assert!(out.join("result.json").exists());
@@ -468,46 +536,184 @@ fn solve_accepts_every_preference_source() {
     let dir = TempDir::new("prefsrc");
     let prefs = dir.file("p.csv", "0.2,0.8\n0.8,0.2\n");
     let v = json_of(&[
-        "solve", "--problem", "vlmop2", "--solver", "mtche", "--prefs-file", &prefs, "--iters",
-        "50", "--json",
+        "solve",
+        "--problem",
+        "vlmop2",
+        "--solver",
+        "mtche",
+        "--prefs-file",
+        &prefs,
+        "--iters",
+        "50",
+        "--json",
     ]);
     assert_eq!(matrix(&v["prefs"]).len(), 2);
     let v = json_of(&[
-        "solve", "--problem", "vlmop2", "--solver", "tche", "--pref", "1,3", "--iters", "50",
+        "solve",
+        "--problem",
+        "vlmop2",
+        "--solver",
+        "tche",
+        "--pref",
+        "1,3",
+        "--iters",
+        "50",
         "--json",
     ]);
     assert_eq!(matrix(&v["prefs"]), vec![vec![0.25, 0.75]]);
     let v = json_of(&[
-        "solve", "--problem", "dtlz2", "--solver", "upgrad", "--iters", "20", "--json",
+        "solve",
+        "--problem",
+        "dtlz2",
+        "--solver",
+        "upgrad",
+        "--iters",
+        "20",
+        "--json",
     ]);
     assert_eq!(matrix(&v["prefs"])[0].len(), 3);
     let init = dir.file("x0.json", "[[0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1]]");
     let v = json_of(&[
-        "solve", "--problem", "vlmop2", "--solver", "ls", "--pref", "0.5,0.5", "--init", &init,
-        "--iters", "1", "--optimizer", "sgd", "--lr", "1e-12", "--json",
+        "solve",
+        "--problem",
+        "vlmop2",
+        "--solver",
+        "ls",
+        "--pref",
+        "0.5,0.5",
+        "--init",
+        &init,
+        "--iters",
+        "1",
+        "--optimizer",
+        "sgd",
+        "--lr",
+        "1e-12",
+        "--json",
     ]);
     assert!((matrix(&v["solutions"])[0][0] - 0.1).abs() < 1e-9);
 }
 
 #[test]
 fn solve_rejects_bad_options() {
-    fails_with(&["solve", "--problem", "zdt1", "--solver", "nosuch"], "unknown method");
-    fails_with(&["solve", "--problem", "nosuch", "--solver", "epo"], "unknown problem");
     fails_with(
-        &["solve", "--problem", "zdt1", "--solver", "cagrad", "--set", "c=abc"],
+        &["solve", "--problem", "zdt1", "--solver", "nosuch"],
+        "unknown method",
+    );
+    fails_with(
+        &["solve", "--problem", "nosuch", "--solver", "epo"],
+        "unknown problem",
+    );
+    fails_with(
+        &[
+            "solve",
+            "--problem",
+            "zdt1",
+            "--solver",
+            "cagrad",
+            "--set",
+            "c=abc",
+        ],
         "finite number",
     );
     fails_with(
-        &["solve", "--problem", "zdt1", "--solver", "cagrad", "--set", "bogus=1"],
+        &[
+            "solve",
+            "--problem",
+            "zdt1",
+            "--solver",
+            "cagrad",
+            "--set",
+            "bogus=1",
+        ],
         "unknown option",
     );
-    fails_with(&["solve", "--problem", "zdt1", "--solver", "epo", "--pref", "0.5,0.3,0.2"], "objectives");
-    fails_with(&["solve", "--problem", "zdt1", "--solver", "epo", "--pref", "-1,2"], "non-negative");
-    fails_with(&["solve", "--problem", "zdt1", "--solver", "epo", "--lr", "-1"], "lr");
-    fails_with(&["solve", "--problem", "zdt1", "--solver", "epo", "--iters", "0"], "iters");
-    fails_with(&["solve", "--problem", "zdt1", "--solver", "epo", "--init-box", "1,0"], "LO < HI");
-    fails_with(&["solve", "--problem", "zdt1", "--solver", "epo", "--ref", "1,1,1"], "--ref");
-    fails_with(&["solve", "--problem", "zdt1", "--solver", "epo", "--prefs", "3", "--pref", "0.5,0.5"], "cannot be used with");
+    fails_with(
+        &[
+            "solve",
+            "--problem",
+            "zdt1",
+            "--solver",
+            "epo",
+            "--pref",
+            "0.5,0.3,0.2",
+        ],
+        "objectives",
+    );
+    fails_with(
+        &[
+            "solve",
+            "--problem",
+            "zdt1",
+            "--solver",
+            "epo",
+            "--pref",
+            "-1,2",
+        ],
+        "non-negative",
+    );
+    fails_with(
+        &[
+            "solve",
+            "--problem",
+            "zdt1",
+            "--solver",
+            "epo",
+            "--lr",
+            "-1",
+        ],
+        "lr",
+    );
+    fails_with(
+        &[
+            "solve",
+            "--problem",
+            "zdt1",
+            "--solver",
+            "epo",
+            "--iters",
+            "0",
+        ],
+        "iters",
+    );
+    fails_with(
+        &[
+            "solve",
+            "--problem",
+            "zdt1",
+            "--solver",
+            "epo",
+            "--init-box",
+            "1,0",
+        ],
+        "LO < HI",
+    );
+    fails_with(
+        &[
+            "solve",
+            "--problem",
+            "zdt1",
+            "--solver",
+            "epo",
+            "--ref",
+            "1,1,1",
+        ],
+        "--ref",
+    );
+    fails_with(
+        &[
+            "solve",
+            "--problem",
+            "zdt1",
+            "--solver",
+            "epo",
+            "--prefs",
+            "3",
+            "--pref",
+            "0.5,0.5",
+        ],
+        "cannot be used with",
+    );
 }
 
 #[test]
@@ -516,21 +722,204 @@ fn aggregate_checks_a_method_on_a_matrix() {
     // Two conflicting gradients: MGDA's min-norm point of the segment between them.
     let j = dir.file("j.json", "[[1.0, 0.0], [-0.5, 1.0]]");
     let v = json_of(&["aggregate", "mgda", "--input", &j]);
-    let w: Vec<f64> = v["weights"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();
-    let d: Vec<f64> = v["direction"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();
+    let w: Vec<f64> = v["weights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    let d: Vec<f64> = v["direction"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
     // g1 = (1, 0), g2 = (−0.5, 1): γ = (g2·g2 − g1·g2) / |g1 − g2|² = (1.25 + 0.5) / 3.25.
     let gamma = 1.75 / 3.25;
-    assert!((w[0] - gamma).abs() < 1e-12 && (w[1] - (1.0 - gamma)).abs() < 1e-12, "{w:?}");
+    assert!(
+        (w[0] - gamma).abs() < 1e-12 && (w[1] - (1.0 - gamma)).abs() < 1e-12,
+        "{w:?}"
+    );
     assert!((d[0] - (gamma - 0.5 * (1.0 - gamma))).abs() < 1e-12);
-    let v = json_of(&["aggregate", "epo", "--input", &j, "--losses", "0.5,0.2", "--pref", "0.3,0.7"]);
+    let v = json_of(&[
+        "aggregate",
+        "epo",
+        "--input",
+        &j,
+        "--losses",
+        "0.5,0.2",
+        "--pref",
+        "0.3,0.7",
+    ]);
     assert_eq!(v["direction"].as_array().unwrap().len(), 2);
     let pref = dir.file("p.json", "[0.3, 0.7]");
-    let v2 = json_of(&["aggregate", "epo", "--input", &j, "--losses", "0.5,0.2", "--pref", &pref]);
+    let v2 = json_of(&[
+        "aggregate",
+        "epo",
+        "--input",
+        &j,
+        "--losses",
+        "0.5,0.2",
+        "--pref",
+        &pref,
+    ]);
     assert_eq!(v["direction"], v2["direction"]);
     let v = json_of(&["aggregate", "cagrad", "--input", &j, "--set", "c=0.4"]);
     assert!(v["weights"].is_array());
     fails_with(&["aggregate", "epo", "--input", &j], "preference");
-    fails_with(&["aggregate", "mgda", "--input", &j, "--pref", "0.5"], "preference length");
+    fails_with(
+        &["aggregate", "mgda", "--input", &j, "--pref", "0.5"],
+        "preference length",
+    );
     let bad = dir.file("bad.json", "[[1.0, \"inf\"]]");
     fails_with(&["aggregate", "mgda", "--input", &bad], "finite");
+}
+
+#[test]
+fn compare_runs_solvers_over_seeds_and_writes_a_summary() {
+    let dir = TempDir::new("compare");
+    let out = dir.path().join("cmp");
+    let out_s = out.to_string_lossy().into_owned();
+    let v = json_of(&[
+        "compare",
+        "--problem",
+        "vlmop2",
+        "--solvers",
+        "epo,hvgrad,ls",
+        "--seeds",
+        "2",
+        "--iters",
+        "100",
+        "--optimizer",
+        "sgd",
+        "--lr",
+        "0.01",
+        "--init-box=-0.3,0.3",
+        "--out",
+        &out_s,
+        "--json",
+    ]);
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    for row in rows {
+        assert_eq!(row["n_runs"], 2);
+        for key in [
+            "hypervolume",
+            "igd",
+            "lmin",
+            "spacing",
+            "sparsity",
+            "cross_angle",
+            "pbi",
+            "time_s",
+        ] {
+            assert!(row[key]["mean"].is_number(), "{key} of {}", row["solver"]);
+            assert!(row[key]["std"].is_number(), "{key} of {}", row["solver"]);
+        }
+    }
+    for file in [
+        "summary.json",
+        "summary.csv",
+        "summary.md",
+        "fronts.png",
+        "fronts.svg",
+        "history.png",
+        "history.svg",
+        "hypervolume.png",
+        "hypervolume.svg",
+    ] {
+        assert!(out.join(file).exists(), "{file} missing");
+    }
+    // Seed s gives every solver the same start, and runs in parallel equal serial runs.
+    let runs = v["runs"].as_array().unwrap();
+    let epo_seed0 = runs
+        .iter()
+        .find(|r| r["solver"] == "epo" && r["seed"] == 0)
+        .unwrap();
+    let alone = json_of(&[
+        "solve",
+        "--problem",
+        "vlmop2",
+        "--solver",
+        "epo",
+        "--iters",
+        "100",
+        "--optimizer",
+        "sgd",
+        "--lr",
+        "0.01",
+        "--init-box=-0.3,0.3",
+        "--seed",
+        "0",
+        "--json",
+    ]);
+    assert_eq!(epo_seed0["objectives"], alone["objectives"]);
+    // The table marks the best value of each column.
+    let md = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(md.contains("**"), "{md}");
+    // `plot` re-draws a saved comparison.
+    std::fs::remove_file(out.join("fronts.png")).unwrap();
+    assert!(
+        tradeoff(&["plot", &out.join("summary.json").to_string_lossy()])
+            .status
+            .success()
+    );
+    assert!(out.join("fronts.png").exists());
+}
+
+#[test]
+fn compare_reports_a_failed_run_and_keeps_the_others() {
+    let dir = TempDir::new("cmpfail");
+    // EPO needs strictly positive preferences (its ray weights are 1/λ): with a zero entry its
+    // runs fail, while LS runs normally.
+    let prefs = dir.file("p.json", "[[1.0, 0.0], [0.5, 0.5]]");
+    let out = tradeoff(&[
+        "compare",
+        "--problem",
+        "vlmop2",
+        "--solvers",
+        "epo,ls",
+        "--seeds",
+        "1",
+        "--iters",
+        "20",
+        "--prefs-file",
+        &prefs,
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("failed"), "{stdout}");
+    assert!(stdout.contains("| ls |"), "{stdout}");
+    fails_with(
+        &["compare", "--problem", "vlmop2", "--solvers", "epo,nosuch"],
+        "unknown method",
+    );
+    fails_with(
+        &[
+            "compare",
+            "--problem",
+            "vlmop2",
+            "--solvers",
+            "epo",
+            "--set",
+            "ls:c=1",
+        ],
+        "SOLVER",
+    );
+    fails_with(
+        &[
+            "compare",
+            "--problem",
+            "vlmop2",
+            "--solvers",
+            "epo",
+            "--seeds",
+            "0",
+        ],
+        "--seeds",
+    );
 }

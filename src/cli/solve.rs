@@ -90,7 +90,12 @@ pub struct RunArgs {
     #[arg(long, value_name = "N", default_value_t = 1000)]
     pub iters: usize,
     /// Learning rate.
-    #[arg(long, value_name = "X", default_value_t = 0.01, allow_hyphen_values = true)]
+    #[arg(
+        long,
+        value_name = "X",
+        default_value_t = 0.01,
+        allow_hyphen_values = true
+    )]
     pub lr: f64,
     /// Optimiser.
     #[arg(long, value_enum, default_value_t = OptimizerChoice::Adam, value_name = "NAME")]
