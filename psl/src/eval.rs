@@ -4,9 +4,8 @@
 use candle_core::{DType, Device, Tensor};
 use serde::{Deserialize, Serialize};
 use tradeoff_pareto::{
-    Matrix, SOFT_LMIN_H, clip_preferences, cross_angle, das_dennis, das_dennis_size, igd,
-    igd_plus, inner_product, linspace, lmin, pbi, riesz_energy, soft_lmin, spacing, span,
-    sparsity,
+    Matrix, SOFT_LMIN_H, clip_preferences, cross_angle, das_dennis, das_dennis_size, igd, igd_plus,
+    inner_product, linspace, lmin, pbi, riesz_energy, soft_lmin, spacing, span, sparsity,
 };
 use tradeoff_problems::Problem;
 
@@ -81,12 +80,19 @@ pub struct Indicators {
 const FRONT_POINTS: usize = 1000;
 
 /// Computes every indicator of `objectives` (paired row-wise with `prefs`) for `problem`.
-pub fn indicators(problem: &dyn Problem, objectives: &Matrix, prefs: &Matrix) -> Result<Indicators> {
+pub fn indicators(
+    problem: &dyn Problem,
+    objectives: &Matrix,
+    prefs: &Matrix,
+) -> Result<Indicators> {
     let reference = problem.info().reference_point.clone();
     let hv = tradeoff_pareto::hypervolume(objectives, &reference)?;
     let front = problem.pareto_front(FRONT_POINTS);
     let (igd_v, igd_plus_v) = match &front {
-        Some(front) => (Some(igd(objectives, front)?), Some(igd_plus(objectives, front)?)),
+        Some(front) => (
+            Some(igd(objectives, front)?),
+            Some(igd_plus(objectives, front)?),
+        ),
         None => (None, None),
     };
     Ok(Indicators {

@@ -18,8 +18,26 @@
 //! * **Storage** ([`save_model`], [`load_model`]): safetensors weights plus a JSON of the
 //!   configuration; a loaded model answers queries bit for bit like the saved one.
 //!
-//! All objectives are minimised. On CPU set `RAYON_NUM_THREADS=1` (candle's matrix products
-//! otherwise start a thread pool per call that costs more than these small products).
+//! All objectives are minimised. On CPU set `RAYON_NUM_THREADS=1` before any tensor work
+//! (candle reads it on every matrix product; one thread was fastest for these sizes).
+//!
+//! # Differences from LibMOON's PSL (`solver/psl/core_psl.py`, commit b43d825)
+//! - **Tche / mTche**: LibMOON's return the unweighted active objective `f_{k*}`; the solvers
+//!   crate's default is the weighted `max_i λ_i f_i`. [`LossSpec::libmoon`] selects LibMOON's.
+//!   On RE37 LibMOON's form is bimodal across seeds (about 0.465 or 0.549 hypervolume;
+//!   LibMOON's own re-run gave 0.506 ± 0.042 against its table's 0.548); the weighted form
+//!   gives 0.549 on every seed.
+//! - **EPO / PMGDA**: one aggregator for the whole run, weights per row from the batch's
+//!   analytic Jacobians (LibMOON rebuilds 128 cvxpy problems and runs `B·m` backward passes per
+//!   iteration: 0.5 s and 0.1 s; here the whole iteration costs about as much as a
+//!   scalarization's).
+//! - **Seeding**: weights come from our seeded generator ([`InitScheme`]), preferences from a
+//!   per-run seeded stream; LibMOON reseeds numpy's global generator in `get_problem`, so its
+//!   seeds share one preference stream.
+//! - **Models**: the hypernetwork takes any number of objectives and any [`TargetNet`]
+//!   (LibMOON's is hard-wired to two objectives and LeNet); the low-rank combination gives each
+//!   objective its own factors (LibMOON's LoRA scales one pair by `λ_1`); PaMaL and
+//!   preference-conditioned networks are not in LibMOON.
 //!
 //! ```
 //! use tradeoff_problems::{build_problem, ProblemSpec};
@@ -40,9 +58,11 @@ mod error;
 mod eval;
 mod io;
 mod model;
+mod ops;
 mod optim;
 mod params;
 mod signal;
+mod simd;
 mod target;
 mod train;
 
@@ -52,12 +72,12 @@ pub use eval::{
     evaluation_preferences, indicators, query,
 };
 pub use io::{
-    CONFIG_FILE, FORMAT_VERSION, LoadedModel, ProblemRecord, SavedConfig, WEIGHTS_FILE,
-    load_model, save_model,
+    CONFIG_FILE, FORMAT_VERSION, LoadedModel, ProblemRecord, SavedConfig, WEIGHTS_FILE, load_model,
+    save_model,
 };
 pub use model::{
-    CombinationBase, Conditioning, ConditionedNet, HyperNet, LowRankNet, ModelConfig, ModelKind,
-    OutputMap, PamalNet, ParetoSetModel, PrefMlp, build_model,
+    Backward, CombinationBase, ConditionedNet, Conditioning, HyperNet, LowRankNet, ModelConfig,
+    ModelKind, OutputMap, PamalNet, ParetoSetModel, PrefMlp, Traced, build_model,
 };
 pub use optim::{Adam, AdamParams, clip_grad_norm};
 pub use params::{InitScheme, Precision};

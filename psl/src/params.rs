@@ -171,8 +171,18 @@ pub(crate) struct Linear {
 }
 
 impl Linear {
+    /// `x · W + b`.
     pub(crate) fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        Ok(x.matmul(&self.weight)?.broadcast_add(&self.bias)?)
+        self.forward_act(x, false)
+    }
+
+    /// `x · W + b`, then ReLU when `relu` (bias and activation fused, see `ops`).
+    pub(crate) fn forward_act(&self, x: &Tensor, relu: bool) -> Result<Tensor> {
+        Ok(crate::ops::bias_act(
+            &x.matmul(&self.weight)?,
+            &self.bias,
+            relu,
+        )?)
     }
 }
 

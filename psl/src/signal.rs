@@ -81,7 +81,11 @@ impl LossSpec {
         if self.options.is_empty() {
             self.name.clone()
         } else {
-            let opts: Vec<String> = self.options.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let opts: Vec<String> = self
+                .options
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
             format!("{}({})", self.name, opts.join(", "))
         }
     }
@@ -161,9 +165,7 @@ impl Signal {
                             1 => vec![values[0]; m],
                             n if n == m => values,
                             n => {
-                                return Err(bad(format!(
-                                    "ref needs 1 or {m} values, got {n}"
-                                )));
+                                return Err(bad(format!("ref needs 1 or {m} values, got {n}")));
                             }
                         };
                     }

@@ -2,6 +2,7 @@
 
 use candle_core::Tensor;
 use serde::{Deserialize, Serialize};
+use tradeoff_problems::ProblemInfo;
 
 use crate::error::{Result, invalid};
 
@@ -108,6 +109,18 @@ impl TargetNet {
     /// of size 1, whose weight `[1, n]` is the vector.
     pub fn vector(n: usize) -> Self {
         Self::linear(1, n, false)
+    }
+
+    /// The target network a problem's decision vector describes: the linear model `n_var → 1`
+    /// (no bias) for the linear regression problem (`Regression`, whose decision variables are
+    /// the weights of the shared linear feature), and [`TargetNet::vector`]`(n_var)` for every
+    /// other problem.
+    pub fn for_problem(info: &ProblemInfo) -> Self {
+        if info.name == "Regression" {
+            Self::linear(info.n_var, 1, false)
+        } else {
+            Self::vector(info.n_var)
+        }
     }
 
     /// A single dense layer `input → output`.
@@ -230,7 +243,9 @@ impl TargetNet {
             if bias {
                 let t = &tensors[next];
                 next += 1;
-                let bias = params.narrow(1, t.offset, output)?.reshape((b, 1, output))?;
+                let bias = params
+                    .narrow(1, t.offset, output)?
+                    .reshape((b, 1, output))?;
                 h = h.broadcast_add(&bias)?;
             }
             h = activation.apply(&h)?;

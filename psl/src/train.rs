@@ -10,7 +10,7 @@ use tradeoff_problems::Problem;
 
 use crate::error::{Error, Result, invalid};
 use crate::model::ParetoSetModel;
-use crate::optim::{Adam, AdamParams, clip_grad_norm};
+use crate::optim::{Adam, AdamParams, RawGrads};
 use crate::signal::{LossSpec, Signal};
 
 /// How the gradient of the objectives reaches the model.
@@ -24,6 +24,8 @@ pub enum GradientPath {
     /// `X = model(λ)` is copied to f64, [`Problem::jacobian`] gives `F` and `J` for the whole
     /// batch, `G_b = J_bᵀ w_b / B`, and one backward pass of `Σ X ⊙ G` (with `G` a constant)
     /// gives the model's gradient: a vector–Jacobian product, no graph through the problem.
+    /// The backward pass is the model's own when it has one
+    /// ([`ParetoSetModel::forward_traced`], the MLP), candle's autograd otherwise.
     Analytic,
     /// `F = problem.evaluate_tensor(X)` is differentiated by candle together with the model:
     /// one backward pass of `Σ F ⊙ W / B` with `W` the constant weights. For problems without an
@@ -209,17 +211,50 @@ pub fn compute_gradients(
     prefs: &Matrix,
     path: GradientPath,
 ) -> Result<Gradients> {
+    let raw = compute_raw(model, problem, signal, prefs, path)?;
+    Ok(Gradients {
+        grads: raw.grads.to_f64(),
+        loss: raw.loss,
+        solutions: raw.solutions,
+        objectives: raw.objectives,
+    })
+}
+
+/// [`Gradients`] with the gradients kept in the model's precision.
+struct RawGradients {
+    grads: RawGrads,
+    loss: f64,
+    solutions: Matrix,
+    objectives: Matrix,
+}
+
+fn compute_raw(
+    model: &dyn ParetoSetModel,
+    problem: &dyn Problem,
+    signal: &mut Signal,
+    prefs: &Matrix,
+    path: GradientPath,
+) -> Result<RawGradients> {
     let dtype = model.config().precision.dtype();
     let (b, m) = prefs.shape();
     let prefs_t = Tensor::from_slice(prefs.as_slice(), (b, m), &Device::Cpu)?.to_dtype(dtype)?;
     let lambda = to_matrix(&prefs_t)?;
-    let x = model.forward(&prefs_t)?;
-    let solutions = to_matrix(&x)?;
     let path = match path {
         GradientPath::Auto if problem.has_analytic_jacobian() => GradientPath::Analytic,
         GradientPath::Auto => GradientPath::Autodiff,
         p => p,
     };
+    // A model with a hand-written backward pass skips autograd on the analytic path.
+    let traced = if path == GradientPath::Analytic {
+        model.forward_traced(&prefs_t)?
+    } else {
+        None
+    };
+    let (x, manual_backward) = match traced {
+        Some(t) => (t.output, Some(t.backward)),
+        None => (model.forward(&prefs_t)?, None),
+    };
+    let solutions = to_matrix(&x)?;
     let scale = 1.0 / b as f64;
     let (surrogate, objectives, loss) = if path == GradientPath::Analytic {
         let (f, jac) = problem.jacobian(&solutions)?;
@@ -239,6 +274,15 @@ pub fn compute_gradients(
             }
         }
         let g = Tensor::from_vec(g, (b, n), &Device::Cpu)?.to_dtype(dtype)?;
+        if let Some(backward) = manual_backward {
+            let grads = backward(&g)?;
+            return Ok(RawGradients {
+                grads: raw_from_tensors(&grads, dtype)?,
+                loss: bw.losses.iter().sum::<f64>() * scale,
+                solutions,
+                objectives: f,
+            });
+        }
         let surrogate = (&x * &g)?.sum_all()?;
         (surrogate, f, bw.losses)
     } else {
@@ -261,22 +305,36 @@ pub fn compute_gradients(
         (surrogate, f, bw.losses)
     };
     let store = surrogate.backward()?;
-    let grads = model
+    let grads: Vec<Tensor> = model
         .vars()
         .iter()
-        .map(|var| -> Result<Vec<f64>> {
-            Ok(match store.get(var.as_tensor()) {
-                Some(g) => g.flatten_all()?.to_dtype(DType::F64)?.to_vec1::<f64>()?,
-                None => vec![0.0; var.elem_count()],
-            })
+        .map(|var| match store.get(var.as_tensor()) {
+            Some(g) => Ok(g.clone()),
+            None => var.zeros_like(),
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect::<candle_core::Result<_>>()?;
+    let grads = raw_from_tensors(&grads, dtype)?;
     let loss = loss.iter().sum::<f64>() * scale;
-    Ok(Gradients {
+    Ok(RawGradients {
         grads,
         loss,
         solutions,
         objectives,
+    })
+}
+
+/// Flattened copies of the gradient tensors in the model's precision.
+fn raw_from_tensors(grads: &[Tensor], dtype: DType) -> Result<RawGrads> {
+    fn collect<T: candle_core::WithDType>(grads: &[Tensor]) -> Result<Vec<Vec<T>>> {
+        grads
+            .iter()
+            .map(|g| Ok(g.flatten_all()?.to_vec1::<T>()?))
+            .collect()
+    }
+    Ok(if dtype == DType::F64 {
+        RawGrads::F64(collect::<f64>(grads)?)
+    } else {
+        RawGrads::F32(collect::<f32>(grads)?)
     })
 }
 
@@ -386,7 +444,7 @@ impl<'a> Trainer<'a> {
     pub fn step(&mut self) -> Result<StepStats> {
         let iter = self.iter;
         let prefs = self.preferences(iter)?;
-        let mut g = compute_gradients(
+        let mut g = compute_raw(
             self.model,
             self.problem,
             &mut self.signal,
@@ -397,14 +455,8 @@ impl<'a> Trainer<'a> {
             return Err(Error::NonFinite { what: "loss", iter });
         }
         let grad_norm = match self.config.clip_norm {
-            Some(c) => clip_grad_norm(&mut g.grads, c),
-            None => g
-                .grads
-                .iter()
-                .flatten()
-                .map(|v| v * v)
-                .sum::<f64>()
-                .sqrt(),
+            Some(c) => g.grads.clip(c),
+            None => g.grads.norm(),
         };
         if !grad_norm.is_finite() {
             return Err(Error::NonFinite {
@@ -412,7 +464,7 @@ impl<'a> Trainer<'a> {
                 iter,
             });
         }
-        self.adam.step(&g.grads)?;
+        self.adam.step_raw(&g.grads)?;
         self.iter += 1;
         Ok(StepStats {
             iter,

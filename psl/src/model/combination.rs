@@ -73,7 +73,12 @@ impl PamalNet {
             }
             CombinationBase::Solution { target } => {
                 for t in target.tensors() {
-                    bases.push(init_target_tensor(&mut builder, "base", &t, &[m, t.numel()])?);
+                    bases.push(init_target_tensor(
+                        &mut builder,
+                        "base",
+                        &t,
+                        &[m, t.numel()],
+                    )?);
                 }
             }
         }
@@ -266,10 +271,8 @@ impl ParetoSetModel for LowRankNet {
                     .broadcast_mul(&weights)?
                     .reshape((b, m * self.rank))?
                     .matmul(&layer.up)?;
-                h = (h.matmul(&layer.weight)?.broadcast_add(&layer.bias)? + low)?;
-                if l < last {
-                    h = h.relu()?;
-                }
+                let z = (h.matmul(&layer.weight)? + low)?;
+                h = crate::ops::bias_act(&z, &layer.bias, l < last)?;
             }
             h
         };

@@ -92,16 +92,16 @@ impl ParetoSetModel for ConditionedNet {
                 Conditioning::Concat if l > 0 => Tensor::cat(&[&h, &prefs], 1)?,
                 _ => h,
             };
-            h = layer.forward(&input)?;
-            if l < last {
-                if let Some(film) = &film {
+            h = match &film {
+                Some(film) if l < last => {
+                    let z = layer.forward(&input)?;
                     let gamma = film.narrow(1, 2 * l * w, w)?;
                     let beta = film.narrow(1, (2 * l + 1) * w, w)?;
-                    // γ = 1 + Δγ: h·γ + β = h + h·Δγ + β.
-                    h = ((&h + (&h * gamma)?)? + beta)?;
+                    // γ = 1 + Δγ: z·γ + β = z + z·Δγ + β.
+                    ((&z + (&z * gamma)?)? + beta)?.relu()?
                 }
-                h = h.relu()?;
-            }
+                _ => layer.forward_act(&input, l < last)?,
+            };
         }
         self.output.apply(&h)
     }

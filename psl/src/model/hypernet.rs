@@ -76,7 +76,7 @@ impl ParetoSetModel for HyperNet {
     fn forward(&self, prefs: &Tensor) -> Result<Tensor> {
         let mut h = check_prefs(prefs, self.config.n_obj, self.config.precision.dtype())?;
         for layer in &self.encoder {
-            h = layer.forward(&h)?.relu()?;
+            h = layer.forward_act(&h, true)?;
         }
         let theta = if self.heads.len() == 1 {
             self.heads[0].forward(&h)?

@@ -41,6 +41,35 @@ pub trait ParetoSetModel: Send + Sync + std::fmt::Debug {
     fn n_params(&self) -> usize {
         self.vars().iter().map(|v| v.elem_count()).sum()
     }
+
+    /// A forward pass with a hand-written backward pass, for models that have one (the
+    /// trainer then skips candle's autograd, whose per-node bookkeeping costs about a quarter
+    /// of a step for LibMOON's MLP). `None` (the default) means: use autograd on
+    /// [`ParetoSetModel::forward`]. Both give the same gradients up to rounding.
+    fn forward_traced(&self, prefs: &Tensor) -> Result<Option<Traced<'_>>> {
+        let _ = prefs;
+        Ok(None)
+    }
+}
+
+/// A backward pass: cotangent of the output → one gradient per variable.
+pub type Backward<'a> = Box<dyn FnOnce(&Tensor) -> Result<Vec<Tensor>> + 'a>;
+
+/// The output of [`ParetoSetModel::forward_traced`] and its backward pass.
+pub struct Traced<'a> {
+    /// The solutions `[B, n_var]`, as [`ParetoSetModel::forward`] gives them.
+    pub output: Tensor,
+    /// Maps a cotangent `G` (`[B, n_var]`, the model's dtype) to the gradients of
+    /// `Σ output ⊙ G`, one per variable in [`ParetoSetModel::vars`] order.
+    pub backward: Backward<'a>,
+}
+
+impl std::fmt::Debug for Traced<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Traced")
+            .field("output", &self.output)
+            .finish_non_exhaustive()
+    }
 }
 
 /// How the network's last layer is mapped to the decision space.
@@ -165,6 +194,17 @@ impl ModelKind {
                 rank: 5,
             },
             _ => return None,
+        })
+    }
+
+    /// [`ModelKind::from_name`] for a problem: the hypernetwork's target is
+    /// [`TargetNet::for_problem`] (the linear model for the regression problem).
+    pub fn for_problem(name: &str, info: &ProblemInfo) -> Option<Self> {
+        Some(match Self::from_name(name, info.n_var)? {
+            Self::Hypernet { .. } => Self::Hypernet {
+                target: TargetNet::for_problem(info),
+            },
+            kind => kind,
         })
     }
 
@@ -365,9 +405,15 @@ pub fn build_model(config: &ModelConfig) -> Result<Box<dyn ParetoSetModel>> {
 pub(crate) enum OutputLayer {
     Linear,
     /// Same box on every variable: `center + half · tanh(z/2)`.
-    Uniform { center: f64, half: f64 },
+    Uniform {
+        center: f64,
+        half: f64,
+    },
     /// Per-variable box, `[1, n_var]` tensors.
-    PerVariable { center: Tensor, half: Tensor },
+    PerVariable {
+        center: Tensor,
+        half: Tensor,
+    },
 }
 
 impl OutputLayer {
@@ -375,8 +421,16 @@ impl OutputLayer {
         Ok(match map {
             OutputMap::Linear => Self::Linear,
             OutputMap::Box { lower, upper } => {
-                let center: Vec<f64> = lower.iter().zip(upper).map(|(l, u)| 0.5 * (l + u)).collect();
-                let half: Vec<f64> = lower.iter().zip(upper).map(|(l, u)| 0.5 * (u - l)).collect();
+                let center: Vec<f64> = lower
+                    .iter()
+                    .zip(upper)
+                    .map(|(l, u)| 0.5 * (l + u))
+                    .collect();
+                let half: Vec<f64> = lower
+                    .iter()
+                    .zip(upper)
+                    .map(|(l, u)| 0.5 * (u - l))
+                    .collect();
                 if center.iter().all(|&c| c == center[0]) && half.iter().all(|&h| h == half[0]) {
                     Self::Uniform {
                         center: center[0],
@@ -390,6 +444,35 @@ impl OutputLayer {
                     }
                 }
             }
+        })
+    }
+
+    /// [`OutputLayer::apply`] without recording a graph, plus what its backward pass needs
+    /// (`tanh(z/2)`, or nothing for the linear map).
+    pub(crate) fn apply_traced(&self, z: &Tensor) -> Result<(Tensor, Option<Tensor>)> {
+        Ok(match self {
+            Self::Linear => (z.clone(), None),
+            Self::Uniform { center, half } => {
+                let t = z.affine(0.5, 0.0)?.tanh()?;
+                (t.affine(*half, *center)?, Some(t))
+            }
+            Self::PerVariable { center, half } => {
+                let t = z.affine(0.5, 0.0)?.tanh()?;
+                (t.broadcast_mul(half)?.broadcast_add(center)?, Some(t))
+            }
+        })
+    }
+
+    /// The cotangent of `z` from that of the output: `g ⊙ half·(1 − t²)/2` with `t = tanh(z/2)`.
+    pub(crate) fn backward(&self, t: Option<&Tensor>, g: &Tensor) -> Result<Tensor> {
+        Ok(match (self, t) {
+            (Self::Uniform { half, .. }, Some(t)) => {
+                (g * t.sqr()?.affine(-0.5 * half, 0.5 * half)?)?
+            }
+            (Self::PerVariable { half, .. }, Some(t)) => {
+                (g * t.sqr()?.affine(-0.5, 0.5)?.broadcast_mul(half)?)?
+            }
+            _ => g.clone(),
         })
     }
 

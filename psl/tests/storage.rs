@@ -1,0 +1,101 @@
+//! Save → load → query gives the same numbers bit for bit.
+
+use std::path::PathBuf;
+
+use tradeoff_pareto::linspace;
+use tradeoff_problems::{Normalization, ProblemSpec, build_problem};
+use tradeoff_psl::{
+    CONFIG_FILE, LossSpec, ModelKind, Precision, TrainConfig, WEIGHTS_FILE, build_model,
+    evaluation_preferences, load_model, query, save_model, train,
+};
+
+use crate::common::{bits, init, small_config, weight_bits};
+use crate::models::families;
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tradeoff-psl-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+#[test]
+fn save_load_query_is_bit_for_bit_for_every_family() {
+    init();
+    let spec = ProblemSpec::new("vlmop2").n_var(10);
+    let p = build_problem(&spec).unwrap();
+    let prefs = linspace(33, 0.0).unwrap();
+    for (i, family) in families(10).into_iter().enumerate() {
+        for precision in [Precision::F32, Precision::F64] {
+            let config = small_config(family.clone(), p.as_ref(), 21).with_precision(precision);
+            let model = build_model(&config).unwrap();
+            let training = TrainConfig::new(LossSpec::libmoon("tche"))
+                .with_iters(5)
+                .with_batch_size(8)
+                .with_seed(3);
+            // Trained weights differ from the freshly initialised ones the loader starts from.
+            train(model.as_ref(), p.as_ref(), &training).unwrap();
+            let dir = temp_dir(&format!("{i}-{}", precision.name()));
+            save_model(&dir, model.as_ref(), &spec, Some(&training)).unwrap();
+            assert!(dir.join(WEIGHTS_FILE).exists() && dir.join(CONFIG_FILE).exists());
+            let loaded = load_model(&dir).unwrap();
+            assert_eq!(loaded.model.config(), model.config());
+            assert_eq!(loaded.saved.training.as_ref(), Some(&training));
+            assert_eq!(loaded.problem_spec().unwrap(), spec);
+            assert_eq!(
+                weight_bits(loaded.model.as_ref()),
+                weight_bits(model.as_ref())
+            );
+            let a = query(model.as_ref(), &prefs).unwrap();
+            let b = query(loaded.model.as_ref(), &prefs).unwrap();
+            assert_eq!(bits(&a), bits(&b), "{family:?} {precision:?}");
+            std::fs::remove_dir_all(&dir).unwrap();
+        }
+    }
+}
+
+#[test]
+fn saved_json_names_problem_normalisation_and_loss() {
+    init();
+    let spec = ProblemSpec::new("re21").normalize(Normalization::Libmoon);
+    let p = build_problem(&spec).unwrap();
+    let model = build_model(&small_config(ModelKind::Mlp, p.as_ref(), 0)).unwrap();
+    let training = TrainConfig::new(LossSpec::new("epo")).with_seed(7);
+    let dir = temp_dir("json");
+    save_model(&dir, model.as_ref(), &spec, Some(&training)).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join(CONFIG_FILE)).unwrap()).unwrap();
+    assert_eq!(json["format"], 1);
+    assert_eq!(json["problem"]["name"], "re21");
+    assert_eq!(json["problem"]["normalize"], "libmoon");
+    assert_eq!(json["model"]["family"]["name"], "mlp");
+    assert_eq!(json["model"]["precision"], "f32");
+    assert_eq!(json["model"]["output"]["type"], "box");
+    assert_eq!(json["training"]["loss"]["name"], "epo");
+    assert_eq!(json["training"]["seed"], 7);
+    // The loaded model evaluates on the rebuilt problem.
+    let loaded = load_model(&dir).unwrap();
+    let problem = build_problem(&loaded.problem_spec().unwrap()).unwrap();
+    let prefs = evaluation_preferences(2, None).unwrap();
+    let x = query(loaded.model.as_ref(), &prefs).unwrap();
+    problem.evaluate(&x).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn broken_checkpoints_are_errors() {
+    init();
+    let spec = ProblemSpec::new("vlmop2");
+    let p = build_problem(&spec).unwrap();
+    let model = build_model(&small_config(ModelKind::Mlp, p.as_ref(), 0)).unwrap();
+    let dir = temp_dir("broken");
+    assert!(load_model(&dir).is_err(), "no directory");
+    save_model(&dir, model.as_ref(), &spec, None).unwrap();
+    // Another width in the JSON: the shapes no longer match.
+    let path = dir.join(CONFIG_FILE);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("\"width\": 32", "\"width\": 16")).unwrap();
+    assert!(load_model(&dir).is_err());
+    std::fs::write(&path, "{ not json").unwrap();
+    assert!(load_model(&dir).is_err());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
