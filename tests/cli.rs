@@ -923,3 +923,120 @@ fn compare_reports_a_failed_run_and_keeps_the_others() {
         "--seeds",
     );
 }
+
+#[test]
+fn psl_train_saves_a_model_that_query_reproduces_bit_for_bit() {
+    let dir = TempDir::new("psl");
+    let out = dir.path().join("model");
+    let out_s = out.to_string_lossy().into_owned();
+    let v = json_of(&[
+        "psl",
+        "train",
+        "--problem",
+        "vlmop2",
+        "--model",
+        "mlp",
+        "--loss",
+        "cosmos",
+        "--iters",
+        "60",
+        "--batch",
+        "32",
+        "--width",
+        "32",
+        "--depth",
+        "2",
+        "--out",
+        &out_s,
+        "--json",
+    ]);
+    let evaluation = &v["evaluation"];
+    assert_eq!(
+        matrix(&evaluation["prefs"]).len(),
+        20,
+        "LibMOON's 20 evaluation preferences"
+    );
+    assert!(evaluation["indicators"]["hv"].as_f64().unwrap() > 0.2);
+    for file in [
+        "model.safetensors",
+        "model.json",
+        "result.json",
+        "front.png",
+        "front.svg",
+    ] {
+        assert!(out.join(file).exists(), "{file} missing");
+    }
+    let prefs = dir.file(
+        "p.json",
+        &serde_json::to_string(&evaluation["prefs"]).unwrap(),
+    );
+    let q = json_of(&["psl", "query", &out_s, "--prefs-file", &prefs, "--json"]);
+    assert_eq!(
+        q["solutions"], evaluation["solutions"],
+        "load → query is bit for bit"
+    );
+    assert_eq!(q["objectives"], evaluation["objectives"]);
+    let one = json_of(&["psl", "query", &out_s, "--pref", "0.3,0.7", "--json"]);
+    assert_eq!(matrix(&one["objectives"]).len(), 1);
+    fails_with(
+        &["psl", "query", &out_s, "--pref", "0.3,0.3,0.4"],
+        "objectives",
+    );
+    fails_with(
+        &[
+            "psl",
+            "query",
+            &dir.path().to_string_lossy(),
+            "--pref",
+            "0.5,0.5",
+        ],
+        "cannot load",
+    );
+    fails_with(
+        &[
+            "psl",
+            "train",
+            "--problem",
+            "vlmop2",
+            "--loss",
+            "nosuch",
+            "--iters",
+            "1",
+        ],
+        "nosuch",
+    );
+    fails_with(
+        &[
+            "psl",
+            "train",
+            "--problem",
+            "vlmop2",
+            "--iters",
+            "1",
+            "--out",
+            &out_s,
+        ],
+        "not empty",
+    );
+}
+
+#[test]
+fn psl_trains_every_model_family() {
+    for model in ["mlp", "hypernet", "conditioned", "pamal", "lowrank"] {
+        let v = json_of(&[
+            "psl", "train", "--problem", "regression", "--model", model, "--loss", "ls",
+            "--iters", "100", "--lr", "0.01", "--batch", "16", "--width", "16", "--depth", "1",
+            "--json",
+        ]);
+        // Batches are random: compare the mean loss of the first and last ten steps.
+        let loss: Vec<f64> = v["history"]["loss"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect();
+        let first = loss[..10].iter().sum::<f64>() / 10.0;
+        let last = loss[loss.len() - 10..].iter().sum::<f64>() / 10.0;
+        assert!(last < first, "{model}: mean loss {first} → {last}");
+    }
+}

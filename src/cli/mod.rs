@@ -9,6 +9,7 @@ mod io;
 mod list;
 mod plot;
 mod prefs;
+mod psl;
 mod problem_args;
 mod progress;
 mod render;
@@ -55,6 +56,8 @@ enum Command {
     Compare(compare::CompareArgs),
     /// Re-draw the pictures of a saved run or comparison without solving again.
     Plot(plot::PlotArgs),
+    /// Pareto-set learning: train a model of the whole Pareto set, or query a saved one.
+    Psl(psl::PslArgs),
 }
 
 /// Process-wide settings that must precede any tensor work.
@@ -134,6 +137,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Aggregate(args) => aggregate::run(args),
         Command::Compare(args) => compare::run(args),
         Command::Plot(args) => plot::run(args),
+        Command::Psl(args) => psl::run(args),
     }
 }
 

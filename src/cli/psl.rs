@@ -1,0 +1,333 @@
+//! `tradeoff psl train` and `tradeoff psl query`: learn the whole Pareto set once, then answer
+//! any preference instantly.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Subcommand, ValueEnum};
+use serde_json::json;
+use tradeoff::records::{json_f64, json_matrix};
+use tradeoff_pareto::Matrix;
+use tradeoff_plots::{PslPlot, psl_plot};
+use tradeoff_problems::ProblemSpec;
+use tradeoff_psl::{
+    LossSpec, ModelConfig, ModelKind, Precision, TrainConfig, Trainer, build_model, dense_front,
+    evaluate, load_model, query, save_model,
+};
+
+use super::io::{parse_vector, prepare_out_dir, print_json, read_matrix, write_atomic};
+use super::problem_args::ProblemOptions;
+use super::render::both_formats;
+
+/// `psl` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum PslCommand {
+    /// Train a Pareto-set model on a problem and save it with its evaluation and a picture.
+    Train(TrainArgs),
+    /// Ask a saved model for the solutions of given preferences (no training).
+    Query(QueryArgs),
+}
+
+/// Arguments of `psl`.
+#[derive(Debug, Args)]
+pub struct PslArgs {
+    #[command(subcommand)]
+    command: PslCommand,
+}
+
+/// Model families.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ModelChoice {
+    /// Preference → solution MLP (LibMOON's m → 256⁴ → n, ReLU; sigmoid onto the box).
+    Mlp,
+    /// Hypernetwork emitting the parameters of a target network (the linear model for `regression`).
+    Hypernet,
+    /// The target network takes the preference as an extra input.
+    Conditioned,
+    /// PaMaL model combination: θ(λ) = Σ λ_i θ_i.
+    Pamal,
+    /// Low-rank combination: W(λ) = W_0 + Σ λ_i A_i B_i.
+    Lowrank,
+}
+
+/// Floating-point precision of the model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PrecisionChoice {
+    /// 32-bit floats (default, as LibMOON).
+    F32,
+    /// 64-bit floats.
+    F64,
+}
+
+/// Arguments of `psl train`.
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Problem name (case-insensitive); see `tradeoff list problems`.
+    #[arg(long, value_name = "NAME", default_value = "vlmop2")]
+    problem: String,
+    #[command(flatten)]
+    problem_options: ProblemOptions,
+    /// Model family.
+    #[arg(long, value_enum, default_value_t = ModelChoice::Mlp, value_name = "KIND")]
+    model: ModelChoice,
+    /// Training signal: a scalarization (tche, mtche, ls, cosmos, pbi, stche, smtche, aasf,
+    /// pnorm, invagg), epo, pmgda, or hv (expected hypervolume over random directions).
+    #[arg(long, value_name = "NAME", default_value = "tche")]
+    loss: String,
+    /// An option of the loss, `key=value` (repeatable), e.g. `libmoon=true` for LibMOON's
+    /// unweighted Tche.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// Training iterations.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    iters: usize,
+    /// Preferences per batch (Dirichlet samples).
+    #[arg(long, value_name = "B", default_value_t = 128)]
+    batch: usize,
+    /// Adam learning rate (no weight decay).
+    #[arg(
+        long,
+        value_name = "X",
+        default_value_t = 1e-3,
+        allow_hyphen_values = true
+    )]
+    lr: f64,
+    /// Dirichlet concentration of the sampled preferences.
+    #[arg(long, value_name = "A", default_value_t = 1.0)]
+    alpha: f64,
+    /// Seed of the weights and of the preference stream.
+    #[arg(long, value_name = "S", default_value_t = 0)]
+    seed: u64,
+    /// Hidden width of the network (default: the family's, 256 for the MLP).
+    #[arg(long, value_name = "W")]
+    width: Option<usize>,
+    /// Hidden layers (default: the family's, 4 for the MLP).
+    #[arg(long, value_name = "D")]
+    depth: Option<usize>,
+    /// Precision of the model.
+    #[arg(long, value_enum, default_value_t = PrecisionChoice::F32, value_name = "P")]
+    precision: PrecisionChoice,
+    /// Write model.safetensors, model.json, result.json, front.png, front.svg here (a new or
+    /// an existing empty directory).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Print one JSON object on stdout instead of the human summary.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Arguments of `psl query`.
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// A directory written by `psl train --out`.
+    dir: PathBuf,
+    /// One preference inline, e.g. `0.3,0.7`.
+    #[arg(long, value_name = "P1,P2,..", conflicts_with = "prefs_file")]
+    pref: Option<String>,
+    /// Preferences from a file (JSON array of arrays or CSV), one per row.
+    #[arg(long, value_name = "FILE")]
+    prefs_file: Option<PathBuf>,
+    /// Print `{"prefs", "solutions", "objectives"}` as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs `psl`.
+pub fn run(args: PslArgs) -> Result<()> {
+    match args.command {
+        PslCommand::Train(a) => train(a),
+        PslCommand::Query(a) => query_model(a),
+    }
+}
+
+fn loss_spec(name: &str, set: &[String]) -> Result<LossSpec> {
+    let mut spec = LossSpec::new(name);
+    for pair in set {
+        let (k, v) = pair
+            .split_once('=')
+            .with_context(|| format!("--set '{pair}' is not of the form key=value"))?;
+        spec = spec.with(k.trim(), v.trim());
+    }
+    Ok(spec)
+}
+
+fn train(args: TrainArgs) -> Result<()> {
+    let problem = args.problem_options.build(&args.problem)?;
+    let info = problem.info().clone();
+    let spec = ProblemSpec {
+        name: args.problem.clone(),
+        n_var: args.problem_options.n_var,
+        n_obj: args.problem_options.n_obj,
+        normalize: args.problem_options.normalize.into(),
+    };
+    let model_name = format!("{:?}", args.model).to_ascii_lowercase();
+    let kind = ModelKind::for_problem(&model_name, &info)
+        .with_context(|| format!("unknown model '{model_name}'"))?;
+    let mut config = ModelConfig::for_problem(kind, &info)
+        .with_seed(args.seed)
+        .with_precision(match args.precision {
+            PrecisionChoice::F32 => Precision::F32,
+            PrecisionChoice::F64 => Precision::F64,
+        });
+    if let Some(w) = args.width {
+        config = config.with_width(w);
+    }
+    if let Some(d) = args.depth {
+        config = config.with_depth(d);
+    }
+    let training = TrainConfig::new(loss_spec(&args.loss, &args.set)?)
+        .with_iters(args.iters)
+        .with_batch_size(args.batch)
+        .with_lr(args.lr)
+        .with_alpha(args.alpha)
+        .with_seed(args.seed);
+    training.validate()?;
+    let model = build_model(&config)?;
+    if let Some(dir) = &args.out {
+        prepare_out_dir(dir)?;
+    }
+    let progress = super::progress::Progress::new(args.iters, std::io::stderr().is_terminal());
+    let start = Instant::now();
+    let mut trainer = Trainer::new(model.as_ref(), problem.as_ref(), training.clone())?;
+    let history = trainer.run(|s| {
+        if s.iter % 10 == 0 {
+            progress.set(s.iter);
+            progress.message(format!("loss {:.4}", s.loss));
+        }
+    })?;
+    let train_s = start.elapsed().as_secs_f64();
+    progress.finish();
+    let evaluation = evaluate(model.as_ref(), problem.as_ref(), None)?;
+    let hv = evaluation.indicators.hv;
+    let igd = evaluation.indicators.igd;
+    let record = json!({
+        "schema_version": 1,
+        "kind": "psl",
+        "tool": format!("tradeoff {}", env!("CARGO_PKG_VERSION")),
+        "config": {
+            "problem": info.name,
+            "problem_name": args.problem,
+            "n_var": info.n_var,
+            "n_obj": info.n_obj,
+            "normalize": format!("{:?}", args.problem_options.normalize).to_ascii_lowercase(),
+            "model": model_name,
+            "loss": args.loss,
+            "options": args.set,
+            "iters": args.iters,
+            "batch": args.batch,
+            "lr": args.lr,
+            "alpha": args.alpha,
+            "seed": args.seed,
+            "precision": format!("{:?}", args.precision).to_ascii_lowercase(),
+            "n_params": model.n_params(),
+        },
+        "evaluation": evaluation,
+        "history": {"loss": history.loss, "grad_norm": history.grad_norm},
+        "timings": {
+            "train_s": json_f64(train_s),
+            "per_iteration_ms": json_f64(train_s * 1e3 / args.iters.max(1) as f64),
+        },
+    });
+    if let Some(dir) = &args.out {
+        save_model(dir, model.as_ref(), &spec, Some(&training))?;
+        write_atomic(
+            &dir.join("result.json"),
+            &serde_json::to_vec_pretty(&record)?,
+        )?;
+        let dense = dense_front(model.as_ref(), problem.as_ref(), 200)?;
+        let eval_prefs = Matrix::from_rows(&evaluation.prefs)?;
+        let eval_objectives = Matrix::from_rows(&evaluation.objectives)?;
+        let front = problem.pareto_front(1000);
+        let mut plot = PslPlot::new(
+            format!("{}: {model_name} ({})", info.name, args.loss),
+            &dense.objectives,
+        )
+        .with_mapping(&eval_prefs, &eval_objectives);
+        if let Some(f) = &front {
+            plot = plot.with_true_front(f);
+        }
+        both_formats(dir, "front", |p| psl_plot(p, &plot))?;
+    }
+    if args.json {
+        let mut out = record;
+        if let Some(dir) = &args.out {
+            out["out"] = json!(dir.display().to_string());
+        }
+        print_json(&out)
+    } else {
+        let mut line = format!(
+            "psl {model_name} on {} with {}: {} iterations, hypervolume {hv:.6} on {} evaluation preferences",
+            info.name,
+            args.loss,
+            args.iters,
+            evaluation.prefs.len()
+        );
+        if let Some(igd) = igd {
+            line.push_str(&format!(", IGD {igd:.6}"));
+        }
+        line.push_str(&format!(
+            ", training {train_s:.2} s ({:.2} ms per iteration)",
+            train_s * 1e3 / args.iters.max(1) as f64
+        ));
+        println!("{line}");
+        if let Some(dir) = &args.out {
+            println!(
+                "wrote {}/{{model.safetensors, model.json, result.json, front.png, front.svg}}",
+                dir.display()
+            );
+        }
+        Ok(())
+    }
+}
+
+fn query_model(args: QueryArgs) -> Result<()> {
+    let loaded = load_model(&args.dir)
+        .with_context(|| format!("cannot load a model from {}", args.dir.display()))?;
+    let problem = tradeoff_problems::build_problem(&loaded.problem_spec()?)?;
+    let n_obj = problem.info().n_obj;
+    let prefs = if let Some(path) = &args.prefs_file {
+        read_matrix(path)?
+    } else if let Some(text) = &args.pref {
+        Matrix::from_rows(&[parse_vector(text, "--pref")?])?
+    } else {
+        bail!("give --pref P1,P2,.. or --prefs-file FILE");
+    };
+    if prefs.n_cols() != n_obj {
+        bail!(
+            "preferences have {} entries but the model's problem has {n_obj} objectives",
+            prefs.n_cols()
+        );
+    }
+    for (i, row) in prefs.rows().enumerate() {
+        if row.iter().any(|&v| v < 0.0) || row.iter().sum::<f64>() <= 0.0 {
+            bail!("preference {i} ({row:?}) must be non-negative with a positive sum");
+        }
+    }
+    let solutions = query(loaded.model.as_ref(), &prefs)?;
+    let objectives = problem.evaluate(&solutions)?;
+    if args.json {
+        print_json(&json!({
+            "prefs": json_matrix(&prefs),
+            "solutions": json_matrix(&solutions),
+            "objectives": json_matrix(&objectives),
+        }))
+    } else {
+        for k in 0..prefs.n_rows() {
+            let fmt = |r: &[f64]| {
+                r.iter()
+                    .map(|v| format!("{v:.6}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            println!(
+                "pref [{}] -> objectives [{}]  solution [{}]",
+                fmt(prefs.row(k)),
+                fmt(objectives.row(k)),
+                fmt(solutions.row(k))
+            );
+        }
+        Ok(())
+    }
+}
