@@ -2,6 +2,7 @@
 
 mod common;
 mod evaluation;
+mod finite_set;
 mod gradients;
 mod models;
 mod storage;
