@@ -15,8 +15,17 @@ use tradeoff::pareto::{cross_angle, hypervolume, linspace};
 use tradeoff::problems::{ProblemSpec, build_problem};
 use tradeoff::solvers::{DriverConfig, Init, Optimizer, Options, solve_with_method};
 
-/// (method, options, iterations, LibMOON's hypervolume, LibMOON's solve time per run in s).
-const ROWS: &[(&str, &[(&str, &str)], usize, f64, f64)] = &[
+/// One row: (method, options, iterations, LibMOON's hypervolume, LibMOON's solve time per run
+/// in seconds).
+type Row = (
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    usize,
+    f64,
+    f64,
+);
+
+const ROWS: &[Row] = &[
     ("epo", &[], 500, 0.283, 9.31),
     ("pmgda", &[], 500, 0.283, 1.49),
     ("tche", &[], 2000, 0.283, 0.55),

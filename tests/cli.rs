@@ -1024,8 +1024,24 @@ fn psl_train_saves_a_model_that_query_reproduces_bit_for_bit() {
 fn psl_trains_every_model_family() {
     for model in ["mlp", "hypernet", "conditioned", "pamal", "lowrank"] {
         let v = json_of(&[
-            "psl", "train", "--problem", "regression", "--model", model, "--loss", "ls",
-            "--iters", "100", "--lr", "0.01", "--batch", "16", "--width", "16", "--depth", "1",
+            "psl",
+            "train",
+            "--problem",
+            "regression",
+            "--model",
+            model,
+            "--loss",
+            "ls",
+            "--iters",
+            "100",
+            "--lr",
+            "0.01",
+            "--batch",
+            "16",
+            "--width",
+            "16",
+            "--depth",
+            "1",
             "--json",
         ]);
         // Batches are random: compare the mean loss of the first and last ten steps.

@@ -7,6 +7,8 @@
 //! Reference (one thread, n = 1e5; m = 2 / 10 / 40): TorchJD UPGrad 0.14 / 0.81 / 7.6 ms;
 //! conflictfree ConFIG 3.3 / 33 / 155 ms.
 
+#![allow(missing_docs)] // criterion_group! generates an undocumented function
+
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};

@@ -4,8 +4,10 @@ use crate::aggregator::{
     Aggregation, Aggregator, Family, MethodInfo, OptionInfo, Properties, StepInput,
 };
 use crate::error::{Error, ParamsError, Result};
+use crate::linalg::{ScaledGramian, combine, symmetric_eigen};
 use crate::options::Options;
 use crate::registry::MethodEntry;
+use tradeoff_pareto::Matrix;
 
 /// How ConFIG sets the length of its unit direction `û` (conflictfree's length models).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -137,8 +139,12 @@ impl ConFigParams {
 /// is **not** claimed non-conflicting: with `m > n` or a rank-deficient `J` the least-squares
 /// compromise can conflict (e.g. conflictfree's own `J_m_gt_n`).
 ///
-/// **Cost.** O(mn) for the norms plus O(m²n·sweeps) for the Jacobi SVD (`pinv`) or O(m²n) for
-/// the pivoted QR (`lstsq`); no n×n matrix is formed.
+/// **Cost.** For `n > 4096` and `n ≥ 64m`: one pass over `J` for `G = JJᵀ` (blocked SIMD or
+/// `gemm`), O(m³) for a symmetric eigendecomposition of the unit-row Gramian `D⁻¹GD⁻¹`, one pass
+/// for `d = Jᵀw` (both solvers; the same minimum-norm least-squares solution). Steps whose unit
+/// rows are ill-conditioned (a singular value between the noise floor `√(64mε)·σ_max` and
+/// `10⁻³·σ_max`) and small `n` use the direct path: O(m²n·sweeps) for a one-sided Jacobi SVD
+/// (`pinv`) or O(m²n) for a pivoted QR (`lstsq`) of the unit rows. No n×n matrix is formed.
 ///
 /// **Differences from the reference implementation.**
 /// - For two losses `conflictfree.ConFIGOperator` (the default operator) routes to the closed
@@ -151,6 +157,9 @@ impl ConFigParams {
 /// - When `w` is numerically orthogonal to the range of `U` (`‖U d‖ ≤ 16·max(m,n)·ε·‖w‖`, e.g.
 ///   opposite gradients `g, −cg`) the output is 0; conflictfree normalises the rounding noise
 ///   of `d` into an arbitrary unit direction unless `d` is exactly 0.
+/// - On the Gramian path (large `n`), singular values of `U` below `√(64mε)·σ_max` count as zero
+///   (they are below the rounding of `UUᵀ`); `torch.linalg.pinv` keeps them down to
+///   `max(m,n)·ε·σ_max`. This only matters for nearly dependent gradients.
 /// - The least-squares solver is rank-revealing on every device (conflictfree's CUDA `gels`
 ///   assumes full rank).
 #[derive(Clone, Debug)]
@@ -192,8 +201,7 @@ impl Aggregator for ConFig {
     }
 
     fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
-        let rows: Vec<&[f64]> = input.jacobian.rows().collect();
-        let (direction, weights) = config_direction(&rows, input.n_var(), &self.params)?;
+        let (direction, weights) = config_direction(input.jacobian, &self.params)?;
         Ok(Aggregation {
             direction,
             weights,
@@ -202,13 +210,48 @@ impl Aggregator for ConFig {
     }
 }
 
-/// ConFIG on explicit rows (`m` rows of length `n`): `(direction, weights on the rows)`.
+/// The Gramian path is used when `n > GRAM_MIN_N` and `n ≥ GRAM_MIN_RATIO·m`: below that the
+/// direct SVD / QR on the rows costs little and is the more accurate of the two (it keeps singular
+/// values down to `max(m,n)·ε·σ_max`, the Gramian only down to `√(GRAM_NOISE·m·ε)·σ_max`).
+pub(crate) const GRAM_MIN_N: usize = 4096;
+/// See [`GRAM_MIN_N`].
+pub(crate) const GRAM_MIN_RATIO: usize = 64;
+/// Eigenvalues of the unit-row Gramian `G_u` at or below `GRAM_NOISE·m·ε·λ_max` are rounding
+/// noise (the computed `G_u` is exact only to a few ε per entry) and count as zero.
+const GRAM_NOISE: f64 = 64.0;
+/// A kept eigenvalue below `GRAM_ILL·λ_max` (cond(U) above 10³) would make the Gramian path lose
+/// more than ~1e-10 relative accuracy (its error grows like `ε·λ_max/λ_k`): such steps fall back
+/// to the direct SVD / QR.
+const GRAM_ILL: f64 = 1e-6;
+
+/// Which computation [`config_direction_via`] uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(not(test), allow(dead_code))] // `Direct` and `Gram` are forced by the tests only
+pub(crate) enum ConFigPath {
+    /// The Gramian for large `n` (see [`GRAM_MIN_N`]), else the direct one.
+    Auto,
+    /// One-sided Jacobi SVD (`pinv`) or pivoted QR (`lstsq`) of the `m × n` unit rows.
+    Direct,
+    /// Through `G = JJᵀ` (falls back to [`ConFigPath::Direct`] when ill-conditioned).
+    Gram,
+}
+
+/// ConFIG on the rows of `j` (`m × n`): `(direction, weights on the rows)` (weights only for the
+/// `pinv` solver).
 pub(crate) fn config_direction(
-    rows: &[&[f64]],
-    n: usize,
+    j: &Matrix,
     params: &ConFigParams,
 ) -> Result<(Vec<f64>, Option<Vec<f64>>)> {
-    let m = rows.len();
+    config_direction_via(j, params, ConFigPath::Auto)
+}
+
+/// [`config_direction`] with an explicit choice of computation.
+pub(crate) fn config_direction_via(
+    j: &Matrix,
+    params: &ConFigParams,
+    path: ConFigPath,
+) -> Result<(Vec<f64>, Option<Vec<f64>>)> {
+    let (m, n) = j.shape();
     let target: Vec<f64> = match &params.weights {
         None => vec![1.0; m],
         Some(w) if w.len() == m => w.clone(),
@@ -229,6 +272,127 @@ pub(crate) fn config_direction(
             });
         }
     }
+    let gram = match path {
+        ConFigPath::Direct => false,
+        ConFigPath::Gram => true,
+        ConFigPath::Auto => n > GRAM_MIN_N && n >= GRAM_MIN_RATIO * m,
+    };
+    if gram {
+        if let Some(out) = config_gram(j, &target, params) {
+            return Ok(out);
+        }
+    }
+    let rows: Vec<&[f64]> = j.rows().collect();
+    Ok(config_direct(&rows, n, &target, params))
+}
+
+/// `τ` of a tracking length (`length` is not [`ConFigLength::Projection`]).
+fn track_scale(length: ConFigLength, norms: &[f64]) -> f64 {
+    let m = norms.len();
+    match length {
+        ConFigLength::TrackMinimum => norms.iter().copied().fold(f64::INFINITY, f64::min),
+        ConFigLength::TrackMaximum => norms.iter().copied().fold(0.0, f64::max),
+        ConFigLength::TrackHarmonic => m as f64 / norms.iter().map(|v| 1.0 / v).sum::<f64>(),
+        ConFigLength::TrackArithmetic => norms.iter().sum::<f64>() / m as f64,
+        ConFigLength::TrackGeometric => {
+            (norms.iter().map(|v| v.ln()).sum::<f64>() / m as f64).exp()
+        }
+        ConFigLength::TrackSpecific(k) => norms[k],
+        ConFigLength::Projection => unreachable!("not a tracking length"),
+    }
+}
+
+/// ConFIG through the Gramian, in two passes over `J` (`G = JJᵀ`, then `d = Jᵀw`) and O(m³).
+///
+/// With `D = diag(‖g_i‖)` (zero rows: their row and column of `G_u` are 0) the unit rows are
+/// `U = D⁻¹J` and `G_u = UUᵀ = D⁻¹GD⁻¹`. The minimum-norm least-squares solution of `U d = w`
+/// is `d = Uᵀc` with `c = G_u⁺w` (pseudo-inverse from a symmetric eigendecomposition; the
+/// eigenvalues of `G_u` are the squared singular values of `U`, cut at
+/// `max((max(m,n)·ε)², GRAM_NOISE·m·ε)·λ_max`). Then `Ud = G_u c`, `‖d‖² = cᵀG_u c`,
+/// `g_iᵀd = ‖g_i‖(G_u c)_i`, and the output is `Jᵀ(length/‖d‖ · D⁻¹c)`. `None` when a kept
+/// eigenvalue is below `GRAM_ILL·λ_max` (the caller then uses the direct path).
+fn config_gram(
+    j: &Matrix,
+    target: &[f64],
+    params: &ConFigParams,
+) -> Option<(Vec<f64>, Option<Vec<f64>>)> {
+    let (m, n) = j.shape();
+    let with_weights = params.solver == ConFigSolver::Pinv;
+    let zero = || (vec![0.0; n], with_weights.then(|| vec![0.0; m]));
+    // (J/s)(J/s)ᵀ with s a power of two: G_u does not depend on s.
+    let sg = ScaledGramian::new(j);
+    let g = &sg.matrix;
+    let scaled: Vec<f64> = (0..m).map(|i| g.get(i, i).max(0.0).sqrt()).collect();
+    let norms: Vec<f64> = scaled.iter().map(|v| v * sg.scale).collect();
+    let mut gu = Matrix::zeros(m, m);
+    for a in 0..m {
+        for b in 0..=a {
+            if scaled[a] > 0.0 && scaled[b] > 0.0 {
+                let v = if a == b {
+                    1.0
+                } else {
+                    g.get(a, b) / scaled[a] / scaled[b]
+                };
+                gu.set(a, b, v);
+                gu.set(b, a, v);
+            }
+        }
+    }
+    let eig = symmetric_eigen(&gu);
+    let lmax = eig.values.iter().fold(0.0_f64, |acc, v| acc.max(v.abs()));
+    if lmax == 0.0 {
+        return Some(zero());
+    }
+    let svd_cut = m.max(n) as f64 * f64::EPSILON;
+    let cut = (svd_cut * svd_cut).max(GRAM_NOISE * m as f64 * f64::EPSILON) * lmax;
+    if eig.values.iter().any(|&l| l > cut && l < GRAM_ILL * lmax) {
+        return None;
+    }
+    // c = Σ_{λ_k > cut} v_k (v_kᵀw) / λ_k
+    let mut c = vec![0.0; m];
+    for (k, &l) in eig.values.iter().enumerate() {
+        if l > cut {
+            let p = (0..m)
+                .map(|i| eig.vectors.get(i, k) * target[i])
+                .sum::<f64>()
+                / l;
+            for (i, ci) in c.iter_mut().enumerate() {
+                *ci += p * eig.vectors.get(i, k);
+            }
+        }
+    }
+    let uc: Vec<f64> = (0..m).map(|i| dot(gu.row(i), &c)).collect(); // U d
+    let noise = 16.0 * m.max(n) as f64 * f64::EPSILON * norm(target);
+    let dn2 = dot(&uc, &c);
+    if norm(&uc) <= noise || dn2.is_nan() || dn2 <= 0.0 {
+        return Some(zero());
+    }
+    let dn = dn2.sqrt();
+    let length = match params.length {
+        ConFigLength::Projection => norms.iter().zip(&uc).map(|(a, b)| a * b).sum::<f64>() / dn,
+        track => track_scale(track, &norms) * uc.iter().sum::<f64>() / dn,
+    };
+    let weights: Vec<f64> = (0..m)
+        .map(|i| {
+            if norms[i] > 0.0 {
+                length / dn * c[i] / norms[i]
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let direction = combine(j, &weights);
+    Some((direction, with_weights.then_some(weights)))
+}
+
+/// ConFIG on explicit rows (`m` rows of length `n`) by an SVD or QR of the unit rows.
+fn config_direct(
+    rows: &[&[f64]],
+    n: usize,
+    target: &[f64],
+    params: &ConFigParams,
+) -> (Vec<f64>, Option<Vec<f64>>) {
+    let m = rows.len();
     let norms: Vec<f64> = rows.iter().map(|r| norm(r)).collect();
     let units: Vec<Vec<f64>> = rows
         .iter()
@@ -244,7 +408,7 @@ pub(crate) fn config_direction(
     // d = U⁺w, and for pinv also y with d = Uᵀy.
     let (d, y) = match params.solver {
         ConFigSolver::Pinv => {
-            let y = pinv_coefficients(&units, n, &target);
+            let y = pinv_coefficients(&units, n, target);
             let mut d = vec![0.0; n];
             for (u, &c) in units.iter().zip(&y) {
                 for (di, ui) in d.iter_mut().zip(u) {
@@ -253,36 +417,21 @@ pub(crate) fn config_direction(
             }
             (d, Some(y))
         }
-        ConFigSolver::Lstsq => (lstsq_min_norm(&units, n, &target), None),
+        ConFigSolver::Lstsq => (lstsq_min_norm(&units, n, target), None),
     };
     // `w` numerically orthogonal to the range of `U` (e.g. opposite gradients g and −cg): the
     // least-squares solution is 0, and what the solver returns is rounding noise whose
     // direction is meaningless. Treat it as 0 (conflictfree only catches an exact 0).
     let ud: Vec<f64> = units.iter().map(|u| dot(u, &d)).collect();
-    let noise = 16.0 * m.max(n) as f64 * f64::EPSILON * norm(&target);
+    let noise = 16.0 * m.max(n) as f64 * f64::EPSILON * norm(target);
     let dn = if norm(&ud) <= noise { 0.0 } else { norm(&d) };
     if dn == 0.0 {
-        return Ok((vec![0.0; n], y.map(|_| vec![0.0; m])));
+        return (vec![0.0; n], y.map(|_| vec![0.0; m]));
     }
     let uhat: Vec<f64> = d.iter().map(|v| v / dn).collect();
     let length = match params.length {
         ConFigLength::Projection => rows.iter().map(|r| dot(r, &uhat)).sum::<f64>(),
-        track => {
-            let tau = match track {
-                ConFigLength::TrackMinimum => norms.iter().copied().fold(f64::INFINITY, f64::min),
-                ConFigLength::TrackMaximum => norms.iter().copied().fold(0.0, f64::max),
-                ConFigLength::TrackHarmonic => {
-                    m as f64 / norms.iter().map(|v| 1.0 / v).sum::<f64>()
-                }
-                ConFigLength::TrackArithmetic => norms.iter().sum::<f64>() / m as f64,
-                ConFigLength::TrackGeometric => {
-                    (norms.iter().map(|v| v.ln()).sum::<f64>() / m as f64).exp()
-                }
-                ConFigLength::TrackSpecific(k) => norms[k],
-                ConFigLength::Projection => unreachable!("handled above"),
-            };
-            tau * units.iter().map(|u| dot(u, &uhat)).sum::<f64>()
-        }
+        track => track_scale(track, &norms) * units.iter().map(|u| dot(u, &uhat)).sum::<f64>(),
     };
     let direction: Vec<f64> = uhat.iter().map(|v| length * v).collect();
     let weights = y.map(|y| {
@@ -296,7 +445,7 @@ pub(crate) fn config_direction(
             })
             .collect()
     });
-    Ok((direction, weights))
+    (direction, weights)
 }
 
 fn dot(a: &[f64], b: &[f64]) -> f64 {
@@ -569,6 +718,108 @@ mod tests {
         {
             assert!(x.abs() < 1e-14 && y.abs() < 1e-14);
         }
+    }
+
+    /// A random `m × n` Jacobian of rank `min(rank, m)`: `rank` random rows, the others random
+    /// combinations of them (and one zero row when `zero_row`).
+    fn random_jacobian(m: usize, n: usize, rank: usize, zero_row: bool, seed: u64) -> Matrix {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        let base: Vec<Vec<f64>> = (0..rank.min(m))
+            .map(|_| (0..n).map(|_| rng.random::<f64>() * 2.0 - 1.0).collect())
+            .collect();
+        let mut data = Vec::with_capacity(m * n);
+        for i in 0..m {
+            if zero_row && i == m - 1 {
+                data.extend(std::iter::repeat_n(0.0, n));
+            } else if i < base.len() {
+                data.extend(base[i].iter().map(|v| v * (1.0 + i as f64)));
+            } else {
+                let coef: Vec<f64> = base.iter().map(|_| rng.random::<f64>() - 0.3).collect();
+                data.extend(
+                    (0..n).map(|k| base.iter().zip(&coef).map(|(b, c)| b[k] * c).sum::<f64>()),
+                );
+            }
+        }
+        Matrix::from_vec(m, n, data).unwrap()
+    }
+
+    fn rel_err(a: &[f64], b: &[f64]) -> f64 {
+        let diff = a
+            .iter()
+            .zip(b)
+            .map(|(x, y)| (x - y) * (x - y))
+            .sum::<f64>()
+            .sqrt();
+        diff / norm(b).max(f64::MIN_POSITIVE)
+    }
+
+    #[test]
+    fn gram_path_agrees_with_direct_path() {
+        let lengths = [
+            ConFigLength::Projection,
+            ConFigLength::TrackMinimum,
+            ConFigLength::TrackSpecific(1),
+        ];
+        // (m, n, rank, zero row)
+        let cases = [
+            (2, 5000, 2, false),
+            (3, 8000, 3, true),
+            (6, 12000, 6, false),
+            (8, 20000, 4, false),
+            (10, 6000, 7, true),
+        ];
+        for (case, &(m, n, rank, zero_row)) in cases.iter().enumerate() {
+            let j = random_jacobian(m, n, rank, zero_row, 11 + case as u64);
+            for (t, &length) in lengths.iter().enumerate() {
+                for solver in [ConFigSolver::Pinv, ConFigSolver::Lstsq] {
+                    let weights = (t == 2).then(|| (0..m).map(|i| 1.0 + 0.1 * i as f64).collect());
+                    let params = ConFigParams {
+                        weights,
+                        length,
+                        solver,
+                    };
+                    let (dg, wg) = config_direction_via(&j, &params, ConFigPath::Gram).unwrap();
+                    let (dd, wd) = config_direction_via(&j, &params, ConFigPath::Direct).unwrap();
+                    let e = rel_err(&dg, &dd);
+                    assert!(
+                        e < 1e-8,
+                        "m={m} n={n} rank={rank} {length:?} {solver:?}: {e:e}"
+                    );
+                    assert_eq!(wg.is_some(), wd.is_some());
+                    if let (Some(wg), Some(wd)) = (wg, wd) {
+                        assert!(rel_err(&wg, &wd) < 1e-8, "weights m={m} n={n} rank={rank}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn gram_path_edge_cases() {
+        let n = 5000;
+        let g: Vec<f64> = (0..n)
+            .map(|k| ((k * 7919) % 101) as f64 / 50.0 - 1.0)
+            .collect();
+        let p = ConFigParams::default();
+        // Opposite gradients: zero output. Parallel g, 2g: their sum. All zero: zero.
+        let opp: Vec<f64> = g
+            .iter()
+            .chain(g.iter().map(|v| -2.0 * v).collect::<Vec<_>>().iter())
+            .copied()
+            .collect();
+        let (d, _) =
+            config_direction_via(&Matrix::from_vec(2, n, opp).unwrap(), &p, ConFigPath::Gram)
+                .unwrap();
+        assert!(d.iter().all(|&v| v == 0.0));
+        let par: Vec<f64> = g.iter().copied().chain(g.iter().map(|v| 2.0 * v)).collect();
+        let (d, _) =
+            config_direction_via(&Matrix::from_vec(2, n, par).unwrap(), &p, ConFigPath::Gram)
+                .unwrap();
+        let want: Vec<f64> = g.iter().map(|v| 3.0 * v).collect();
+        assert!(rel_err(&d, &want) < 1e-12);
+        let (d, w) = config_direction_via(&Matrix::zeros(3, n), &p, ConFigPath::Gram).unwrap();
+        assert!(d.iter().all(|&v| v == 0.0) && w == Some(vec![0.0; 3]));
     }
 
     #[test]

@@ -114,7 +114,7 @@ impl State {
 /// [`Aggregator::reset`] clears them.
 ///
 /// **Cost.** O(kn) for the momenta of the `k` refreshed rows, ConFIG on the m momenta
-/// (O(m²n)), O(n) for the second moment; O(mn) memory.
+/// (through their Gramian for large n: two passes over them plus O(m³)), O(n) for the second moment; O(mn) memory.
 ///
 /// **Differences from the reference implementation.** conflictfree's default inner operator
 /// (`ConFIGOperator`) uses the NaN-prone two-loss closed form for m = 2 (for example, once two
@@ -210,17 +210,14 @@ impl MConFig {
             return Ok(Aggregation::from_direction(vec![0.0; n]));
         }
         state.t += 1;
-        let corrected: Vec<Vec<f64>> = state
-            .momenta
-            .iter()
-            .zip(&state.seen)
-            .map(|(mi, &ti)| {
-                let c = 1.0 - p.beta1.powf(ti as f64);
-                mi.iter().map(|v| v / c).collect()
-            })
-            .collect();
-        let rows: Vec<&[f64]> = corrected.iter().map(Vec::as_slice).collect();
-        let (gc, _) = config_direction(&rows, n, &p.config)?;
+        let mut corrected = Vec::with_capacity(m * n);
+        for (mi, &ti) in state.momenta.iter().zip(&state.seen) {
+            let c = 1.0 - p.beta1.powf(ti as f64);
+            corrected.extend(mi.iter().map(|v| v / c));
+        }
+        let corrected =
+            tradeoff_pareto::Matrix::from_vec(m, n, corrected).expect("m momenta of length n");
+        let (gc, _) = config_direction(&corrected, &p.config)?;
         let t = state.t as f64;
         let bc1 = 1.0 - p.beta1.powf(t);
         let bc2 = 1.0 - p.beta2.powf(t);

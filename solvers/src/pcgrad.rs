@@ -80,7 +80,8 @@ impl Default for PcGradParams {
 /// default identity order). Not non-conflicting; permutation invariant only for m = 2 (the
 /// result depends on the order for m ≥ 3).
 ///
-/// **Cost.** O(m²n) for `G = JJᵀ`, then O(m³).
+/// **Cost.** One pass over `J` for `G = JJᵀ` (O(m²n) flops, blocked SIMD or `gemm`), O(m³) for
+/// the weights, one pass for `d = Jᵀw`.
 ///
 /// **Differences from the reference implementations.** The default order is the identity
 /// (reproducible; equal to conflictfree's `PCGradOperator`); `order=random` matches the
@@ -127,7 +128,7 @@ impl Aggregator for PcGrad {
     }
 
     fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
-        let g = crate::epo::gram(input.jacobian);
+        let g = gram_rows(input.jacobian);
         let m = g.len();
         let mut weights = vec![0.0; m];
         for i in 0..m {
@@ -149,6 +150,13 @@ impl Aggregator for PcGrad {
     fn reset(&mut self) {
         self.rng = StdRng::seed_from_u64(self.params.seed);
     }
+}
+
+/// `G = JJᵀ` as rows, by the blocked SIMD / `gemm` kernel of [`crate::linalg::gramian`] (one pass
+/// over `J`); the per-objective loops then index it as `g[j][k]`.
+pub(crate) fn gram_rows(jacobian: &tradeoff_pareto::Matrix) -> Vec<Vec<f64>> {
+    let g = crate::linalg::gramian(jacobian);
+    (0..g.n_rows()).map(|i| g.row(i).to_vec()).collect()
 }
 
 pub(crate) const ORDER_OPTION: OptionInfo = OptionInfo {

@@ -9,9 +9,9 @@ mod io;
 mod list;
 mod plot;
 mod prefs;
-mod psl;
 mod problem_args;
 mod progress;
+mod psl;
 mod render;
 mod solve;
 
