@@ -4,11 +4,20 @@
 //! experiment records shared by the command-line tool:
 //! - [`pareto`]: objective-space maths (dominance, hypervolume, indicators, preferences);
 //! - [`problems`]: the `Problem` trait and the built-in problem suites;
-//! - [`solvers`]: scalarizations, gradient aggregators and the preference-set driver;
+//! - [`solvers`]: scalarizations, gradient aggregators, the preference-set driver and the
+//!   set-level methods;
+//! - [`psl`]: Pareto-set models, their trainer, evaluation and storage;
+//! - [`plots`]: PNG/SVG pictures of fronts, histories and comparisons;
 //! - [`records`]: every indicator of a point set as one JSON object.
 
+// The README's library example is compiled as a doctest of this crate.
+#![doc = ""]
+#![doc = include_str!("../README.md")]
+
 pub use tradeoff_pareto as pareto;
+pub use tradeoff_plots as plots;
 pub use tradeoff_problems as problems;
+pub use tradeoff_psl as psl;
 pub use tradeoff_solvers as solvers;
 
 pub mod records;
