@@ -110,7 +110,12 @@ pub fn save_model(
         .zip(model.vars())
         .map(|(name, var)| (name.clone(), var.as_tensor().clone()))
         .collect();
-    candle_core::safetensors::save(&tensors, dir.join(WEIGHTS_FILE))?;
+    // Each file is written under a temporary name and renamed, so a reader (or a crash) never
+    // sees a half-written model and an existing model survives a failed save.
+    let weights_tmp = dir.join(format!(".{WEIGHTS_FILE}.{}.tmp", std::process::id()));
+    candle_core::safetensors::save(&tensors, &weights_tmp)?;
+    let weights = dir.join(WEIGHTS_FILE);
+    fs::rename(&weights_tmp, &weights).map_err(io_err(weights))?;
     let saved = SavedConfig {
         format: FORMAT_VERSION,
         model: model.config().clone(),
@@ -119,7 +124,9 @@ pub fn save_model(
     };
     let path = dir.join(CONFIG_FILE);
     let json = serde_json::to_string_pretty(&saved)?;
-    fs::write(&path, json).map_err(io_err(path))?;
+    let tmp = dir.join(format!(".{CONFIG_FILE}.{}.tmp", std::process::id()));
+    fs::write(&tmp, json).map_err(io_err(tmp.clone()))?;
+    fs::rename(&tmp, &path).map_err(io_err(path))?;
     Ok(())
 }
 
