@@ -2,6 +2,9 @@
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+mod common;
+
+use common::matrix;
 use serde_json::Value;
 use tradeoff_pareto::{
     Dominance, Matrix, NonDominatedSort, compare, dominates, n_nondominated, non_dominated_indices,
@@ -12,22 +15,6 @@ const INDICATORS: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../tests/fixtures/indicators.json"
 ));
-
-fn matrix(v: &Value) -> Matrix {
-    let rows: Vec<Vec<f64>> = v
-        .as_array()
-        .expect("rows")
-        .iter()
-        .map(|r| {
-            r.as_array()
-                .expect("row")
-                .iter()
-                .map(|x| x.as_f64().expect("finite"))
-                .collect()
-        })
-        .collect();
-    Matrix::from_rows(&rows).expect("rectangular")
-}
 
 fn random_points(rng: &mut StdRng, n: usize, m: usize, grid: Option<f64>) -> Matrix {
     let data = (0..n * m)

@@ -3,6 +3,9 @@
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+mod common;
+
+use common::{matrix, num, vector};
 use serde_json::Value;
 use tradeoff_pareto::{
     Matrix, NonDominatedSort, hv_contributions, hypervolume, hypervolume_gradient,
@@ -24,34 +27,6 @@ fn assert_close(actual: f64, expected: f64, atol: f64, rtol: f64, what: &str) {
         "{what}: got {actual:e}, expected {expected:e} (diff {:e}, tol {tol:e})",
         (actual - expected).abs()
     );
-}
-
-/// A fixture number; non-finite values are the strings "nan", "inf", "-inf".
-fn num(v: &Value) -> f64 {
-    match v {
-        Value::Number(x) => x.as_f64().expect("f64"),
-        Value::String(s) => match s.as_str() {
-            "nan" => f64::NAN,
-            "inf" => f64::INFINITY,
-            "-inf" => f64::NEG_INFINITY,
-            other => panic!("unexpected string {other}"),
-        },
-        other => panic!("not a number: {other}"),
-    }
-}
-
-fn matrix(v: &Value) -> Matrix {
-    let rows: Vec<Vec<f64>> = v
-        .as_array()
-        .expect("array of rows")
-        .iter()
-        .map(|r| r.as_array().expect("row").iter().map(num).collect())
-        .collect();
-    Matrix::from_rows(&rows).expect("rectangular")
-}
-
-fn vector(v: &Value) -> Vec<f64> {
-    v.as_array().expect("array").iter().map(num).collect()
 }
 
 struct Case {

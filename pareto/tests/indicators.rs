@@ -2,38 +2,15 @@
 //! (`tests/fixtures/indicators.json`: moocore 0.3.2, pymoo 0.6.2 and 0.6.1.1, LibMOON b43d825 and
 //! 0.2.1), plus properties.
 
+mod common;
+
+use common::{fixture, matrix};
 use serde_json::Value;
 use tradeoff_pareto::{
     Matrix, Result, SOFT_LMIN_H, average_hausdorff, cross_angle, epsilon_additive,
     epsilon_multiplicative, gd, gd_plus, igd, igd_plus, inner_product, lmin, pbi, soft_lmin,
     spacing, span, sparsity,
 };
-
-const PATH: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../tests/fixtures/indicators.json"
-);
-
-fn fixture() -> Value {
-    let text = std::fs::read_to_string(PATH).expect("reading indicators.json");
-    serde_json::from_str(&text).expect("parsing indicators.json")
-}
-
-fn matrix(v: &Value) -> Matrix {
-    let rows: Vec<Vec<f64>> = v
-        .as_array()
-        .expect("rows")
-        .iter()
-        .map(|r| {
-            r.as_array()
-                .expect("row")
-                .iter()
-                .map(|x| x.as_f64().expect("number"))
-                .collect()
-        })
-        .collect();
-    Matrix::from_rows(&rows).expect("rectangular")
-}
 
 /// A reference value: a number (non-finite ones are strings) or `{"error": ...}`.
 #[derive(Debug)]
@@ -120,7 +97,7 @@ fn point_sets(fx: &Value) -> Vec<PointSet> {
 
 #[test]
 fn distance_indicators_match_moocore_and_pymoo() {
-    let fx = fixture();
+    let fx = fixture("indicators.json");
     let mut checked = 0;
     for s in point_sets(&fx) {
         let (a, z) = (&s.points, &s.front);
@@ -162,7 +139,7 @@ fn distance_indicators_match_moocore_and_pymoo() {
 
 #[test]
 fn set_metrics_match_libmoon() {
-    let fx = fixture();
+    let fx = fixture("indicators.json");
     let mut checked = 0;
     for s in point_sets(&fx) {
         let (y, w, id) = (&s.points, &s.prefs, &s.id);
@@ -205,7 +182,7 @@ fn set_metrics_match_libmoon() {
 
 #[test]
 fn front_against_itself_is_zero() {
-    let fx = fixture();
+    let fx = fixture("indicators.json");
     for (name, f) in fx["fronts"].as_object().expect("fronts") {
         let z = matrix(f);
         for (what, v) in [
@@ -234,7 +211,7 @@ fn permute(m: &Matrix) -> Matrix {
 
 #[test]
 fn invariant_under_permutation() {
-    let fx = fixture();
+    let fx = fixture("indicators.json");
     let close = |a: f64, b: f64, what: &str| assert_close(a, b, 1e-14, 1e-12, what);
     for s in point_sets(&fx) {
         let (y, z, w) = (&s.points, &s.front, &s.prefs);

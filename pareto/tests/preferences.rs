@@ -1,37 +1,14 @@
 //! Preference generators against pymoo 0.6.2 and LibMOON (`tests/fixtures/refdirs.json`), plus
 //! properties of the seeded samplers.
 
+mod common;
+
+use common::{fixture, matrix};
 use serde_json::Value;
 use tradeoff_pareto::{
     Matrix, clip_preferences, das_dennis, das_dennis_partitions, dirichlet, linspace, riesz_energy,
     riesz_s_energy, uniform_simplex,
 };
-
-const PATH: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../tests/fixtures/refdirs.json"
-);
-
-fn fixture() -> Value {
-    let text = std::fs::read_to_string(PATH).expect("reading refdirs.json");
-    serde_json::from_str(&text).expect("parsing refdirs.json")
-}
-
-fn matrix(v: &Value) -> Matrix {
-    let rows: Vec<Vec<f64>> = v
-        .as_array()
-        .expect("rows")
-        .iter()
-        .map(|r| {
-            r.as_array()
-                .expect("row")
-                .iter()
-                .map(|x| x.as_f64().expect("number"))
-                .collect()
-        })
-        .collect();
-    Matrix::from_rows(&rows).expect("rectangular")
-}
 
 fn usize_of(v: &Value) -> usize {
     v.as_u64().expect("integer") as usize
@@ -47,7 +24,7 @@ fn assert_on_simplex(w: &Matrix, what: &str) {
 
 #[test]
 fn das_dennis_matches_pymoo_bit_for_bit() {
-    let fx = fixture();
+    let fx = fixture("refdirs.json");
     let mut checked = 0;
     for (name, e) in fx["refdirs"].as_object().expect("refdirs") {
         if e["method"] != "das-dennis" {
@@ -69,7 +46,7 @@ fn das_dennis_matches_pymoo_bit_for_bit() {
 
 #[test]
 fn das_dennis_matches_libmoon_bit_for_bit() {
-    let fx = fixture();
+    let fx = fixture("refdirs.json");
     let entries = fx["refdirs"]["libmoon_github"]["das_dennis"]
         .as_array()
         .expect("das_dennis");
@@ -87,7 +64,7 @@ fn das_dennis_matches_libmoon_bit_for_bit() {
 
 #[test]
 fn libmoon_uniform_prefs() {
-    let fx = fixture();
+    let fx = fixture("refdirs.json");
     let entries = fx["refdirs"]["libmoon_github"]["get_uniform_pref"]
         .as_array()
         .expect("get_uniform_pref");
@@ -123,7 +100,7 @@ fn linspace_with_clip() {
 
 #[test]
 fn riesz_energy_reaches_pymoo_energy() {
-    let fx = fixture();
+    let fx = fixture("refdirs.json");
     let mut checked = 0;
     for (name, e) in fx["refdirs"].as_object().expect("refdirs") {
         if e["method"] != "riesz-s-energy" {
