@@ -17,7 +17,7 @@ use tradeoff_pareto::Matrix;
 use crate::error::Result;
 use crate::problem::{Problem, ProblemInfo};
 use crate::registry::{ProblemEntry, ProblemSpec, fixed_size, free_size};
-use crate::zdt::{front_from_columns, linspace, synthetic_problem};
+use crate::zdt::{front_from_columns, linspace, synthetic_problem, two_objective_struct};
 
 /// `Σ (x_j − a)²` and `Σ (x_j + a)²` with `a = 1/√n`.
 fn squared_distances(x: &[f64]) -> (f64, f64, f64) {
@@ -44,46 +44,10 @@ fn segment(n_points: usize) -> Vec<f64> {
     linspace(-1.0, 1.0, n_points.max(2))
 }
 
+/// VLMOP problems: two objectives, LibMOON's default of 10 variables, at least 1.
 macro_rules! vlmop_struct {
     ($(#[$doc:meta])* $ty:ident, $name:literal, $build:ident) => {
-        $(#[$doc])*
-        #[derive(Clone, Debug, PartialEq)]
-        pub struct $ty {
-            info: ProblemInfo,
-        }
-
-        impl $ty {
-            /// LibMOON's number of decision variables.
-            pub const DEFAULT_N_VAR: usize = 10;
-
-            /// The problem with `n_var ≥ 1` decision variables.
-            pub fn new(n_var: usize) -> Result<Self> {
-                let n_var = free_size($name, "n_var", n_var, 1, Some(n_var))?;
-                Ok(Self {
-                    info: Self::make_info(n_var),
-                })
-            }
-        }
-
-        impl Default for $ty {
-            fn default() -> Self {
-                Self {
-                    info: Self::make_info(Self::DEFAULT_N_VAR),
-                }
-            }
-        }
-
-        impl fmt::Display for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.info.name)
-            }
-        }
-
-        fn $build(spec: &ProblemSpec) -> Result<Box<dyn Problem>> {
-            fixed_size($name, "n_obj", 2, spec.n_obj)?;
-            let n_var = free_size($name, "n_var", $ty::DEFAULT_N_VAR, 1, spec.n_var)?;
-            Ok(Box::new($ty::new(n_var)?))
-        }
+        two_objective_struct!($(#[$doc])* $ty, $name, 10, 1, $build);
     };
 }
 

@@ -166,8 +166,10 @@ fn sqrt_h(f1: f64, g: f64) -> (f64, f64, f64) {
     (f2, d_f1, d_g)
 }
 
-macro_rules! zdt_struct {
-    ($(#[$doc:meta])* $ty:ident, $name:literal, $default_n:expr, $build:ident) => {
+/// The struct, constructors, `Display` and registry builder of a two-objective problem with a free
+/// `n_var` (default `$default_n`, at least `$min_n`): ZDT and VLMOP share it.
+macro_rules! two_objective_struct {
+    ($(#[$doc:meta])* $ty:ident, $name:literal, $default_n:expr, $min_n:expr, $build:ident) => {
         $(#[$doc])*
         #[derive(Clone, Debug, PartialEq)]
         pub struct $ty {
@@ -177,10 +179,12 @@ macro_rules! zdt_struct {
         impl $ty {
             /// The default number of decision variables.
             pub const DEFAULT_N_VAR: usize = $default_n;
+            /// The smallest number of decision variables.
+            pub const MIN_N_VAR: usize = $min_n;
 
-            /// The problem with `n_var` decision variables (at least 2).
+            /// The problem with `n_var ≥ MIN_N_VAR` decision variables.
             pub fn new(n_var: usize) -> Result<Self> {
-                let n_var = free_size($name, "n_var", n_var, 2, Some(n_var))?;
+                let n_var = free_size($name, "n_var", n_var, Self::MIN_N_VAR, Some(n_var))?;
                 Ok(Self {
                     info: Self::make_info(n_var),
                 })
@@ -203,9 +207,17 @@ macro_rules! zdt_struct {
 
         fn $build(spec: &ProblemSpec) -> Result<Box<dyn Problem>> {
             fixed_size($name, "n_obj", 2, spec.n_obj)?;
-            let n_var = free_size($name, "n_var", $ty::DEFAULT_N_VAR, 2, spec.n_var)?;
+            let n_var = free_size($name, "n_var", $ty::DEFAULT_N_VAR, $ty::MIN_N_VAR, spec.n_var)?;
             Ok(Box::new($ty::new(n_var)?))
         }
+    };
+}
+
+pub(crate) use two_objective_struct;
+
+macro_rules! zdt_struct {
+    ($(#[$doc:meta])* $ty:ident, $name:literal, $default_n:expr, $build:ident) => {
+        two_objective_struct!($(#[$doc])* $ty, $name, $default_n, 2, $build);
     };
 }
 
