@@ -767,6 +767,7 @@ fn aggregate_checks_a_method_on_a_matrix() {
     let v = json_of(&["aggregate", "cagrad", "--input", &j, "--set", "c=0.4"]);
     assert!(v["weights"].is_array());
     fails_with(&["aggregate", "epo", "--input", &j], "preference");
+    fails_with(&["aggregate", "hvgrad", "--input", &j], "set-level");
     fails_with(
         &["aggregate", "mgda", "--input", &j, "--pref", "0.5"],
         "preference length",

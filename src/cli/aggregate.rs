@@ -65,6 +65,16 @@ pub fn vector_argument(text: &str, what: &str) -> Result<Vec<f64>> {
 /// Runs `aggregate`.
 pub fn run(args: AggregateArgs) -> Result<()> {
     let options = Options::parse(&args.set).map_err(anyhow::Error::msg)?;
+    let lower = args.method.trim().to_ascii_lowercase();
+    if tradeoff_solvers::set_level_entries()
+        .iter()
+        .any(|e| e.info.name == lower)
+    {
+        bail!(
+            "{lower} is a set-level method (it moves the whole set of solutions together), not an \
+             aggregator of one Jacobian: run it with `tradeoff solve --solver {lower}`"
+        );
+    }
     let mut method = build_method(&args.method, &options)?;
     let jacobian = read_matrix(&args.input)?;
     let losses = args
