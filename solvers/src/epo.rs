@@ -174,7 +174,7 @@ impl Aggregator for Epo {
         let r: Vec<f64> = pref.iter().map(|p| 1.0 / p).collect();
         let rl: Vec<f64> = r.iter().zip(losses).map(|(a, b)| a * b).collect();
         let sum_rl: f64 = rl.iter().sum();
-        let c = gram(input.jacobian);
+        let c = crate::linalg::gramian_rows(input.jacobian);
 
         let (mu, a) = if sum_rl > 0.0 && sum_rl.is_finite() {
             let lhat: Vec<f64> = rl.iter().map(|v| v / sum_rl).collect();
@@ -260,21 +260,6 @@ fn non_uniformity(lhat: &[f64]) -> f64 {
         .filter(|&v| v > f64::EPSILON)
         .map(|v| v * (v * m).ln())
         .sum()
-}
-
-/// `JJᵀ` as rows.
-#[allow(clippy::needless_range_loop)] // symmetric fill
-pub(crate) fn gram(j: &tradeoff_pareto::Matrix) -> Vec<Vec<f64>> {
-    let m = j.n_rows();
-    let mut g = vec![vec![0.0; m]; m];
-    for a in 0..m {
-        for b in a..m {
-            let v: f64 = j.row(a).iter().zip(j.row(b)).map(|(x, y)| x * y).sum();
-            g[a][b] = v;
-            g[b][a] = v;
-        }
-    }
-    g
 }
 
 pub(crate) fn mat_vec(a: &[Vec<f64>], x: &[f64]) -> Vec<f64> {

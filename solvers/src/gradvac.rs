@@ -8,7 +8,7 @@ use crate::aggregator::{
 };
 use crate::error::{ParamsError, Result};
 use crate::options::Options;
-use crate::pcgrad::{ConflictOrder, SEED_OPTION, gram_rows};
+use crate::pcgrad::{ConflictOrder, SEED_OPTION};
 use crate::registry::MethodEntry;
 
 /// Parameters of [`GradVac`].
@@ -139,7 +139,7 @@ impl Aggregator for GradVac {
     }
 
     fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
-        let g = gram_rows(input.jacobian);
+        let g = crate::linalg::gramian_rows(input.jacobian);
         let m = g.len();
         if self.targets.as_ref().is_none_or(|t| t.len() != m) {
             self.targets = Some(vec![vec![0.0; m]; m]);

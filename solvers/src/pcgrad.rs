@@ -128,7 +128,7 @@ impl Aggregator for PcGrad {
     }
 
     fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
-        let g = gram_rows(input.jacobian);
+        let g = crate::linalg::gramian_rows(input.jacobian);
         let m = g.len();
         let mut weights = vec![0.0; m];
         for i in 0..m {
@@ -150,13 +150,6 @@ impl Aggregator for PcGrad {
     fn reset(&mut self) {
         self.rng = StdRng::seed_from_u64(self.params.seed);
     }
-}
-
-/// `G = JJᵀ` as rows, by the blocked SIMD / `gemm` kernel of [`crate::linalg::gramian`] (one pass
-/// over `J`); the per-objective loops then index it as `g[j][k]`.
-pub(crate) fn gram_rows(jacobian: &tradeoff_pareto::Matrix) -> Vec<Vec<f64>> {
-    let g = crate::linalg::gramian(jacobian);
-    (0..g.n_rows()).map(|i| g.row(i).to_vec()).collect()
 }
 
 pub(crate) const ORDER_OPTION: OptionInfo = OptionInfo {

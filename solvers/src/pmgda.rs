@@ -235,7 +235,7 @@ impl Aggregator for Pmgda {
         };
 
         let (weights, branch, diagnostics) = if h < self.params.h_eps {
-            let gram = crate::epo::gram(j);
+            let gram = crate::linalg::gramian_rows(j);
             let mn = self.params.mgda.solve(&gram);
             (
                 mn.weights,
@@ -555,7 +555,7 @@ mod tests {
 
     fn gram_of(rows: &[&[f64]]) -> Vec<Vec<f64>> {
         let j = Matrix::from_rows(rows).unwrap();
-        crate::epo::gram(&j)
+        crate::linalg::gramian_rows(&j)
     }
 
     #[test]

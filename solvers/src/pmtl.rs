@@ -327,18 +327,10 @@ impl ParetoMtl {
     }
 }
 
-/// Gramian of explicit rows.
+/// Gramian of explicit rows (equal lengths), through [`crate::linalg::gramian_rows`].
 fn gram_rows(rows: &[Vec<f64>]) -> Vec<Vec<f64>> {
-    let k = rows.len();
-    let mut g = vec![vec![0.0; k]; k];
-    for a in 0..k {
-        for b in a..k {
-            let v: f64 = rows[a].iter().zip(&rows[b]).map(|(x, y)| x * y).sum();
-            g[a][b] = v;
-            g[b][a] = v;
-        }
-    }
-    g
+    let j = tradeoff_pareto::Matrix::from_rows(rows).expect("constraint rows have n_var entries");
+    crate::linalg::gramian_rows(&j)
 }
 
 impl std::fmt::Display for ParetoMtl {

@@ -7,6 +7,7 @@
 
 mod common;
 
+use common::{fixtures, vector};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::Value;
@@ -19,31 +20,6 @@ use tradeoff_solvers::{
 
 // ------------------------------------------------------------------------------------------
 // helpers
-
-fn fixture() -> Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../tests/fixtures/aggregators.json"
-    );
-    serde_json::from_str(&std::fs::read_to_string(path).expect("fixture file")).expect("json")
-}
-
-fn number(v: &Value) -> f64 {
-    match v {
-        Value::Number(n) => n.as_f64().expect("f64"),
-        Value::String(s) => match s.as_str() {
-            "nan" => f64::NAN,
-            "inf" => f64::INFINITY,
-            "-inf" => f64::NEG_INFINITY,
-            other => panic!("unexpected string {other}"),
-        },
-        other => panic!("unexpected value {other}"),
-    }
-}
-
-fn vector(v: &Value) -> Vec<f64> {
-    v.as_array().expect("array").iter().map(number).collect()
-}
 
 /// `(id, J)` for every fixture matrix.
 fn matrices(fx: &Value) -> Vec<(String, Matrix)> {
@@ -108,7 +84,7 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 
 #[test]
 fn config_reproduces_conflictfree_and_torchjd() {
-    let fx = fixture();
+    let fx = fixtures();
     let lengths = [
         (
             "ConFIG_update(length_model=TrackMinimum)",
@@ -132,7 +108,7 @@ fn config_reproduces_conflictfree_and_torchjd() {
         ),
     ];
     let mut checked = 0;
-    for (id, j) in matrices(&fx) {
+    for (id, j) in matrices(fx) {
         let res = &fx["results"][&id];
         let cf = &res["conflictfree"];
         let pinv = run(
@@ -412,8 +388,8 @@ fn mconfig_all_rows_and_validation() {
 
 #[test]
 fn pcgrad_identity_order_reproduces_references() {
-    let fx = fixture();
-    for (id, j) in matrices(&fx) {
+    let fx = fixtures();
+    for (id, j) in matrices(fx) {
         let res = &fx["results"][&id];
         let mut p = PcGrad::new(PcGradParams::default()).unwrap();
         let a = aggregate(&mut p, &StepInput::new(&j)).unwrap();
@@ -466,8 +442,8 @@ fn pcgrad_identity_order_reproduces_references() {
 
 #[test]
 fn pcgrad_random_order_is_seeded_and_resettable() {
-    let fx = fixture();
-    let j = matrices(&fx)
+    let fx = fixtures();
+    let j = matrices(fx)
         .into_iter()
         .find(|(id, _)| id == "random_6x12")
         .unwrap()
@@ -528,8 +504,8 @@ fn pcgrad_linear_under_scaling_identity_order() {
 
 #[test]
 fn gradvac_first_call_is_pcgrad_and_sequence_matches_torchjd() {
-    let fx = fixture();
-    for (id, j) in matrices(&fx) {
+    let fx = fixtures();
+    for (id, j) in matrices(fx) {
         if id == "tiny_scale_3x8" {
             // ‖g‖ ~ 1e-6: the absolute guard eps = 1e-8 dominates ‖g_i‖‖g_j‖ ~ 1e-12, so the
             // first step is a damped PCGrad (as in TorchJD).
@@ -599,8 +575,8 @@ fn gradvac_state_rebuilds_when_n_obj_changes() {
 
 #[test]
 fn graddrop_keeps_one_sign_per_coordinate() {
-    let fx = fixture();
-    for (id, j) in matrices(&fx) {
+    let fx = fixtures();
+    for (id, j) in matrices(fx) {
         let mut gd = GradDrop::new(GradDropParams::default()).unwrap();
         for _ in 0..5 {
             let d = run(&mut gd, &j);

@@ -1,6 +1,9 @@
 //! EPO, PMGDA and ParetoMTL against LibMOON's recorded steps (`tests/fixtures/aggregators.json`,
 //! `results.*.libmoon_github`) and on small problems.
 
+mod common;
+
+use common::{fixtures, number, vector};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::Value;
@@ -12,31 +15,6 @@ use tradeoff_solvers::{
 
 // ------------------------------------------------------------------------------------------
 // helpers
-
-fn fixture() -> Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../tests/fixtures/aggregators.json"
-    );
-    serde_json::from_str(&std::fs::read_to_string(path).expect("fixture file")).expect("json")
-}
-
-fn number(v: &Value) -> f64 {
-    match v {
-        Value::Number(n) => n.as_f64().expect("f64"),
-        Value::String(s) => match s.as_str() {
-            "nan" => f64::NAN,
-            "inf" => f64::INFINITY,
-            "-inf" => f64::NEG_INFINITY,
-            other => panic!("unexpected string {other}"),
-        },
-        other => panic!("unexpected value {other}"),
-    }
-}
-
-fn vector(v: &Value) -> Vec<f64> {
-    v.as_array().expect("array").iter().map(number).collect()
-}
 
 struct Case {
     id: String,
@@ -89,9 +67,9 @@ fn norm(a: &[f64]) -> f64 {
 
 #[test]
 fn epo_reproduces_libmoon_solve_epo() {
-    let fx = fixture();
+    let fx = fixtures();
     let mut checked = 0;
-    for c in cases(&fx) {
+    for c in cases(fx) {
         let reference = &fx["results"][&c.id]["libmoon_github"]["epo_solve_epo"];
         let mut epo = Epo::new(EpoParams::default()).unwrap();
         let input = StepInput::new(&c.j)
@@ -218,11 +196,8 @@ fn epo_objectives_align_with_the_preference() {
 
 #[test]
 fn epo_permutation_invariant() {
-    let fx = fixture();
-    for c in cases(&fx)
-        .into_iter()
-        .filter(|c| c.id.starts_with("random"))
-    {
+    let fx = fixtures();
+    for c in cases(fx).into_iter().filter(|c| c.id.starts_with("random")) {
         let m = c.j.n_rows();
         let perm: Vec<usize> = (0..m).rev().collect();
         let run = |j: &Matrix, l: &[f64], p: &[f64]| {
@@ -261,11 +236,11 @@ fn epo_dominance_mode_on_the_ray() {
 
 #[test]
 fn pmgda_reproduces_libmoon_solve_pmgda() {
-    let fx = fixture();
+    let fx = fixtures();
     assert_eq!(number(&fx["pmgda_config"]["h_eps"]), 0.01);
     assert_eq!(number(&fx["pmgda_config"]["sigma"]), 0.95);
     let mut exact = 0;
-    for c in cases(&fx) {
+    for c in cases(fx) {
         let reference = &fx["results"][&c.id]["libmoon_github"]["pmgda_solve_pmgda"];
         let mut pmgda = Pmgda::new(PmgdaParams::default()).unwrap();
         let input = StepInput::new(&c.j)
@@ -403,11 +378,8 @@ fn pmgda_prediction_branch_is_mgda_and_correction_reduces_h() {
 
 #[test]
 fn pmgda_permutation_invariant() {
-    let fx = fixture();
-    for c in cases(&fx)
-        .into_iter()
-        .filter(|c| c.id.starts_with("random"))
-    {
+    let fx = fixtures();
+    for c in cases(fx).into_iter().filter(|c| c.id.starts_with("random")) {
         let m = c.j.n_rows();
         let perm: Vec<usize> = (0..m).rev().collect();
         let run = |j: &Matrix, l: &[f64], p: &[f64]| {
@@ -439,7 +411,7 @@ fn pmtl(prefs: &[Vec<f64>], index: usize, warmup: usize, mgda: MgdaSolve) -> Par
 
 #[test]
 fn pmtl_reproduces_libmoon_steps() {
-    let fx = fixture();
+    let fx = fixtures();
     let prefs: Vec<Vec<f64>> = fx["pmtl_prefs"]
         .as_array()
         .unwrap()
@@ -447,7 +419,7 @@ fn pmtl_reproduces_libmoon_steps() {
         .map(vector)
         .collect();
     let mut checked = 0;
-    for c in cases(&fx) {
+    for c in cases(fx) {
         let lm = &fx["results"][&c.id]["libmoon_github"];
         let Some(init) = lm.get("pmtl_get_d_paretomtl_init") else {
             continue;

@@ -61,6 +61,13 @@ pub fn combine(jacobian: &Matrix, weights: &[f64]) -> Vec<f64> {
     out
 }
 
+/// `G = JJᵀ` as nested rows (`g[i][j]`), for the methods that index it that way; the same one
+/// blocked pass over `J` as [`gramian`].
+pub fn gramian_rows(jacobian: &Matrix) -> Vec<Vec<f64>> {
+    let g = gramian(jacobian);
+    g.rows().map(<[f64]>::to_vec).collect()
+}
+
 /// A Gramian stored as `(J/s)(J/s)ᵀ` with `s` a power of two (usually 1), so that Jacobians whose
 /// squared entries would overflow or underflow still give a usable, exactly rescaled Gramian.
 ///

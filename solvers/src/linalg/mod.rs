@@ -15,7 +15,7 @@ mod simplex;
 
 pub use eigen::{SymmetricEigen, pseudo_inverse, symmetric_eigen};
 pub use fair::alpha_fair_weights;
-pub use gramian::{ScaledGramian, combine, gramian, normalized, trace};
+pub use gramian::{ScaledGramian, combine, gramian, gramian_rows, normalized, trace};
 pub use nnls::{SolveStats, min_norm_weights, project_to_dual_cone};
 pub use simplex::project_onto_simplex;
 
