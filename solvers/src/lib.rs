@@ -2,63 +2,49 @@
 //! [`Aggregator`] interface, and the drivers that run them over a set of preferences.
 
 mod aggregator;
-mod aligned_mtl;
-mod basic;
-mod cagrad;
-mod config;
-mod driver;
-mod dualproj;
-mod epo;
 mod error;
-mod fairgrad;
-mod graddrop;
-mod gradvac;
-mod imtl_g;
 pub mod linalg;
-mod mconfig;
-mod mgda;
-mod nash_mtl;
-mod optimizer;
-mod options;
-mod pcgrad;
-mod pmgda;
-mod pmtl;
-mod random;
-mod registry;
+mod method;
+mod run;
 mod scalarization;
 mod set_level;
-mod upgrad;
-mod weighting;
 
+pub use aggregator::preference::epo::{EPO_INFO, Epo, EpoMode, EpoParams, EpoStep};
+pub use aggregator::preference::pmgda::{
+    MgdaSolve, PMGDA_INFO, Pmgda, PmgdaBranch, PmgdaParams, PmgdaStep,
+};
+pub use aggregator::preference::pmtl::{PMTL_INFO, ParetoMtl, PmtlParams, PmtlStage, PmtlSwitch};
+pub use aggregator::projection::con_fig::{
+    CONFIG_INFO, ConFig, ConFigLength, ConFigParams, ConFigSolver,
+};
+pub use aggregator::projection::graddrop::{GRADDROP_INFO, GradDrop, GradDropParams};
+pub use aggregator::projection::gradvac::{GRADVAC_INFO, GradVac, GradVacParams};
+pub use aggregator::projection::m_con_fig::{M_CONFIG_INFO, MConFig, MConFigParams};
+pub use aggregator::projection::pcgrad::{ConflictOrder, PCGRAD_INFO, PcGrad, PcGradParams};
+pub use aggregator::weighting::aligned_mtl::{
+    ALIGNED_MTL_INFO, AlignedMtl, AlignedMtlParams, ScaleMode,
+};
+pub use aggregator::weighting::basic::{MEAN_INFO, Mean, SUM_INFO, Sum};
+pub use aggregator::weighting::cagrad::{CAGRAD_INFO, CaGrad, CaGradParams};
+pub use aggregator::weighting::dualproj::{DUALPROJ_INFO, DualProj, DualProjParams};
+pub use aggregator::weighting::fairgrad::{FAIRGRAD_INFO, FairGrad, FairGradParams};
+pub use aggregator::weighting::imtl_g::{IMTL_G_INFO, ImtlG};
+pub use aggregator::weighting::mgda::{MGDA_INFO, Mgda, MgdaParams};
+pub use aggregator::weighting::nash_mtl::{NASH_MTL_INFO, NashMtl, NashMtlParams};
+pub use aggregator::weighting::random::{RANDOM_INFO, Random, RandomParams};
+pub use aggregator::weighting::upgrad::{UPGRAD_INFO, UpGrad, UpGradParams};
 pub use aggregator::{
     Aggregation, Aggregator, Diagnostics, Family, MethodInfo, OptionInfo, Properties, StepInput,
     aggregate, combine_rows, first_non_finite,
 };
-pub use aligned_mtl::{ALIGNED_MTL_INFO, AlignedMtl, AlignedMtlParams, ScaleMode};
-pub use basic::{MEAN_INFO, Mean, SUM_INFO, Sum};
-pub use cagrad::{CAGRAD_INFO, CaGrad, CaGradParams};
-pub use config::{CONFIG_INFO, ConFig, ConFigLength, ConFigParams, ConFigSolver};
-pub use driver::{
+pub use error::{Error, ParamsError, Result};
+pub use method::options::Options;
+pub use method::registry::{MethodEntry, build_method, find_method, method_entries};
+pub use run::optimizer::{Optimizer, OptimizerState};
+pub use run::{
     DriverConfig, HistoryRecord, Init, PerPreference, SolveResult, StepContext, StepRule,
     Termination, solve, solve_observed, solve_with_method,
 };
-pub use dualproj::{DUALPROJ_INFO, DualProj, DualProjParams};
-pub use epo::{EPO_INFO, Epo, EpoMode, EpoParams, EpoStep};
-pub use error::{Error, ParamsError, Result};
-pub use fairgrad::{FAIRGRAD_INFO, FairGrad, FairGradParams};
-pub use graddrop::{GRADDROP_INFO, GradDrop, GradDropParams};
-pub use gradvac::{GRADVAC_INFO, GradVac, GradVacParams};
-pub use imtl_g::{IMTL_G_INFO, ImtlG};
-pub use mconfig::{M_CONFIG_INFO, MConFig, MConFigParams};
-pub use mgda::{MGDA_INFO, Mgda, MgdaParams};
-pub use nash_mtl::{NASH_MTL_INFO, NashMtl, NashMtlParams};
-pub use optimizer::{Optimizer, OptimizerState};
-pub use options::Options;
-pub use pcgrad::{ConflictOrder, PCGRAD_INFO, PcGrad, PcGradParams};
-pub use pmgda::{MgdaSolve, PMGDA_INFO, Pmgda, PmgdaBranch, PmgdaParams, PmgdaStep};
-pub use pmtl::{PMTL_INFO, ParetoMtl, PmtlParams, PmtlStage, PmtlSwitch};
-pub use random::{RANDOM_INFO, Random, RandomParams};
-pub use registry::{MethodEntry, build_method, find_method, method_entries};
 pub use scalarization::{
     AASF_INFO, COSMOS_INFO, INVAGG_INFO, LS_INFO, MTCHE_INFO, PBI_INFO, PNORM_INFO, SMTCHE_INFO,
     STCHE_INFO, Scalarization, ScalarizationKind, ScalarizationParams, TCHE_INFO,
@@ -69,4 +55,3 @@ pub use set_level::{
     UniformParams, UniformSolver, all_method_infos, build_rule, set_level_entries,
     solve_with_rule_name,
 };
-pub use upgrad::{UPGRAD_INFO, UpGrad, UpGradParams};

@@ -4,9 +4,9 @@ use tradeoff_pareto::{Matrix, NonDominatedSort, hypervolume_gradient};
 
 use super::{axpy, batch_shape, reference_option};
 use crate::aggregator::{Family, MethodInfo, OptionInfo, Properties};
-use crate::driver::{PerPreference, StepContext, StepRule};
 use crate::error::{Error, ParamsError, Result};
-use crate::options::Options;
+use crate::method::options::Options;
+use crate::run::{PerPreference, StepContext, StepRule};
 
 /// Which reference point the objective-space hypervolume gradient uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,7 +86,7 @@ impl HvGradParams {
                 got: self.warmup.to_string(),
             });
         }
-        if crate::registry::find_method(&self.warmup_solver).is_err() {
+        if crate::method::registry::find_method(&self.warmup_solver).is_err() {
             return Err(ParamsError::Invalid {
                 method: "hvgrad",
                 name: "warmup_solver",

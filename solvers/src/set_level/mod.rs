@@ -39,10 +39,10 @@ use tradeoff_pareto::Matrix;
 use tradeoff_problems::Problem;
 
 use crate::aggregator::MethodInfo;
-use crate::driver::{DriverConfig, PerPreference, SolveResult, StepRule, solve};
 use crate::error::{Error, Result};
-use crate::options::Options;
-use crate::registry::{find_method, method_entries};
+use crate::method::options::Options;
+use crate::method::registry::{find_method, method_entries};
+use crate::run::{DriverConfig, PerPreference, SolveResult, StepRule, solve};
 
 /// One set-level method: its description and its constructor from options and the preference
 /// set (`K × n_obj`; set-level methods take `K` and, for `uniform`, the initial preferences
@@ -138,7 +138,9 @@ pub fn build_rule(
     }
     match find_method(&lower) {
         Ok(entry) => {
-            if entry.info.name == crate::pmtl::PMTL_INFO.name && PmtlSet::wanted(options)? {
+            if entry.info.name == crate::aggregator::preference::pmtl::PMTL_INFO.name
+                && PmtlSet::wanted(options)?
+            {
                 return Ok(Box::new(PmtlSet::from_options(options, preferences)?));
             }
             Ok(Box::new(PerPreference::from_method(
@@ -198,7 +200,7 @@ pub(crate) fn dist2(a: &[f64], b: &[f64]) -> f64 {
 
 /// Checks that the directions' batch matches the context and that the objectives have `n_obj`
 /// columns; returns `(K, n_obj, n_var)`.
-pub(crate) fn batch_shape(ctx: &crate::driver::StepContext<'_>) -> Result<(usize, usize, usize)> {
+pub(crate) fn batch_shape(ctx: &crate::run::StepContext<'_>) -> Result<(usize, usize, usize)> {
     let (k, m, n) = ctx.jacobians.shape();
     if ctx.objectives.shape() != (k, m) {
         return Err(Error::DimensionMismatch {

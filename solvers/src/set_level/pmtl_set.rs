@@ -2,11 +2,13 @@
 
 use tradeoff_pareto::Matrix;
 
+use crate::aggregator::preference::pmtl::{
+    PMTL_INFO, ParetoMtl, PmtlParams, PmtlStage, PmtlSwitch,
+};
 use crate::aggregator::{Aggregator, StepInput, aggregate};
-use crate::driver::{StepContext, StepRule};
 use crate::error::{Error, Result};
-use crate::options::Options;
-use crate::pmtl::{PMTL_INFO, ParetoMtl, PmtlParams, PmtlStage, PmtlSwitch};
+use crate::method::options::Options;
+use crate::run::{StepContext, StepRule};
 
 /// ParetoMTL over a preference set, leaving stage 1 the way LibMOON's current code does: once
 /// **every** subproblem finds no active sector constraint in the same iteration (sticky).

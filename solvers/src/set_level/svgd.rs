@@ -3,11 +3,11 @@
 use tradeoff_pareto::Matrix;
 
 use super::{axpy, batch_shape, dist2, dot};
+use crate::aggregator::preference::pmgda::{MGDA_OPTION, MgdaSolve};
 use crate::aggregator::{Family, MethodInfo, OptionInfo, Properties};
-use crate::driver::{StepContext, StepRule};
 use crate::error::{ParamsError, Result};
-use crate::options::Options;
-use crate::pmgda::{MGDA_OPTION, MgdaSolve};
+use crate::method::options::Options;
+use crate::run::{StepContext, StepRule};
 
 /// The kernel between two solutions' objective vectors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,10 +4,10 @@ use tradeoff_pareto::Matrix;
 
 use super::{batch_shape, dist2, dot};
 use crate::aggregator::{Family, MethodInfo, OptionInfo, Properties};
-use crate::driver::{PerPreference, StepContext, StepRule};
 use crate::error::{Error, ParamsError, Result};
 use crate::linalg::lu_solve;
-use crate::options::Options;
+use crate::method::options::Options;
+use crate::run::{PerPreference, StepContext, StepRule};
 
 /// The per-preference solver under [`Uniform`]; each puts the solution of preference `λ` on
 /// the ray through `λ`, which is what the [`FrontModel`] assumes.

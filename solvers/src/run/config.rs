@@ -6,7 +6,7 @@ use tradeoff_pareto::Matrix;
 use tradeoff_problems::ProblemInfo;
 
 use crate::error::{Error, ParamsError, Result};
-use crate::optimizer::Optimizer;
+use crate::run::optimizer::Optimizer;
 
 /// The name used in [`ParamsError`]s about driver settings.
 pub(crate) const WHO: &str = "driver";

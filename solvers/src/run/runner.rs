@@ -9,8 +9,8 @@ use super::config::DriverConfig;
 use super::result::{HistoryRecord, SolveResult, Termination};
 use super::rule::{PerPreference, StepContext, StepRule};
 use crate::error::{Error, Result};
-use crate::optimizer::OptimizerState;
-use crate::options::Options;
+use crate::method::options::Options;
+use crate::run::optimizer::OptimizerState;
 
 /// Solves the `K` preferences (rows of `preferences`, `K × n_obj`) jointly as one `K × n_var`
 /// batch, with `rule` giving the directions.

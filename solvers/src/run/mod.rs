@@ -21,11 +21,12 @@
 //! [`Problem::jacobian`]: tradeoff_problems::Problem::jacobian
 
 mod config;
+pub(crate) mod optimizer;
 mod result;
 mod rule;
-mod run;
+mod runner;
 
 pub use config::{DriverConfig, Init};
 pub use result::{HistoryRecord, SolveResult, Termination};
 pub use rule::{PerPreference, StepContext, StepRule};
-pub use run::{solve, solve_observed, solve_with_method};
+pub use runner::{solve, solve_observed, solve_with_method};

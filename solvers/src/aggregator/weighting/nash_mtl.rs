@@ -2,13 +2,13 @@
 
 use std::fmt;
 
+use crate::aggregator::weighting::{check, diagnostics};
 use crate::aggregator::{
     Aggregation, Aggregator, Diagnostics, Family, MethodInfo, OptionInfo, Properties, StepInput,
 };
 use crate::error::{ParamsError, Result};
 use crate::linalg::{ScaledGramian, alpha_fair_weights, combine, dot, mat_vec};
-use crate::options::Options;
-use crate::weighting::{check, diagnostics};
+use crate::method::options::Options;
 
 /// Residual `max_i |α_i (Gα)_i − 1|` at which the Newton solve stops.
 const NASH_TOL: f64 = 1e-9;

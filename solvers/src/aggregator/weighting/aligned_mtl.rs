@@ -5,13 +5,13 @@ use std::fmt;
 
 use tradeoff_pareto::Matrix;
 
+use crate::aggregator::weighting::{check_pref, preference_vector, weighted};
 use crate::aggregator::{
     Aggregation, Aggregator, Diagnostics, Family, MethodInfo, OptionInfo, Properties, StepInput,
 };
 use crate::error::{ParamsError, Result};
 use crate::linalg::{ScaledGramian, mat_vec, normalized, symmetric_eigen};
-use crate::options::Options;
-use crate::weighting::{check_pref, preference_vector, weighted};
+use crate::method::options::Options;
 
 /// Which eigenvalue of `G` sets the scale of the balance transformation.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

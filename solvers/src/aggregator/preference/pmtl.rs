@@ -1,12 +1,12 @@
 //! ParetoMTL (Lin et al. 2019), generalised from LibMOON's two objectives to any number.
 
+use crate::aggregator::preference::pmgda::{MGDA_OPTION, MgdaSolve};
 use crate::aggregator::{
     Aggregation, Aggregator, Diagnostics, Family, MethodInfo, OptionInfo, Properties, StepInput,
 };
 use crate::error::{Error, ParamsError, Result};
-use crate::options::Options;
-use crate::pmgda::{MGDA_OPTION, MgdaSolve};
-use crate::registry::MethodEntry;
+use crate::method::options::Options;
+use crate::method::registry::MethodEntry;
 
 /// When ParetoMTL leaves its first (feasibility-seeking) stage.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

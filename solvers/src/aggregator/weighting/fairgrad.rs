@@ -4,13 +4,13 @@ use std::fmt;
 
 use tradeoff_pareto::Matrix;
 
+use crate::aggregator::weighting::{check, diagnostics, weighted};
 use crate::aggregator::{
     Aggregation, Aggregator, Diagnostics, Family, MethodInfo, OptionInfo, Properties, StepInput,
 };
 use crate::error::{ParamsError, Result};
 use crate::linalg::{ScaledGramian, alpha_fair_weights, normalized, trace};
-use crate::options::Options;
-use crate::weighting::{check, diagnostics, weighted};
+use crate::method::options::Options;
 
 /// Residual `max_i |(Gx)_i x_i^{1/α} − 1|` at which the Newton solve stops.
 const FAIR_TOL: f64 = 1e-9;

@@ -5,8 +5,8 @@ use crate::aggregator::{
 };
 use crate::error::{Error, ParamsError, Result};
 use crate::linalg::{ScaledGramian, combine, symmetric_eigen};
-use crate::options::Options;
-use crate::registry::MethodEntry;
+use crate::method::options::Options;
+use crate::method::registry::MethodEntry;
 use tradeoff_pareto::Matrix;
 
 /// How ConFIG sets the length of its unit direction `û` (conflictfree's length models).

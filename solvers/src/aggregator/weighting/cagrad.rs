@@ -4,6 +4,7 @@ use std::fmt;
 
 use tradeoff_pareto::Matrix;
 
+use crate::aggregator::weighting::{check, weighted};
 use crate::aggregator::{
     Aggregation, Aggregator, Diagnostics, Family, MethodInfo, OptionInfo, Properties, StepInput,
 };
@@ -12,8 +13,7 @@ use crate::linalg::{
     ScaledGramian, default_max_iter, dot, lu_solve, mat_vec, min_norm_weights_raw, normalized,
     project_to_dual_cone_raw,
 };
-use crate::options::Options;
-use crate::weighting::{check, weighted};
+use crate::method::options::Options;
 
 /// Parameters of [`CaGrad`].
 #[derive(Clone, Debug, PartialEq)]

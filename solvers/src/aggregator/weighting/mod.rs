@@ -1,12 +1,23 @@
 //! Helpers shared by the Gramian-weighted aggregators (TorchJD's `GramianWeightedAggregator`:
 //! `G = JJᵀ`, `w = W(G)`, `d = Jᵀw`).
 
+pub(crate) mod aligned_mtl;
+pub(crate) mod basic;
+pub(crate) mod cagrad;
+pub(crate) mod dualproj;
+pub(crate) mod fairgrad;
+pub(crate) mod imtl_g;
+pub(crate) mod mgda;
+pub(crate) mod nash_mtl;
+pub(crate) mod random;
+pub(crate) mod upgrad;
+
 use tradeoff_pareto::Matrix;
 
 use crate::aggregator::{Aggregation, Diagnostics, StepInput};
 use crate::error::{Error, ParamsError, Result};
 use crate::linalg::{SolveStats, combine};
-use crate::registry::MethodEntry;
+use crate::method::registry::MethodEntry;
 
 /// `d = Jᵀw` with the blocked SIMD kernel, keeping `w` and the diagnostics.
 pub(crate) fn weighted(
@@ -101,18 +112,48 @@ macro_rules! entry {
 
 /// Registry rows of the fixed and Gramian-weighted aggregators.
 pub(crate) const ENTRIES: &[MethodEntry] = &[
-    entry!(crate::basic::MEAN_INFO, crate::basic::Mean),
-    entry!(crate::basic::SUM_INFO, crate::basic::Sum),
-    entry!(crate::random::RANDOM_INFO, crate::random::Random),
-    entry!(crate::mgda::MGDA_INFO, crate::mgda::Mgda),
-    entry!(crate::upgrad::UPGRAD_INFO, crate::upgrad::UpGrad),
-    entry!(crate::dualproj::DUALPROJ_INFO, crate::dualproj::DualProj),
-    entry!(crate::cagrad::CAGRAD_INFO, crate::cagrad::CaGrad),
-    entry!(crate::imtl_g::IMTL_G_INFO, crate::imtl_g::ImtlG),
     entry!(
-        crate::aligned_mtl::ALIGNED_MTL_INFO,
-        crate::aligned_mtl::AlignedMtl
+        crate::aggregator::weighting::basic::MEAN_INFO,
+        crate::aggregator::weighting::basic::Mean
     ),
-    entry!(crate::nash_mtl::NASH_MTL_INFO, crate::nash_mtl::NashMtl),
-    entry!(crate::fairgrad::FAIRGRAD_INFO, crate::fairgrad::FairGrad),
+    entry!(
+        crate::aggregator::weighting::basic::SUM_INFO,
+        crate::aggregator::weighting::basic::Sum
+    ),
+    entry!(
+        crate::aggregator::weighting::random::RANDOM_INFO,
+        crate::aggregator::weighting::random::Random
+    ),
+    entry!(
+        crate::aggregator::weighting::mgda::MGDA_INFO,
+        crate::aggregator::weighting::mgda::Mgda
+    ),
+    entry!(
+        crate::aggregator::weighting::upgrad::UPGRAD_INFO,
+        crate::aggregator::weighting::upgrad::UpGrad
+    ),
+    entry!(
+        crate::aggregator::weighting::dualproj::DUALPROJ_INFO,
+        crate::aggregator::weighting::dualproj::DualProj
+    ),
+    entry!(
+        crate::aggregator::weighting::cagrad::CAGRAD_INFO,
+        crate::aggregator::weighting::cagrad::CaGrad
+    ),
+    entry!(
+        crate::aggregator::weighting::imtl_g::IMTL_G_INFO,
+        crate::aggregator::weighting::imtl_g::ImtlG
+    ),
+    entry!(
+        crate::aggregator::weighting::aligned_mtl::ALIGNED_MTL_INFO,
+        crate::aggregator::weighting::aligned_mtl::AlignedMtl
+    ),
+    entry!(
+        crate::aggregator::weighting::nash_mtl::NASH_MTL_INFO,
+        crate::aggregator::weighting::nash_mtl::NashMtl
+    ),
+    entry!(
+        crate::aggregator::weighting::fairgrad::FAIRGRAD_INFO,
+        crate::aggregator::weighting::fairgrad::FairGrad
+    ),
 ];

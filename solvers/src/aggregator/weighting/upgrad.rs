@@ -4,13 +4,13 @@ use std::fmt;
 
 use tradeoff_pareto::Matrix;
 
+use crate::aggregator::weighting::{check, check_pref, diagnostics, preference_vector, weighted};
 use crate::aggregator::{
     Aggregation, Aggregator, Diagnostics, Family, MethodInfo, OptionInfo, Properties, StepInput,
 };
 use crate::error::{ParamsError, Result};
 use crate::linalg::{ScaledGramian, SolveStats, default_max_iter, project_to_dual_cone_raw};
-use crate::options::Options;
-use crate::weighting::{check, check_pref, diagnostics, preference_vector, weighted};
+use crate::method::options::Options;
 
 /// Parameters of [`UpGrad`] (and of [`crate::DualProj`], which shares them).
 #[derive(Clone, Debug, PartialEq)]

@@ -3,13 +3,13 @@
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
+use crate::aggregator::projection::pcgrad::{ConflictOrder, SEED_OPTION};
 use crate::aggregator::{
     Aggregation, Aggregator, Family, MethodInfo, OptionInfo, Properties, StepInput,
 };
 use crate::error::{ParamsError, Result};
-use crate::options::Options;
-use crate::pcgrad::{ConflictOrder, SEED_OPTION};
-use crate::registry::MethodEntry;
+use crate::method::options::Options;
+use crate::method::registry::MethodEntry;
 
 /// Parameters of [`GradVac`].
 #[derive(Clone, Debug, PartialEq)]

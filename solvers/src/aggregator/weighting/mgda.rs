@@ -2,13 +2,13 @@
 
 use std::fmt;
 
+use crate::aggregator::weighting::{check, diagnostics, weighted};
 use crate::aggregator::{
     Aggregation, Aggregator, Diagnostics, Family, MethodInfo, OptionInfo, Properties, StepInput,
 };
 use crate::error::{ParamsError, Result};
 use crate::linalg::{ScaledGramian, hull_gap, min_norm_weights_raw};
-use crate::options::Options;
-use crate::weighting::{check, diagnostics, weighted};
+use crate::method::options::Options;
 
 /// Parameters of [`Mgda`].
 #[derive(Clone, Debug, PartialEq)]

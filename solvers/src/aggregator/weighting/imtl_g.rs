@@ -4,13 +4,13 @@ use std::fmt;
 
 use tradeoff_pareto::Matrix;
 
+use crate::aggregator::weighting::weighted;
 use crate::aggregator::{
     Aggregation, Aggregator, Diagnostics, Family, MethodInfo, Properties, StepInput,
 };
 use crate::error::{ParamsError, Result};
 use crate::linalg::{ScaledGramian, mat_vec, normalized, pseudo_inverse};
-use crate::options::Options;
-use crate::weighting::weighted;
+use crate::method::options::Options;
 
 /// Impartial multi-task learning, gradient part: `d = Jᵀw` with `⟨d, ∇f_i/‖∇f_i‖⟩` equal for all
 /// `i` and `Σw = 1`, in the generalised form of the Jacobian-descent paper that allows dependent

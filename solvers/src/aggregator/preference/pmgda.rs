@@ -2,13 +2,13 @@
 //! and the exact minimum-norm-point solver (Wolfe's algorithm) that it and ParetoMTL use for
 //! their MGDA sub-steps.
 
+use crate::aggregator::preference::epo::{LinearProgram, LpStatus};
 use crate::aggregator::{
     Aggregation, Aggregator, Diagnostics, Family, MethodInfo, OptionInfo, Properties, StepInput,
 };
-use crate::epo::{LinearProgram, LpStatus};
 use crate::error::{ParamsError, Result};
-use crate::options::Options;
-use crate::registry::MethodEntry;
+use crate::method::options::Options;
+use crate::method::registry::MethodEntry;
 
 /// Parameters of [`Pmgda`].
 #[derive(Clone, Debug, PartialEq)]

@@ -4,14 +4,14 @@ use std::fmt;
 
 use tradeoff_pareto::Matrix;
 
+use crate::aggregator::weighting::upgrad::{UpGradParams, regularized_gramian};
+use crate::aggregator::weighting::{diagnostics, preference_vector, weighted};
 use crate::aggregator::{
     Aggregation, Aggregator, Diagnostics, Family, MethodInfo, OptionInfo, Properties, StepInput,
 };
 use crate::error::{ParamsError, Result};
 use crate::linalg::{ScaledGramian, default_max_iter, project_to_dual_cone_raw};
-use crate::options::Options;
-use crate::upgrad::{UpGradParams, regularized_gramian};
-use crate::weighting::{diagnostics, preference_vector, weighted};
+use crate::method::options::Options;
 
 /// Parameters of [`DualProj`]: the same as UPGrad's (`pref`, `reg_eps`).
 pub type DualProjParams = UpGradParams;

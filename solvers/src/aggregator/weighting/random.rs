@@ -6,12 +6,12 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rand_distr::Exp1;
 
+use crate::aggregator::weighting::weighted;
 use crate::aggregator::{
     Aggregation, Aggregator, Diagnostics, Family, MethodInfo, OptionInfo, Properties, StepInput,
 };
 use crate::error::{ParamsError, Result};
-use crate::options::Options;
-use crate::weighting::weighted;
+use crate::method::options::Options;
 
 /// Parameters of [`Random`].
 #[derive(Clone, Debug, PartialEq, Eq, Default)]

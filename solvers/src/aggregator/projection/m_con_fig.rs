@@ -1,13 +1,13 @@
 //! M-ConFIG: ConFIG on per-objective momenta, with an Adam-like normalisation (Liu et al.,
 //! ICLR 2025, conflictfree's `PseudoMomentumOperator`).
 
+use crate::aggregator::projection::con_fig::{CONFIG_OPTIONS, ConFigParams, config_direction};
 use crate::aggregator::{
     Aggregation, Aggregator, Family, MethodInfo, OptionInfo, Properties, StepInput,
 };
-use crate::config::{CONFIG_OPTIONS, ConFigParams, config_direction};
 use crate::error::{Error, ParamsError, Result};
-use crate::options::Options;
-use crate::registry::MethodEntry;
+use crate::method::options::Options;
+use crate::method::registry::MethodEntry;
 
 /// Parameters of [`MConFig`].
 #[derive(Clone, Debug, PartialEq)]

@@ -5,8 +5,8 @@ use tradeoff_problems::JacobianBatch;
 
 use crate::aggregator::{Aggregation, Aggregator, StepInput, aggregate};
 use crate::error::{Error, Result};
-use crate::options::Options;
-use crate::registry::find_method;
+use crate::method::options::Options;
+use crate::method::registry::find_method;
 
 /// What a [`StepRule`] sees at one iteration. All matrices describe the same batch of `K`
 /// points.

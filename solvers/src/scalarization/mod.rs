@@ -51,8 +51,8 @@ use crate::aggregator::{
     Aggregation, Aggregator, Family, MethodInfo, OptionInfo, Properties, StepInput,
 };
 use crate::error::{Error, ParamsError, Result};
-use crate::options::Options;
-use crate::registry::MethodEntry;
+use crate::method::options::Options;
+use crate::method::registry::MethodEntry;
 
 /// Which scalarization function.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -3,13 +3,13 @@
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+use crate::aggregator::projection::pcgrad::SEED_OPTION;
 use crate::aggregator::{
     Aggregation, Aggregator, Family, MethodInfo, OptionInfo, Properties, StepInput,
 };
 use crate::error::{Error, ParamsError, Result};
-use crate::options::Options;
-use crate::pcgrad::SEED_OPTION;
-use crate::registry::MethodEntry;
+use crate::method::options::Options;
+use crate::method::registry::MethodEntry;
 
 /// Parameters of [`GradDrop`].
 #[derive(Clone, Debug, PartialEq)]

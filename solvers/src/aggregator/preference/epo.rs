@@ -5,8 +5,8 @@ use crate::aggregator::{
     Aggregation, Aggregator, Diagnostics, Family, MethodInfo, OptionInfo, Properties, StepInput,
 };
 use crate::error::{Error, ParamsError, Result};
-use crate::options::Options;
-use crate::registry::MethodEntry;
+use crate::method::options::Options;
+use crate::method::registry::MethodEntry;
 
 /// Parameters of [`Epo`].
 #[derive(Clone, Debug, PartialEq)]

@@ -1,5 +1,9 @@
 //! The one interface every gradient aggregator implements, and the types around it.
 
+pub(crate) mod preference;
+pub(crate) mod projection;
+pub(crate) mod weighting;
+
 use tradeoff_pareto::Matrix;
 
 use crate::error::{Error, Result};

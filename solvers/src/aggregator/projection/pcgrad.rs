@@ -8,8 +8,8 @@ use crate::aggregator::{
     Aggregation, Aggregator, Family, MethodInfo, OptionInfo, Properties, StepInput,
 };
 use crate::error::{ParamsError, Result};
-use crate::options::Options;
-use crate::registry::MethodEntry;
+use crate::method::options::Options;
+use crate::method::registry::MethodEntry;
 
 /// The order in which a gradient-surgery method visits the other objectives `j ≠ i`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -2,12 +2,12 @@
 
 use std::fmt;
 
+use crate::aggregator::weighting::weighted;
 use crate::aggregator::{
     Aggregation, Aggregator, Diagnostics, Family, MethodInfo, Properties, StepInput,
 };
 use crate::error::{ParamsError, Result};
-use crate::options::Options;
-use crate::weighting::weighted;
+use crate::method::options::Options;
 
 /// The average of the gradients, `d = (1/m) Σ_i ∇f_i`: gradient descent on the mean objective.
 ///

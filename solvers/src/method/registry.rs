@@ -2,7 +2,7 @@
 
 use crate::aggregator::{Aggregator, MethodInfo};
 use crate::error::{Error, Result};
-use crate::options::Options;
+use crate::method::options::Options;
 
 /// One registry row: a method's description and its constructor from options.
 #[derive(Clone, Copy)]
@@ -27,15 +27,15 @@ pub fn method_entries() -> Vec<MethodEntry> {
     let mut entries: Vec<MethodEntry> = Vec::new();
     // Each family module contributes its rows here.
     entries.extend_from_slice(crate::scalarization::ENTRIES);
-    entries.extend_from_slice(crate::weighting::ENTRIES);
-    entries.extend_from_slice(crate::epo::ENTRIES);
-    entries.extend_from_slice(crate::pmgda::ENTRIES);
-    entries.extend_from_slice(crate::pmtl::ENTRIES);
-    entries.extend_from_slice(crate::pcgrad::ENTRIES);
-    entries.extend_from_slice(crate::gradvac::ENTRIES);
-    entries.extend_from_slice(crate::graddrop::ENTRIES);
-    entries.extend_from_slice(crate::config::ENTRIES);
-    entries.extend_from_slice(crate::mconfig::ENTRIES);
+    entries.extend_from_slice(crate::aggregator::weighting::ENTRIES);
+    entries.extend_from_slice(crate::aggregator::preference::epo::ENTRIES);
+    entries.extend_from_slice(crate::aggregator::preference::pmgda::ENTRIES);
+    entries.extend_from_slice(crate::aggregator::preference::pmtl::ENTRIES);
+    entries.extend_from_slice(crate::aggregator::projection::pcgrad::ENTRIES);
+    entries.extend_from_slice(crate::aggregator::projection::gradvac::ENTRIES);
+    entries.extend_from_slice(crate::aggregator::projection::graddrop::ENTRIES);
+    entries.extend_from_slice(crate::aggregator::projection::con_fig::ENTRIES);
+    entries.extend_from_slice(crate::aggregator::projection::m_con_fig::ENTRIES);
     entries
 }
 
