@@ -95,6 +95,12 @@ pub enum Error {
         /// What the solver reported.
         status: String,
     },
+    /// A saved method or run state that does not fit (missing key, wrong length, other method).
+    #[error("invalid saved state: {reason}")]
+    InvalidState {
+        /// What is wrong, naming the key.
+        reason: String,
+    },
     /// An error of the problem layer.
     #[error(transparent)]
     Problem(#[from] tradeoff_problems::Error),

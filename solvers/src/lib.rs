@@ -40,6 +40,7 @@ pub use aggregator::{
 pub use error::{Error, ParamsError, Result};
 pub use method::options::Options;
 pub use method::registry::{MethodEntry, build_method, find_method, method_entries};
+pub use method::state::{MethodRng, MethodState};
 pub use run::optimizer::{Optimizer, OptimizerState};
 pub use run::{
     DriverConfig, HistoryRecord, Init, PerPreference, SolveResult, StepContext, StepRule,

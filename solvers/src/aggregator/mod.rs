@@ -7,6 +7,7 @@ pub(crate) mod weighting;
 use tradeoff_pareto::Matrix;
 
 use crate::error::{Error, Result};
+use crate::method::state::MethodState;
 
 /// What an aggregator sees at one step.
 #[derive(Clone, Copy, Debug)]
@@ -293,6 +294,22 @@ pub trait Aggregator: Send + std::fmt::Debug {
 
     /// Returns a stateful method to its first-call behaviour (reseeding any generator).
     fn reset(&mut self) {}
+
+    /// The state kept between calls (empty for a stateless method), for checkpoints:
+    /// `load_state(&save_state())` on a fresh instance with the same parameters makes its next
+    /// calls equal, bit for bit, to those of the saved instance.
+    fn save_state(&self) -> MethodState {
+        MethodState::new()
+    }
+
+    /// Restores a state from [`Aggregator::save_state`].
+    ///
+    /// # Errors
+    /// [`Error::InvalidState`] for a state that does not fit this method (the default accepts
+    /// only the empty state).
+    fn load_state(&mut self, state: &MethodState) -> Result<()> {
+        state.expect_empty(self.info().name)
+    }
 }
 
 /// Validates `input` and runs `aggregator` on it: the entry point for callers.

@@ -3,3 +3,4 @@
 
 pub(crate) mod options;
 pub(crate) mod registry;
+pub(crate) mod state;

@@ -7,6 +7,7 @@ use crate::aggregator::{Aggregation, Aggregator, StepInput, aggregate};
 use crate::error::{Error, Result};
 use crate::method::options::Options;
 use crate::method::registry::find_method;
+use crate::method::state::MethodState;
 
 /// What a [`StepRule`] sees at one iteration. All matrices describe the same batch of `K`
 /// points.
@@ -41,6 +42,21 @@ pub trait StepRule: Send {
     /// Back to first-call behaviour; [`solve`](crate::solve) calls it before the loop, so a
     /// rule can be reused across runs with identical results.
     fn reset(&mut self) {}
+
+    /// The state kept between iterations (empty for a stateless rule), for checkpoints; see
+    /// [`Aggregator::save_state`].
+    fn save_state(&self) -> MethodState {
+        MethodState::new()
+    }
+
+    /// Restores a state from [`StepRule::save_state`].
+    ///
+    /// # Errors
+    /// [`Error::InvalidState`] for a state that does not fit this rule (the default accepts only
+    /// the empty state).
+    fn load_state(&mut self, state: &MethodState) -> Result<()> {
+        state.expect_empty(self.name())
+    }
 }
 
 /// One [`Aggregator`] per preference row: row `k`'s direction is the aggregation of point
@@ -190,5 +206,21 @@ impl StepRule for PerPreference {
             aggregator.reset();
         }
         self.last.clear();
+    }
+
+    /// Each row's state under `row{k}`.
+    fn save_state(&self) -> MethodState {
+        let mut state = MethodState::new();
+        for (k, aggregator) in self.aggregators.iter().enumerate() {
+            state.insert_nested(&format!("row{k}"), aggregator.save_state());
+        }
+        state
+    }
+
+    fn load_state(&mut self, state: &MethodState) -> Result<()> {
+        for (k, aggregator) in self.aggregators.iter_mut().enumerate() {
+            aggregator.load_state(&state.nested(&format!("row{k}")))?;
+        }
+        Ok(())
     }
 }
