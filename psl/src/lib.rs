@@ -76,8 +76,9 @@ pub use io::{
     save_model,
 };
 pub use model::{
-    Backward, CombinationBase, ConditionedNet, Conditioning, HyperNet, LowRankNet, ModelConfig,
-    ModelKind, OutputMap, PamalNet, ParetoSetModel, PrefMlp, Traced, build_model,
+    Backward, CombinationBase, ConditionedNet, Conditioning, HyperNet, LowRankNet,
+    MAX_MODEL_PARAMETERS, ModelConfig, ModelKind, OutputMap, PamalNet, ParetoSetModel, PrefMlp,
+    Traced, build_model,
 };
 pub use optim::{Adam, AdamParams, clip_grad_norm};
 pub use params::{InitScheme, Precision};

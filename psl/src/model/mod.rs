@@ -314,7 +314,45 @@ impl ModelConfig {
         self
     }
 
+    /// An estimate of the model's parameter count from its sizes alone (within a small factor,
+    /// never below it), computed in `f64` so that absurd sizes cannot overflow. [`validate`]
+    /// refuses a model above [`MAX_MODEL_PARAMETERS`] with it, before anything is allocated.
+    ///
+    /// [`validate`]: ModelConfig::validate
+    pub fn parameter_estimate(&self) -> f64 {
+        let (p, n, w, d) = (
+            self.n_obj as f64,
+            self.n_var as f64,
+            self.width as f64,
+            self.depth.max(1) as f64,
+        );
+        // n_obj → width^depth → n_var with biases.
+        let mlp = (p + 1.0) * w + (d - 1.0) * (w + 1.0) * w + (w + 1.0) * n;
+        match &self.family {
+            ModelKind::Mlp | ModelKind::Hypernet { .. } => mlp,
+            // Concatenation adds n_obj inputs to every layer; FiLM adds 2·n_obj·width per layer.
+            ModelKind::Conditioned { .. } => mlp + 2.0 * p * w * (d + 1.0) + p * n,
+            ModelKind::Pamal { base } => match base {
+                CombinationBase::Mlp => p * mlp,
+                CombinationBase::Solution { .. } => p * n,
+            },
+            ModelKind::LowRank { base, rank } => {
+                let r = *rank as f64;
+                match base {
+                    CombinationBase::Mlp => mlp + p * r * (2.0 * w * (d + 1.0) + p + n),
+                    CombinationBase::Solution { .. } => n + p * r * 2.0 * n,
+                }
+            }
+        }
+    }
+
     /// Checks sizes, bounds and the family's settings.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for a zero size, a bad box or rank, or a model whose
+    /// [`parameter_estimate`](ModelConfig::parameter_estimate) exceeds
+    /// [`MAX_MODEL_PARAMETERS`] (checked before any allocation, so a corrupted `model.json`
+    /// or a mistyped `--width` is refused at once).
     pub fn validate(&self) -> Result<()> {
         if self.n_obj == 0 {
             return Err(invalid("n_obj", "must be at least 1", 0));
@@ -324,6 +362,23 @@ impl ModelConfig {
         }
         if self.width == 0 {
             return Err(invalid("width", "must be at least 1", 0));
+        }
+        let estimate = self.parameter_estimate();
+        if estimate.is_nan() || estimate > MAX_MODEL_PARAMETERS as f64 {
+            let bytes = estimate * self.precision.dtype().size_in_bytes() as f64 * 4.0;
+            return Err(invalid(
+                "model size",
+                "must stay within 268,435,456 parameters (MAX_MODEL_PARAMETERS)",
+                format!(
+                    "about {estimate:.3e} parameters for width {}, depth {}, n_obj {}, n_var {} \
+                     (about {:.1} GiB with the optimiser's state)",
+                    self.width,
+                    self.depth,
+                    self.n_obj,
+                    self.n_var,
+                    bytes / (1u64 << 30) as f64
+                ),
+            ));
         }
         if let OutputMap::Box { lower, upper } = &self.output {
             for (what, v) in [("lower bounds", lower), ("upper bounds", upper)] {
@@ -375,6 +430,10 @@ impl ModelConfig {
         Ok(())
     }
 }
+
+/// The largest model [`ModelConfig::validate`] accepts, in parameters (2^28: 1 GiB in f32,
+/// about 4 GiB once training holds gradients and Adam's two moments).
+pub const MAX_MODEL_PARAMETERS: usize = 1 << 28;
 
 /// Builds a freshly initialised model from its configuration.
 ///
@@ -520,4 +579,50 @@ pub(crate) fn mlp_sizes(config: &ModelConfig) -> Vec<(usize, usize)> {
     }
     sizes.push((input, config.n_var));
     sizes
+}
+
+#[cfg(test)]
+mod size_tests {
+    use tradeoff_problems::{ProblemSpec, build_problem};
+
+    use super::*;
+
+    /// The estimate never undercounts (checked against the built models) and stays within a
+    /// small factor, so the limit refuses only what is truly too large.
+    #[test]
+    fn parameter_estimate_bounds_the_real_count() {
+        let problem = build_problem(&ProblemSpec::new("zdt1")).unwrap();
+        for name in ModelKind::NAMES {
+            for (width, depth) in [(8, 1), (16, 2), (32, 3)] {
+                let kind = ModelKind::for_problem(name, problem.info()).unwrap();
+                let config = ModelConfig::for_problem(kind, problem.info())
+                    .with_width(width)
+                    .with_depth(depth);
+                let model = build_model(&config).unwrap();
+                let real = model.n_params() as f64;
+                let estimate = config.parameter_estimate();
+                assert!(
+                    estimate >= real,
+                    "{name} {width}x{depth}: {estimate} < {real}"
+                );
+                assert!(
+                    estimate <= 3.0 * real,
+                    "{name} {width}x{depth}: {estimate} vs {real}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn absurd_sizes_are_refused_before_allocation() {
+        let problem = build_problem(&ProblemSpec::new("vlmop2")).unwrap();
+        let wide = ModelConfig::for_problem(ModelKind::Mlp, problem.info()).with_width(1_000_000);
+        let deep =
+            ModelConfig::for_problem(ModelKind::Mlp, problem.info()).with_depth(1_000_000_000);
+        for config in [wide, deep] {
+            let message = build_model(&config).err().unwrap().to_string();
+            assert!(message.contains("MAX_MODEL_PARAMETERS"), "{message}");
+            assert!(message.contains("GiB"), "{message}");
+        }
+    }
 }
