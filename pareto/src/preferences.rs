@@ -305,6 +305,9 @@ pub fn riesz_s_energy(points: &Matrix, s: f64) -> Result<f64> {
     Ok(energy)
 }
 
+/// The largest set [`riesz_energy`] computes (its cost is quadratic in the number of points).
+pub const MAX_ENERGY_POINTS: usize = 1000;
+
 /// `n_points` well-spread preferences that minimise the Riesz s-energy on the unit simplex,
 /// a port of pymoo's `get_reference_directions("energy", n_obj, n_points, seed=…)`
 /// (Blank, Deb, Dhebar, Bandaru & Seada, "Generating well-spaced points on a unit simplex for
@@ -333,6 +336,9 @@ pub fn riesz_s_energy(points: &Matrix, s: f64) -> Result<f64> {
 /// seed; the energies agree within about 1%), and the farthest-point selection uses the correct
 /// candidate list (pymoo's `select_points_with_maximum_distance` re-indexes its `not_selected`
 /// list after the first pick) without pymoo's full 10⁴ × 10⁴ distance matrix.
+///
+/// # Errors
+/// An invalid size, or more than [`MAX_ENERGY_POINTS`] points (refused at once).
 pub fn riesz_energy(n_obj: usize, n_points: usize, seed: u64) -> Result<Matrix> {
     check_n_obj(n_obj)?;
     if n_points == 0 {
@@ -350,6 +356,19 @@ pub fn riesz_energy(n_obj: usize, n_points: usize, seed: u64) -> Result<Matrix> 
     }
     if n_points == 1 {
         return Matrix::from_vec(1, n_obj, vec![1.0 / n_obj as f64; n_obj]);
+    }
+    if n_points > MAX_ENERGY_POINTS {
+        // Both stages are quadratic in n_points: 5,000 points took 157 s on one core here,
+        // so the limit keeps a call within seconds (1,000 points: about 6 s).
+        return Err(invalid(
+            "n_points",
+            format!(
+                "the Riesz s-energy set is limited to {MAX_ENERGY_POINTS} points (its cost grows \
+                 as n_points²: about {:.0} s for {n_points}); use Das-Dennis or uniform \
+                 preferences for larger sets",
+                157.0 * (n_points as f64 / 5000.0).powi(2)
+            ),
+        ));
     }
     let mut rng = StdRng::seed_from_u64(seed);
     let init = reduction_init(n_obj, n_points, &mut rng)?;

@@ -188,3 +188,12 @@ fn clip_preferences_like_libmoon() {
     assert_on_simplex(&c, "clip");
     assert_eq!(clip_preferences(&w, 0.0).unwrap(), w);
 }
+
+#[test]
+fn riesz_energy_refuses_sets_beyond_its_limit_at_once() {
+    // Issue 12 §3: `prefs --n-obj 3 --n 100000 --method energy` ran for minutes (quadratic cost).
+    let err = riesz_energy(3, 100_000, 0).unwrap_err().to_string();
+    assert!(err.contains("limited to 1000 points"), "{err}");
+    assert!(err.contains("Das-Dennis"), "{err}");
+    assert!(riesz_energy(3, tradeoff_pareto::MAX_ENERGY_POINTS + 1, 0).is_err());
+}
