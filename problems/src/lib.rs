@@ -23,7 +23,8 @@ pub use maf::Maf1;
 pub use problem::{JacobianBatch, Normalization, Problem, ProblemInfo};
 pub use re::{Re21, Re22, Re23, Re24, Re25, Re31, Re37, Re41, Re42};
 pub use registry::{
-    ProblemEntry, ProblemSpec, build_problem, find_problem, fixed_size, free_size, problem_entries,
+    MAX_N_OBJ, MAX_N_VAR, ProblemEntry, ProblemSpec, build_problem, find_problem, fixed_size,
+    free_size, problem_entries,
 };
 pub use regression::{LinearRegression, LinearRegressionParams, MooGaussian};
 pub use vlmop::{Vlmop1, Vlmop2};

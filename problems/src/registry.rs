@@ -129,7 +129,18 @@ pub fn fixed_size(
     }
 }
 
-/// Resolves a free size: `requested` or `default`, at least `min`.
+/// The largest free size a built-in problem accepts, per dimension (`n_var` and `n_obj`).
+///
+/// One Jacobian of a point holds `n_obj · n_var` numbers; with these limits a batch of a few
+/// dozen points stays within a few GiB, and an absurd request (`--n-var 100000000`) is refused
+/// at once instead of allocating for minutes.
+pub const MAX_N_VAR: usize = 1_000_000;
+
+/// The largest number of objectives a built-in problem accepts (see [`MAX_N_VAR`]).
+pub const MAX_N_OBJ: usize = 100;
+
+/// Resolves a free size: `requested` or `default`, at least `min` and at most [`MAX_N_OBJ`]
+/// (`n_obj`) or [`MAX_N_VAR`] (`n_var` and any other size).
 pub fn free_size(
     problem: &str,
     what: &'static str,
@@ -138,11 +149,16 @@ pub fn free_size(
     requested: Option<usize>,
 ) -> Result<usize> {
     let size = requested.unwrap_or(default);
-    if size < min {
+    let max = if what == "n_obj" {
+        MAX_N_OBJ
+    } else {
+        MAX_N_VAR
+    };
+    if size < min || size > max {
         return Err(Error::InvalidSize {
             problem: problem.to_string(),
             what,
-            rule: format!("at least {min}"),
+            rule: format!("at least {min} and at most {max}"),
             got: size,
         });
     }

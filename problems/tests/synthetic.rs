@@ -813,3 +813,22 @@ fn evaluate_and_jacobian_reject_bad_input() {
         ));
     }
 }
+
+#[test]
+fn absurd_sizes_are_refused_before_building() {
+    // Issue 12 §3: `solve --problem zdt1 --n-var 100000000` allocated for minutes.
+    for (name, n_var, n_obj) in [
+        ("zdt1", Some(100_000_000), None),
+        ("dtlz2", Some(tradeoff_problems::MAX_N_VAR + 1), None),
+        ("dtlz2", None, Some(tradeoff_problems::MAX_N_OBJ + 1)),
+    ] {
+        let mut spec = ProblemSpec::new(name);
+        spec.n_var = n_var;
+        spec.n_obj = n_obj;
+        let err = build_problem(&spec).unwrap_err().to_string();
+        assert!(err.contains("at most"), "{err}");
+    }
+    let mut spec = ProblemSpec::new("zdt1");
+    spec.n_var = Some(tradeoff_problems::MAX_N_VAR);
+    assert_eq!(build_problem(&spec).unwrap().info().n_var, 1_000_000);
+}
