@@ -8,7 +8,8 @@ use crate::error::{Error, Result};
 
 /// How raw objectives are scaled before they are returned.
 ///
-/// Only the RE engineering problems have a scale to choose; every other problem ignores this.
+/// Only the RE engineering problems have a scale to choose; `regression` takes LibMOON's own data
+/// under [`Normalization::Libmoon`]; every other problem ignores this.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Normalization {
     /// `(f − ideal) / (nadir − ideal)` with the ideal and nadir points published by the
@@ -16,7 +17,8 @@ pub enum Normalization {
     #[default]
     Authors,
     /// Reproduces LibMOON's outputs exactly (its halved f1 for RE21/RE22, its own nadir
-    /// points for RE21/RE23, raw RE42), so LibMOON's tables can be reproduced.
+    /// points for RE21/RE23, raw RE42; LibMOON's exact data for `regression`), so LibMOON's
+    /// tables can be reproduced.
     Libmoon,
     /// Raw objective values.
     None,
