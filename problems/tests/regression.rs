@@ -342,6 +342,15 @@ fn libmoon_data_are_the_files_bit_for_bit() {
     assert_eq!(info.lower.as_deref(), Some(&[0.0; 5][..]));
     assert_eq!(info.upper.as_deref(), Some(&[1.0; 5][..]));
     check_metadata_and_front(&problem);
+    // The box is for starts only: iterates are not projected (as in LibMOON's loop), while the
+    // generated instance keeps projecting.
+    assert!(!info.project && LinearRegression::default().info().project);
+    let outside = Matrix::from_rows(&[[-0.5, 0.2, 1.5, 0.3, 2.0]]).unwrap();
+    let mut x = outside.clone();
+    info.project_to_bounds(&mut x);
+    assert_eq!(x, outside);
+    LinearRegression::default().info().project_to_bounds(&mut x);
+    assert_eq!(x.row(0), &[0.0, 0.2, 1.0, 0.3, 1.0]);
 }
 
 #[test]
