@@ -376,9 +376,9 @@ fn libmoon_objectives_match_exact_rational_values() {
         let x = Matrix::from_rows(&[w]).unwrap();
         let f = problem.evaluate(&x).unwrap();
         let f_tensor = evaluate_with_tensors(&problem, &x).unwrap();
-        for k in 0..2 {
-            assert_close(f.get(0, k), expected[k], 0.0, 1e-14, "exact value");
-            assert_close(f_tensor.get(0, k), expected[k], 0.0, 1e-14, "tensor path");
+        for (k, &value) in expected.iter().enumerate() {
+            assert_close(f.get(0, k), value, 0.0, 1e-14, "exact value");
+            assert_close(f_tensor.get(0, k), value, 0.0, 1e-14, "tensor path");
         }
     }
 }
