@@ -8,6 +8,11 @@
 //! LibMOON's unweighted step: its row is met at 2,000 iterations. MGDA and PBI land wherever their
 //! start leads, so they are checked against an independent step-by-step reference run of the same
 //! method from the same start.
+//!
+//! Also LibMOON's Table C: multi-output linear regression on LibMOON's own data
+//! (`--normalize libmoon`), through the `tradeoff compare` command.
+
+use std::process::Command;
 
 use tradeoff::pareto::{Matrix, cross_angle, hypervolume, linspace};
 use tradeoff::problems::{Problem, ProblemSpec, build_problem};
@@ -178,5 +183,59 @@ fn mgda_and_pbi_equal_a_reference_run_from_the_same_start() {
             let hv = hypervolume(&ours.objectives, &[1.0, 1.0]).unwrap();
             assert!(hv > 0.15, "{method} seed {seed}: hypervolume {hv}");
         }
+    }
+}
+
+/// LibMOON's Table C (multi-output linear regression, its `regression` problem on its own data):
+/// HV with reference (8, 8), K = 10 preferences (linspace, clip 0.01), starts uniform in the box
+/// [0, 1]^5, SGD lr 0.01, 1,000 iterations, seeds 0, 1, 2 (LibMOON's
+/// `manual_tester/run_syn_discrete.sh`). LibMOON's numbers: EPO 15.974 (0.001), Agg-LS 16.285
+/// (0.000) in its paper's Table C (Zhang et al., NeurIPS 2024 Datasets and Benchmarks; copied in
+/// the project notes on LibMOON, Table C); LibMOON's own code re-run today gives EPO
+/// 15.9745 ± 0.0017 and LS 16.285 ± 0.0001 (project issue 12, §4). Ours must be within 0.01.
+/// LibMOON's iterates are not projected onto the box (its loop clamps a tensor it no longer
+/// optimises), and neither are ours on this instance; with projection LS would give about 16.270.
+#[test]
+fn regression_table_c_matches_libmoon() {
+    let out = Command::new(env!("CARGO_BIN_EXE_tradeoff"))
+        .args([
+            "compare",
+            "--problem",
+            "regression",
+            "--normalize",
+            "libmoon",
+            "--solvers",
+            "epo,ls",
+            "--seeds",
+            "3",
+            "--prefs",
+            "10",
+            "--iters",
+            "1000",
+            "--optimizer",
+            "sgd",
+            "--lr",
+            "0.01",
+            "--json",
+        ])
+        .output()
+        .expect("the binary runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    for (k, (solver, libmoon)) in [("epo", 15.974), ("ls", 16.285)].into_iter().enumerate() {
+        let row = &summary["rows"][k];
+        assert_eq!(row["solver"], solver);
+        assert_eq!(row["n_runs"], 3);
+        let hv = row["hypervolume"]["mean"]
+            .as_f64()
+            .expect("a mean hypervolume");
+        assert!(
+            (hv - libmoon).abs() <= 0.01,
+            "{solver}: mean hypervolume {hv:.4}, LibMOON {libmoon}"
+        );
     }
 }

@@ -8,7 +8,8 @@ use crate::error::{Error, Result};
 
 /// How raw objectives are scaled before they are returned.
 ///
-/// Only the RE engineering problems have a scale to choose; every other problem ignores this.
+/// Only the RE engineering problems have a scale to choose; `regression` takes LibMOON's own data
+/// under [`Normalization::Libmoon`]; every other problem ignores this.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Normalization {
     /// `(f − ideal) / (nadir − ideal)` with the ideal and nadir points published by the
@@ -16,7 +17,8 @@ pub enum Normalization {
     #[default]
     Authors,
     /// Reproduces LibMOON's outputs exactly (its halved f1 for RE21/RE22, its own nadir
-    /// points for RE21/RE23, raw RE42), so LibMOON's tables can be reproduced.
+    /// points for RE21/RE23, raw RE42; LibMOON's exact data for `regression`), so LibMOON's
+    /// tables can be reproduced.
     Libmoon,
     /// Raw objective values.
     None,
@@ -49,6 +51,11 @@ pub struct ProblemInfo {
     pub lower: Option<Vec<f64>>,
     /// Upper bounds of the box, when the problem has one (length `n_var`).
     pub upper: Option<Vec<f64>>,
+    /// Whether solvers keep iterates in the box ([`ProblemInfo::project_to_bounds`]). `true`
+    /// for every problem except LibMOON's own `regression` instance, whose box only says where
+    /// starts are drawn: LibMOON's solver loop clamps a tensor that it no longer optimises, so
+    /// its iterates are never projected, and its tables are reproduced only without projection.
+    pub project: bool,
     /// Default hypervolume reference point (length `n_obj`).
     pub reference_point: Vec<f64>,
     /// Ideal point of the true front, where known (length `n_obj`).
@@ -68,6 +75,7 @@ impl ProblemInfo {
             n_obj,
             lower: None,
             upper: None,
+            project: true,
             reference_point: vec![1.0; n_obj],
             ideal: None,
             nadir: None,
@@ -80,6 +88,14 @@ impl ProblemInfo {
     pub fn with_bounds(mut self, lower: Vec<f64>, upper: Vec<f64>) -> Self {
         self.lower = Some(lower);
         self.upper = Some(upper);
+        self
+    }
+
+    /// Keeps the box for drawing starts but stops solvers from projecting iterates onto it
+    /// (`project = false`).
+    #[must_use]
+    pub fn without_projection(mut self) -> Self {
+        self.project = false;
         self
     }
 
@@ -131,8 +147,11 @@ impl ProblemInfo {
         Ok(())
     }
 
-    /// Clamps every row of `x` into the box, when there is one.
+    /// Clamps every row of `x` into the box, when there is one and `project` is set.
     pub fn project_to_bounds(&self, x: &mut Matrix) {
+        if !self.project {
+            return;
+        }
         if let (Some(lo), Some(hi)) = (&self.lower, &self.upper) {
             for k in 0..x.n_rows() {
                 for ((v, &l), &h) in x.row_mut(k).iter_mut().zip(lo).zip(hi) {

@@ -12,7 +12,8 @@ pub struct ProblemSpec {
     pub n_var: Option<usize>,
     /// Number of objectives; `None` takes the problem's default.
     pub n_obj: Option<usize>,
-    /// Objective scaling for the RE problems (ignored by the others).
+    /// Objective scaling for the RE problems; [`Normalization::Libmoon`] also selects LibMOON's
+    /// own data for `regression`. Ignored by the others.
     pub normalize: Normalization,
 }
 

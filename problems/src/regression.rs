@@ -13,7 +13,7 @@ use rand::{Rng, SeedableRng};
 use tradeoff_pareto::Matrix;
 
 use crate::error::Result;
-use crate::problem::{JacobianBatch, Problem, ProblemInfo};
+use crate::problem::{JacobianBatch, Normalization, Problem, ProblemInfo};
 use crate::registry::{ProblemEntry, ProblemSpec, fixed_size, free_size};
 
 const LIBMOON_CITATION: &str = "X. Zhang, L. Zhao, Y. Yu, X. Lin, Y. Chen, H. Zhao and Q. Zhang, \
@@ -71,7 +71,10 @@ impl LinearRegressionParams {
 /// Data: inputs `X ∈ [0, 1)^{n×p}` and targets `Y ∈ [0, 1)^{n×m}`, uniform, drawn from a seeded
 /// [`StdRng`] (all of `X` row by row, then all of `Y`), so the same seed gives the same data bit
 /// for bit. LibMOON draws the same distributions from numpy's global generator seeded with 0, so
-/// the numbers (not their distribution) differ from LibMOON's.
+/// these numbers (not their distribution) differ from LibMOON's. LibMOON's own instance, its
+/// exact `X` (40 × 5) and `Y` (40 × 2), ships with this crate: [`LinearRegression::libmoon`], which
+/// the registry builds for `regression` under [`Normalization::Libmoon`] (`--normalize libmoon`);
+/// LibMOON's tables for this problem (its Table C) are for that instance.
 ///
 /// Decision vector: the weights `w ∈ ℝ^p` of the shared linear feature `z = Xw`. Objective `k`
 /// is LibMOON's
@@ -108,6 +111,8 @@ impl LinearRegressionParams {
 #[derive(Clone, Debug, PartialEq)]
 pub struct LinearRegression {
     params: LinearRegressionParams,
+    /// Whether the data are LibMOON's (embedded) rather than drawn from `params.seed`.
+    libmoon_data: bool,
     info: ProblemInfo,
     /// `n × p` inputs.
     inputs: Matrix,
@@ -134,6 +139,61 @@ impl LinearRegression {
         };
         let inputs = draw(n, p);
         let targets = draw(n, m);
+        Ok(Self::with_data(params, false, inputs, targets))
+    }
+
+    /// LibMOON's own instance (the data of its Table C): `X` (40 × 5) and `Y` (40 × 2) exactly as
+    /// LibMOON's `LinearRegreesion` draws them, `np.random.seed(0)`, `X = np.random.rand(40, 5)`,
+    /// `Y = np.random.rand(40, 2)` (numpy's legacy MT19937 generator), stored as exact doubles in
+    /// `problems/data/libmoon_regression.json` (provenance in `problems/data/PROVENANCE.md`).
+    ///
+    /// The objectives are the same as for [`LinearRegression::new`]; [`LinearRegression::params`]
+    /// gives LibMOON's sizes and its seed 0. The registry builds this problem for `regression`
+    /// under [`Normalization::Libmoon`] (`--normalize libmoon`).
+    ///
+    /// The box `[0, 1]^5` is kept for drawing starts (LibMOON's `synthetic_init` draws
+    /// `U[0, 1]^5`), but iterates are not projected onto it (`info().project` is `false`): LibMOON's
+    /// solver loop optimises `xs_var = Variable(x)` and then clamps `x.data`, which no longer
+    /// shares storage with `xs_var`, so its iterates run free. The least-squares weights of this
+    /// data have a negative entry, so the box matters: with projection, linear scalarization's
+    /// hypervolume in LibMOON's Table C setting is about 16.270 instead of LibMOON's 16.285.
+    ///
+    /// ```
+    /// use tradeoff_problems::{LinearRegression, Problem};
+    /// let problem = LinearRegression::libmoon();
+    /// assert_eq!(problem.inputs().shape(), (40, 5));
+    /// assert_eq!(problem.inputs().get(0, 0), 0.5488135039273248); // numpy's first draw for seed 0
+    /// assert_eq!(problem.info().reference_point, vec![8.0, 8.0]);
+    /// ```
+    pub fn libmoon() -> Self {
+        let (inputs, targets) = libmoon_data();
+        let mut problem = Self::with_data(LinearRegressionParams::default(), true, inputs, targets);
+        // LibMOON draws starts in [0, 1]^5 but never projects its iterates (its loop clamps a
+        // tensor that is no longer the one optimised).
+        problem.info = problem.info.without_projection();
+        problem
+    }
+
+    /// Whether the data are LibMOON's own ([`LinearRegression::libmoon`]) rather than drawn from
+    /// the seed in [`LinearRegression::params`].
+    pub fn has_libmoon_data(&self) -> bool {
+        self.libmoon_data
+    }
+
+    /// The problem on given data whose shapes match `params` (checked by the callers).
+    fn with_data(
+        params: LinearRegressionParams,
+        libmoon_data: bool,
+        inputs: Matrix,
+        targets: Matrix,
+    ) -> Self {
+        let LinearRegressionParams {
+            n_features: p,
+            n_outputs: m,
+            n_samples: n,
+            ..
+        } = params;
+        debug_assert_eq!((inputs.shape(), targets.shape()), ((n, p), (n, m)));
         let target_norms = (0..m)
             .map(|k| (0..n).map(|i| targets.get(i, k) * targets.get(i, k)).sum())
             .collect();
@@ -143,6 +203,7 @@ impl LinearRegression {
             .with_citation(REGRESSION_CITATION);
         let mut problem = Self {
             params,
+            libmoon_data,
             info,
             inputs,
             targets,
@@ -154,10 +215,10 @@ impl LinearRegression {
                 Some(problem.objectives_at(&w).0[k])
             })
             .collect();
-        Ok(problem)
+        problem
     }
 
-    /// The sizes and seed.
+    /// The sizes and seed (for [`LinearRegression::libmoon`]: LibMOON's sizes and its seed 0).
     pub fn params(&self) -> &LinearRegressionParams {
         &self.params
     }
@@ -323,8 +384,43 @@ fn least_squares(x: &Matrix, y: &[f64]) -> Option<Vec<f64>> {
     Some(w)
 }
 
+/// LibMOON's regression data, `problems/data/libmoon_regression.json` (keys `about`, `numpy`,
+/// `X`, `Y`; numbers printed by Python's `repr`, which serde_json with `float_roundtrip` reads
+/// back to the same doubles).
+const LIBMOON_DATA: &str = include_str!("../data/libmoon_regression.json");
+
+/// `(X, Y)` of [`LIBMOON_DATA`], 40 × 5 and 40 × 2.
+fn libmoon_data() -> (Matrix, Matrix) {
+    let value: serde_json::Value =
+        serde_json::from_str(LIBMOON_DATA).expect("the embedded data file is valid JSON");
+    let matrix = |key: &str, cols: usize| {
+        let rows = value[key].as_array().expect("the data file holds X and Y");
+        let data: Vec<f64> = rows
+            .iter()
+            .flat_map(|row| {
+                let row = row.as_array().expect("rows are arrays");
+                assert_eq!(row.len(), cols, "{key} has {cols} columns");
+                row.iter().map(|v| v.as_f64().expect("entries are numbers"))
+            })
+            .collect();
+        Matrix::from_vec(rows.len(), cols, data).expect("rows · cols entries")
+    };
+    let defaults = LinearRegressionParams::default();
+    let inputs = matrix("X", defaults.n_features);
+    let targets = matrix("Y", defaults.n_outputs);
+    assert_eq!(inputs.n_rows(), defaults.n_samples, "X has 40 rows");
+    assert_eq!(targets.n_rows(), defaults.n_samples, "Y has 40 rows");
+    (inputs, targets)
+}
+
 fn build_regression(spec: &ProblemSpec) -> Result<Box<dyn Problem>> {
     let defaults = LinearRegressionParams::default();
+    if spec.normalize == Normalization::Libmoon {
+        // LibMOON's data fix the sizes.
+        fixed_size("regression", "n_var", defaults.n_features, spec.n_var)?;
+        fixed_size("regression", "n_obj", defaults.n_outputs, spec.n_obj)?;
+        return Ok(Box::new(LinearRegression::libmoon()));
+    }
     let params = LinearRegressionParams {
         n_features: free_size("regression", "n_var", defaults.n_features, 1, spec.n_var)?,
         n_outputs: free_size("regression", "n_obj", defaults.n_outputs, 1, spec.n_obj)?,

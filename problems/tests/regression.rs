@@ -8,8 +8,8 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use tradeoff_pareto::Matrix;
 use tradeoff_problems::{
-    Error, LinearRegression, LinearRegressionParams, MooGaussian, Problem, ProblemSpec,
-    build_problem, evaluate_with_tensors, find_problem,
+    Error, LinearRegression, LinearRegressionParams, MooGaussian, Normalization, Problem,
+    ProblemSpec, build_problem, evaluate_with_tensors, find_problem,
 };
 
 fn small() -> LinearRegression {
@@ -296,4 +296,178 @@ fn moo_gaussian_registry_sizes() {
         Err(Error::InvalidSize { what: "n_obj", .. })
     ));
     assert!(build_problem(&ProblemSpec::new("moo-gaussian").n_var(0)).is_err());
+}
+
+/// LibMOON's data file, read here independently of the crate's embedded copy.
+fn libmoon_file() -> serde_json::Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/libmoon_regression.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn libmoon_data_are_the_files_bit_for_bit() {
+    let problem = LinearRegression::libmoon();
+    assert!(problem.has_libmoon_data() && !LinearRegression::default().has_libmoon_data());
+    let file = libmoon_file();
+    for (key, matrix, cols) in [("X", problem.inputs(), 5), ("Y", problem.targets(), 2)] {
+        let rows = file[key].as_array().unwrap();
+        assert_eq!(matrix.shape(), (rows.len(), cols));
+        assert_eq!(rows.len(), 40);
+        for (i, row) in rows.iter().enumerate() {
+            let row: Vec<f64> = row
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_f64().unwrap())
+                .collect();
+            assert_eq!(matrix.row(i), &row[..], "{key} row {i}");
+        }
+    }
+    // numpy's first draws after np.random.seed(0), as printed by numpy itself.
+    assert_eq!(
+        problem.inputs().row(0),
+        &[
+            0.5488135039273248,
+            0.7151893663724195,
+            0.6027633760716439,
+            0.5448831829968969,
+            0.4236547993389047
+        ]
+    );
+    // LibMOON's sizes, box and reference point (its `get_hv_ref` for `regression` is (8, 8)).
+    let info = problem.info();
+    assert_eq!((info.n_var, info.n_obj), (5, 2));
+    assert_eq!(problem.params(), &LinearRegressionParams::default());
+    assert_eq!(info.reference_point, vec![8.0, 8.0]);
+    assert_eq!(info.lower.as_deref(), Some(&[0.0; 5][..]));
+    assert_eq!(info.upper.as_deref(), Some(&[1.0; 5][..]));
+    check_metadata_and_front(&problem);
+    // The box is for starts only: iterates are not projected (as in LibMOON's loop), while the
+    // generated instance keeps projecting.
+    assert!(!info.project && LinearRegression::default().info().project);
+    let outside = Matrix::from_rows(&[[-0.5, 0.2, 1.5, 0.3, 2.0]]).unwrap();
+    let mut x = outside.clone();
+    info.project_to_bounds(&mut x);
+    assert_eq!(x, outside);
+    LinearRegression::default().info().project_to_bounds(&mut x);
+    assert_eq!(x.row(0), &[0.0, 0.2, 1.0, 0.3, 1.0]);
+}
+
+#[test]
+fn libmoon_objectives_match_exact_rational_values() {
+    // f_k = ‖y_k‖² − (y_kᵀz)²/(zᵀz), z = Xw, evaluated in exact rational arithmetic (Python's
+    // `fractions.Fraction` over the file's doubles), then rounded once to a double:
+    //     X = [[Fraction(v) for v in r] for r in d["X"]]; Y likewise
+    //     z = [sum(a*b for a, b in zip(r, w)) for r in X]; s = sum(v*v for v in z)
+    //     f_k = float(sum(y*y for y in Y[:, k]) - sum(y*v for y, v in zip(Y[:, k], z))**2 / s)
+    let problem = LinearRegression::libmoon();
+    let cases: [([f64; 5], [f64; 2]); 3] = [
+        ([1.0; 5], [3.290853215806085, 4.941925907382657]),
+        (
+            [0.5, 0.25, 0.125, 0.0625, 1.0],
+            [3.6881877565898193, 5.311534320936275],
+        ),
+        (
+            [1.0, 0.0, 0.0, 0.0, 0.0],
+            [4.778485738602233, 5.32340944035549],
+        ),
+    ];
+    for (w, expected) in cases {
+        let x = Matrix::from_rows(&[w]).unwrap();
+        let f = problem.evaluate(&x).unwrap();
+        let f_tensor = evaluate_with_tensors(&problem, &x).unwrap();
+        for (k, &value) in expected.iter().enumerate() {
+            assert_close(f.get(0, k), value, 0.0, 1e-14, "exact value");
+            assert_close(f_tensor.get(0, k), value, 0.0, 1e-14, "tensor path");
+        }
+    }
+}
+
+#[test]
+fn libmoon_objectives_are_brute_force_sums_of_squared_errors() {
+    // LibMOON's loss is the residual sum of squares ‖y_k − P y_k‖² (no 1/n): recompute it from
+    // the residual, and check that no other scale of the shared feature fits better.
+    let problem = LinearRegression::libmoon();
+    let (x, y) = (problem.inputs(), problem.targets());
+    let points = random_points(&problem, 10, 21, 0.0);
+    let f = problem.evaluate(&points).unwrap();
+    for p in 0..points.n_rows() {
+        let z: Vec<f64> = (0..40)
+            .map(|i| x.row(i).iter().zip(points.row(p)).map(|(a, b)| a * b).sum())
+            .collect();
+        for k in 0..2 {
+            let sse = |a: f64| -> f64 { (0..40).map(|i| (y.get(i, k) - a * z[i]).powi(2)).sum() };
+            let best = residual_objective(&problem, points.row(p), k);
+            assert_close(f.get(p, k), best, 1e-12, 1e-12, "residual sum of squares");
+            let a_star = (0..40).map(|i| y.get(i, k) * z[i]).sum::<f64>()
+                / z.iter().map(|v| v * v).sum::<f64>();
+            assert_close(
+                sse(a_star),
+                f.get(p, k),
+                1e-12,
+                1e-12,
+                "SSE at the best scale",
+            );
+            for step in [-1e-2, -1e-4, 1e-4, 1e-2] {
+                assert!(sse(a_star * (1.0 + step)) >= f.get(p, k) - 1e-12);
+            }
+        }
+    }
+    // The usual checks of the generated instance hold on LibMOON's data too.
+    assert!(problem.has_analytic_jacobian());
+    check_jacobian(&problem, &random_points(&problem, 8, 22, 0.02), &[], 1e-6);
+    let ideal = problem.info().ideal.clone().unwrap();
+    for (k, &ideal_k) in ideal.iter().enumerate() {
+        let y_k: Vec<f64> = (0..40).map(|i| y.get(i, k)).collect();
+        let w = normal_equations(x, &y_k);
+        let rss: f64 = (0..40)
+            .map(|i| {
+                let fit: f64 = x.row(i).iter().zip(&w).map(|(a, b)| a * b).sum();
+                (y_k[i] - fit).powi(2)
+            })
+            .sum();
+        assert_close(ideal_k, rss, 1e-12, 1e-11, "ideal = least-squares RSS");
+    }
+}
+
+#[test]
+fn normalize_libmoon_selects_libmoons_data() {
+    let libmoon = LinearRegression::libmoon();
+    let generated = LinearRegression::default();
+    let x = random_points(&libmoon, 4, 23, 0.0);
+    let spec = ProblemSpec::new("regression");
+    let built = build_problem(&spec.clone().normalize(Normalization::Libmoon)).unwrap();
+    assert_eq!(
+        built.evaluate(&x).unwrap().as_slice(),
+        libmoon.evaluate(&x).unwrap().as_slice()
+    );
+    assert_eq!(built.info(), libmoon.info());
+    // The sizes are LibMOON's: they may be repeated, not changed.
+    let same = spec
+        .clone()
+        .normalize(Normalization::Libmoon)
+        .n_var(5)
+        .n_obj(2);
+    assert!(build_problem(&same).is_ok());
+    for wrong in [
+        spec.clone().normalize(Normalization::Libmoon).n_var(3),
+        spec.clone().normalize(Normalization::Libmoon).n_obj(3),
+    ] {
+        assert!(matches!(
+            build_problem(&wrong),
+            Err(Error::InvalidSize { .. })
+        ));
+    }
+    // Every other choice keeps the generated data.
+    for normalize in [Normalization::Authors, Normalization::None] {
+        let built = build_problem(&spec.clone().normalize(normalize)).unwrap();
+        assert_eq!(
+            built.evaluate(&x).unwrap().as_slice(),
+            generated.evaluate(&x).unwrap().as_slice()
+        );
+    }
+    assert_ne!(
+        libmoon.evaluate(&x).unwrap().as_slice(),
+        generated.evaluate(&x).unwrap().as_slice()
+    );
 }

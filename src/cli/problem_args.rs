@@ -9,7 +9,8 @@ pub enum NormalizeChoice {
     /// (f − ideal)/(nadir − ideal) with the authors' ideal and nadir points.
     #[default]
     Authors,
-    /// LibMOON's exact outputs (halved f1 for RE21/RE22, its nadirs, raw RE42).
+    /// LibMOON's exact outputs (halved f1 for RE21/RE22, its nadirs, raw RE42; its regression
+    /// data).
     Libmoon,
     /// Raw objective values.
     None,
@@ -34,7 +35,8 @@ pub struct ProblemOptions {
     /// Number of objectives (default: the problem's own; a fixed size may be repeated).
     #[arg(long, value_name = "M")]
     pub n_obj: Option<usize>,
-    /// Objective scaling of the RE problems (others ignore it).
+    /// Objective scaling of the RE problems; `libmoon` also selects LibMOON's own data for
+    /// `regression` (others ignore it).
     #[arg(long, value_enum, default_value_t = NormalizeChoice::Authors, value_name = "HOW")]
     pub normalize: NormalizeChoice,
 }
