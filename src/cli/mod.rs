@@ -60,42 +60,6 @@ enum Command {
     Psl(psl::PslArgs),
 }
 
-/// Process-wide settings that must precede any tensor work.
-pub fn configure_process() {
-    // Unset, candle re-reads /proc/cpuinfo on every matmul (27 us vs 0.9 us for a small one);
-    // one thread measured fastest for our sizes. Runs are parallelised by us, not by candle.
-    if std::env::var_os("RAYON_NUM_THREADS").is_none() {
-        // SAFETY: called first thing in main, before any other thread exists.
-        #[allow(unsafe_code)]
-        unsafe {
-            std::env::set_var("RAYON_NUM_THREADS", "1");
-        }
-    }
-    raise_malloc_thresholds();
-}
-
-/// Every candle op allocates a fresh buffer; with glibc's default thresholds the larger ones are
-/// mmapped and unmapped each time, and the page faults cost up to half of a training step
-/// (measured: an MLP step 2.5× faster with these settings).
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn raise_malloc_thresholds() {
-    const M_TRIM_THRESHOLD: i32 = -1;
-    const M_MMAP_THRESHOLD: i32 = -3;
-    #[allow(unsafe_code)]
-    unsafe extern "C" {
-        fn mallopt(param: i32, value: i32) -> i32;
-    }
-    // SAFETY: mallopt only changes allocator tuning; called once before any other thread starts.
-    #[allow(unsafe_code)]
-    unsafe {
-        mallopt(M_TRIM_THRESHOLD, 512 << 20);
-        mallopt(M_MMAP_THRESHOLD, 256 << 20);
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn raise_malloc_thresholds() {}
-
 /// Parses the arguments, runs the command, prints any error once, and maps it to an exit code.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
