@@ -21,8 +21,8 @@ pub use autodiff::{TensorProblem, autodiff_jacobian, evaluate_with_tensors};
 pub use dtlz::{Dtlz1, Dtlz2, Dtlz3, Dtlz4, Dtlz5, Dtlz6, Dtlz7};
 pub use error::{Error, Result};
 pub use maf::Maf1;
-pub use process::configure_process;
 pub use problem::{JacobianBatch, Normalization, Problem, ProblemInfo};
+pub use process::configure_process;
 pub use re::{Re21, Re22, Re23, Re24, Re25, Re31, Re37, Re41, Re42};
 pub use registry::{
     ProblemEntry, ProblemSpec, build_problem, find_problem, fixed_size, free_size, problem_entries,
