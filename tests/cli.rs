@@ -1106,7 +1106,16 @@ fn eval_and_front_take_the_problem_as_a_flag_too() {
     assert_eq!(out.status.code(), Some(2));
     // `compare` takes `solve`'s default problem when none is named.
     let v = json_of(&[
-        "compare", "--solvers", "ls", "--seeds", "1", "--iters", "5", "--prefs", "2", "--json",
+        "compare",
+        "--solvers",
+        "ls",
+        "--seeds",
+        "1",
+        "--iters",
+        "5",
+        "--prefs",
+        "2",
+        "--json",
     ]);
     assert_eq!(v["config"]["problem_name"], "vlmop2");
 }
@@ -1129,23 +1138,36 @@ fn records_have_a_schema_version_and_plot_reads_them_back() {
     let run = dir.path().join("run");
     let run_s = run.to_string_lossy().into_owned();
     json_of(&[
-        "solve", "--problem", "zdt1", "--n-var", "4", "--solver", "pmtl", "--prefs", "3", "--iters",
-        "20", "--out", &run_s, "--json",
+        "solve",
+        "--problem",
+        "zdt1",
+        "--n-var",
+        "4",
+        "--solver",
+        "pmtl",
+        "--prefs",
+        "3",
+        "--iters",
+        "20",
+        "--out",
+        &run_s,
+        "--json",
     ]);
     let record = read_json(&run.join("result.json"));
     assert_eq!(record["schema_version"], 2);
     assert_eq!(record["config"]["normalize"], "authors");
     assert_eq!(record["config"]["optimizer"], "adam");
     // ParetoMTL takes the run's iteration count; the record says so as an option, not as text.
-    assert_eq!(
-        record["config"]["method_options_effective"]["iters"],
-        "20"
-    );
+    assert_eq!(record["config"]["method_options_effective"]["iters"], "20");
     assert_eq!(matrix(&record["solutions"]).len(), 3);
     let result = run.join("result.json");
     for _ in 0..2 {
         std::fs::remove_file(run.join("front.png")).unwrap();
-        assert!(tradeoff(&["plot", &result.to_string_lossy()]).status.success());
+        assert!(
+            tradeoff(&["plot", &result.to_string_lossy()])
+                .status
+                .success()
+        );
         assert!(run.join("front.png").exists());
         drop_schema_version(&result);
     }
@@ -1153,8 +1175,18 @@ fn records_have_a_schema_version_and_plot_reads_them_back() {
     let cmp = dir.path().join("cmp");
     let cmp_s = cmp.to_string_lossy().into_owned();
     json_of(&[
-        "compare", "--solvers", "ls,epo", "--seeds", "1", "--iters", "20", "--prefs", "3",
-        "--out", &cmp_s, "--json",
+        "compare",
+        "--solvers",
+        "ls,epo",
+        "--seeds",
+        "1",
+        "--iters",
+        "20",
+        "--prefs",
+        "3",
+        "--out",
+        &cmp_s,
+        "--json",
     ]);
     let summary_path = cmp.join("summary.json");
     let summary = read_json(&summary_path);
@@ -1163,7 +1195,11 @@ fn records_have_a_schema_version_and_plot_reads_them_back() {
     assert!(summary["rows"][0]["hypervolume"]["mean"].is_number());
     for _ in 0..2 {
         std::fs::remove_file(cmp.join("hypervolume.png")).unwrap();
-        assert!(tradeoff(&["plot", &summary_path.to_string_lossy()]).status.success());
+        assert!(
+            tradeoff(&["plot", &summary_path.to_string_lossy()])
+                .status
+                .success()
+        );
         assert!(cmp.join("hypervolume.png").exists());
         drop_schema_version(&summary_path);
     }
@@ -1178,8 +1214,21 @@ fn model_json_has_a_schema_version_and_query_reads_it_back() {
     let out = dir.path().join("model");
     let out_s = out.to_string_lossy().into_owned();
     json_of(&[
-        "psl", "train", "--problem", "vlmop2", "--iters", "5", "--batch", "8", "--width", "8",
-        "--depth", "1", "--out", &out_s, "--json",
+        "psl",
+        "train",
+        "--problem",
+        "vlmop2",
+        "--iters",
+        "5",
+        "--batch",
+        "8",
+        "--width",
+        "8",
+        "--depth",
+        "1",
+        "--out",
+        &out_s,
+        "--json",
     ]);
     let model_json = out.join("model.json");
     let saved = read_json(&model_json);
@@ -1194,5 +1243,8 @@ fn model_json_has_a_schema_version_and_query_reads_it_back() {
     let first = json_of(&["psl", "query", &out_s, "--pref", "0.3,0.7", "--json"]);
     drop_schema_version(&model_json);
     let again = json_of(&["psl", "query", &out_s, "--pref", "0.3,0.7", "--json"]);
-    assert_eq!(first, again, "a model.json without schema_version reads the same");
+    assert_eq!(
+        first, again,
+        "a model.json without schema_version reads the same"
+    );
 }

@@ -28,7 +28,13 @@ pub struct CompareArgs {
     #[command(flatten)]
     pub problem: ProblemArgs,
     /// Solvers to compare, comma-separated; see `tradeoff list solvers`.
-    #[arg(long, value_name = "A,B,..", value_delimiter = ',', required = true)]
+    #[arg(
+        long,
+        value_name = "A,B,..",
+        value_delimiter = ',',
+        required = true,
+        long_help = solvers_long_help()
+    )]
     pub solvers: Vec<String>,
     /// Number of seeds: seeds S, S+1, ..., S+N−1 with S = --seed; seed s gives every solver the
     /// same start.
@@ -47,6 +53,14 @@ pub struct CompareArgs {
     /// Print summary.json on stdout instead of the table.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `--solvers`' long help: the names come from the method table.
+fn solvers_long_help() -> String {
+    format!(
+        "Solvers to compare, comma-separated; see `tradeoff list solvers`. Each one of: {}.",
+        super::list::solver_names()
+    )
 }
 
 /// The columns of the table: (key in the indicator report, header, larger is better).

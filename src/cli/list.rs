@@ -130,6 +130,15 @@ struct SolverRow {
     citation: String,
 }
 
+/// The names `--solver` takes, from the method table: `mean, sum, mgda, ...`.
+pub fn solver_names() -> String {
+    tradeoff_solvers::all_method_infos()
+        .into_iter()
+        .map(|info| solver_row(info).name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The one place that reads the method table's description of a method.
 fn solver_row(info: &MethodInfo) -> SolverRow {
     SolverRow {
@@ -225,7 +234,7 @@ fn solvers_table(rows: &[SolverRow]) -> String {
             if r.randomized {
                 summary.push_str(", randomised");
             }
-            vec![r.name.clone(), r.family.clone(), options, summary]
+            vec![r.name.clone(), r.family.clone(), summary, options]
         })
         .collect();
     let mut out = table(

@@ -232,6 +232,22 @@ mod tests {
     }
 
     #[test]
+    fn solver_help_names_every_method_of_the_table() {
+        let help = Cli::command()
+            .find_subcommand_mut("solve")
+            .expect("solve")
+            .render_long_help()
+            .to_string();
+        for info in tradeoff_solvers::all_method_infos() {
+            assert!(
+                help.contains(info.name),
+                "{} missing from {help}",
+                info.name
+            );
+        }
+    }
+
+    #[test]
     fn set_has_one_grammar() {
         assert_eq!(
             flags::split_pair(" c = 0.4 ").expect("a pair"),

@@ -219,8 +219,8 @@ impl RunArgs {
 pub struct SolveArgs {
     #[command(flatten)]
     pub problem: ProblemArgs,
-    /// Method: a scalarization or an aggregator; see `tradeoff list solvers`.
-    #[arg(long, value_name = "NAME", default_value = "epo")]
+    /// Method: a scalarization, an aggregator or a set-level method; see `tradeoff list solvers`.
+    #[arg(long, value_name = "NAME", default_value = "epo", long_help = solver_long_help())]
     pub solver: String,
     #[command(flatten)]
     pub set: SetArgs,
@@ -235,6 +235,15 @@ pub struct SolveArgs {
     /// Print one JSON object on stdout instead of the human summary.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `--solver`'s long help: the names come from the method table.
+fn solver_long_help() -> String {
+    format!(
+        "Method: a scalarization, an aggregator or a set-level method; see `tradeoff list \
+         solvers`. One of: {}.",
+        super::list::solver_names()
+    )
 }
 
 /// Runs `solve`.
