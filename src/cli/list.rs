@@ -238,10 +238,13 @@ fn solvers_table(rows: &[SolverRow]) -> String {
         })
         .collect();
     let mut out = table(
-        &["SOLVER", "FAMILY", "OPTIONS (default)", "SUMMARY"],
+        &["SOLVER", "FAMILY", "SUMMARY", "OPTIONS (default)"],
         &cells,
     );
-    out.push_str("\nOptions are set with --set key=value; `list solvers --json` gives their docs and citations.\n");
+    out.push_str(
+        "\nOptions are set with --set key=value; `list solvers --json` gives their docs and \
+         citations.\n",
+    );
     out
 }
 
