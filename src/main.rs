@@ -5,6 +5,6 @@ mod cli;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    cli::configure_process();
+    tradeoff::problems::configure_process();
     cli::main()
 }

@@ -77,7 +77,7 @@ fn matrix(v: &Value) -> Vec<Vec<f64>> {
 
 #[test]
 fn list_problems_names_every_family_with_metadata() {
-    let v = json_of(&["list", "problems"]);
+    let v = json_of(&["list", "problems", "--json"]);
     let rows = v["problems"].as_array().unwrap();
     let names: Vec<&str> = rows.iter().map(|r| r["name"].as_str().unwrap()).collect();
     for name in [
@@ -388,7 +388,7 @@ fn usage_errors_exit_with_2() {
 
 #[test]
 fn list_solvers_names_every_method_with_options() {
-    let v = json_of(&["list", "solvers"]);
+    let v = json_of(&["list", "solvers", "--json"]);
     let rows = v["solvers"].as_array().unwrap();
     let names: Vec<&str> = rows.iter().map(|r| r["name"].as_str().unwrap()).collect();
     for name in [
@@ -1056,4 +1056,195 @@ fn psl_trains_every_model_family() {
         let last = loss[loss.len() - 10..].iter().sum::<f64>() / 10.0;
         assert!(last < first, "{model}: mean loss {first} → {last}");
     }
+}
+
+#[test]
+fn list_prints_a_table_for_people_and_json_with_the_flag() {
+    for (what, header, row, option) in [
+        ("problems", "PROBLEM", "zdt1", "30"),
+        ("solvers", "SOLVER", "cagrad", "c=0.5"),
+    ] {
+        let out = tradeoff(&["list", what]);
+        assert!(out.status.success(), "list {what}");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            serde_json::from_str::<Value>(&text).is_err(),
+            "list {what} is a table by default"
+        );
+        let first = text.lines().next().unwrap();
+        assert!(first.starts_with(header), "{first}");
+        let line = text
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(row))
+            .unwrap_or_else(|| panic!("no {row} line in {text}"));
+        assert!(line.contains(option), "{line}");
+        let v = json_of(&["list", what, "--json"]);
+        assert!(v[what].as_array().unwrap().len() > 5);
+    }
+}
+
+#[test]
+fn eval_and_front_take_the_problem_as_a_flag_too() {
+    let dir = TempDir::new("problem-flag");
+    let input = dir.file("x.json", "[[0.1, 0.2, 0.3], [0.5, 0.5, 0.5]]");
+    let positional = json_of(&["eval", "zdt1", "--n-var", "3", "--input", &input]);
+    let flag = json_of(&[
+        "eval",
+        "--problem",
+        "zdt1",
+        "--n-var",
+        "3",
+        "--input",
+        &input,
+    ]);
+    assert_eq!(positional, flag);
+    let positional = json_of(&["front", "zdt1", "--n", "5"]);
+    let flag = json_of(&["front", "--problem", "zdt1", "--n", "5"]);
+    assert_eq!(positional, flag);
+    // Both forms at once is a usage error.
+    let out = tradeoff(&["front", "zdt1", "--problem", "zdt2"]);
+    assert_eq!(out.status.code(), Some(2));
+    // `compare` takes `solve`'s default problem when none is named.
+    let v = json_of(&[
+        "compare",
+        "--solvers",
+        "ls",
+        "--seeds",
+        "1",
+        "--iters",
+        "5",
+        "--prefs",
+        "2",
+        "--json",
+    ]);
+    assert_eq!(v["config"]["problem_name"], "vlmop2");
+}
+
+/// Reads a JSON file.
+fn read_json(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// Writes `value` to `path` without its `schema_version` (as files written before it existed).
+fn drop_schema_version(path: &Path) {
+    let mut value = read_json(path);
+    value.as_object_mut().unwrap().remove("schema_version");
+    std::fs::write(path, serde_json::to_string_pretty(&value).unwrap()).unwrap();
+}
+
+#[test]
+fn records_have_a_schema_version_and_plot_reads_them_back() {
+    let dir = TempDir::new("records");
+    let run = dir.path().join("run");
+    let run_s = run.to_string_lossy().into_owned();
+    json_of(&[
+        "solve",
+        "--problem",
+        "zdt1",
+        "--n-var",
+        "4",
+        "--solver",
+        "pmtl",
+        "--prefs",
+        "3",
+        "--iters",
+        "20",
+        "--out",
+        &run_s,
+        "--json",
+    ]);
+    let record = read_json(&run.join("result.json"));
+    assert_eq!(record["schema_version"], 2);
+    assert_eq!(record["config"]["normalize"], "authors");
+    assert_eq!(record["config"]["optimizer"], "adam");
+    // ParetoMTL takes the run's iteration count; the record says so as an option, not as text.
+    assert_eq!(record["config"]["method_options_effective"]["iters"], "20");
+    assert_eq!(matrix(&record["solutions"]).len(), 3);
+    let result = run.join("result.json");
+    for _ in 0..2 {
+        std::fs::remove_file(run.join("front.png")).unwrap();
+        assert!(
+            tradeoff(&["plot", &result.to_string_lossy()])
+                .status
+                .success()
+        );
+        assert!(run.join("front.png").exists());
+        drop_schema_version(&result);
+    }
+
+    let cmp = dir.path().join("cmp");
+    let cmp_s = cmp.to_string_lossy().into_owned();
+    json_of(&[
+        "compare",
+        "--solvers",
+        "ls,epo",
+        "--seeds",
+        "1",
+        "--iters",
+        "20",
+        "--prefs",
+        "3",
+        "--out",
+        &cmp_s,
+        "--json",
+    ]);
+    let summary_path = cmp.join("summary.json");
+    let summary = read_json(&summary_path);
+    assert_eq!(summary["schema_version"], 1);
+    assert_eq!(summary["kind"], "comparison");
+    assert!(summary["rows"][0]["hypervolume"]["mean"].is_number());
+    for _ in 0..2 {
+        std::fs::remove_file(cmp.join("hypervolume.png")).unwrap();
+        assert!(
+            tradeoff(&["plot", &summary_path.to_string_lossy()])
+                .status
+                .success()
+        );
+        assert!(cmp.join("hypervolume.png").exists());
+        drop_schema_version(&summary_path);
+    }
+    // A file that is neither is refused in one line.
+    let other = dir.file("other.json", "{\"objectives\": 3}");
+    fails_with(&["plot", &other], "other.json");
+}
+
+#[test]
+fn model_json_has_a_schema_version_and_query_reads_it_back() {
+    let dir = TempDir::new("model-record");
+    let out = dir.path().join("model");
+    let out_s = out.to_string_lossy().into_owned();
+    json_of(&[
+        "psl",
+        "train",
+        "--problem",
+        "vlmop2",
+        "--iters",
+        "5",
+        "--batch",
+        "8",
+        "--width",
+        "8",
+        "--depth",
+        "1",
+        "--out",
+        &out_s,
+        "--json",
+    ]);
+    let model_json = out.join("model.json");
+    let saved = read_json(&model_json);
+    assert_eq!(saved["schema_version"], 1);
+    assert_eq!(saved["model"]["width"], 8);
+    assert_eq!(saved["model"]["depth"], 1);
+    let result = read_json(&out.join("result.json"));
+    assert_eq!(result["schema_version"], 1);
+    assert_eq!(result["config"]["model"], "mlp");
+    assert_eq!(result["config"]["precision"], "f32");
+    assert_eq!(result["config"]["lr"], 1e-3);
+    let first = json_of(&["psl", "query", &out_s, "--pref", "0.3,0.7", "--json"]);
+    drop_schema_version(&model_json);
+    let again = json_of(&["psl", "query", &out_s, "--pref", "0.3,0.7", "--json"]);
+    assert_eq!(
+        first, again,
+        "a model.json without schema_version reads the same"
+    );
 }

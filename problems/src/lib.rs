@@ -10,6 +10,7 @@ mod dtlz;
 mod error;
 mod maf;
 mod problem;
+pub mod process;
 mod re;
 mod registry;
 mod regression;
@@ -21,6 +22,7 @@ pub use dtlz::{Dtlz1, Dtlz2, Dtlz3, Dtlz4, Dtlz5, Dtlz6, Dtlz7};
 pub use error::{Error, Result};
 pub use maf::Maf1;
 pub use problem::{JacobianBatch, Normalization, Problem, ProblemInfo};
+pub use process::configure_process;
 pub use re::{Re21, Re22, Re23, Re24, Re25, Re31, Re37, Re41, Re42};
 pub use registry::{
     MAX_N_OBJ, MAX_N_VAR, ProblemEntry, ProblemSpec, build_problem, find_problem, fixed_size,

@@ -94,37 +94,12 @@ fn bench_parts(c: &mut Criterion) {
 }
 
 fn config() -> Criterion {
-    // One candle thread, set before any tensor work (candle re-reads it on every product).
-    if std::env::var_os("RAYON_NUM_THREADS").is_none() {
-        // SAFETY: criterion calls this before any benchmark runs or any thread is started.
-        #[allow(unsafe_code)]
-        unsafe {
-            std::env::set_var("RAYON_NUM_THREADS", "1");
-        }
-    }
-    raise_malloc_thresholds();
+    // One candle thread and glibc allocator thresholds, before any tensor work (as the CLI).
+    tradeoff_problems::configure_process();
     Criterion::default()
         .sample_size(20)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3))
-}
-
-/// glibc's default thresholds mmap and unmap candle's larger per-op buffers every time; the CLI
-/// raises them once at start-up, and so does this benchmark.
-fn raise_malloc_thresholds() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        #[allow(unsafe_code)]
-        unsafe extern "C" {
-            fn mallopt(param: i32, value: i32) -> i32;
-        }
-        // SAFETY: allocator tuning only, before any benchmark thread starts.
-        #[allow(unsafe_code)]
-        unsafe {
-            mallopt(-1, 512 << 20); // M_TRIM_THRESHOLD
-            mallopt(-3, 256 << 20); // M_MMAP_THRESHOLD
-        }
-    }
 }
 
 criterion_group! {

@@ -154,7 +154,7 @@ const ROWS: &[Row] = &[
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    configure_process();
+    tradeoff_problems::configure_process();
     let seeds: u64 = env_or("PSL_SEEDS", 3);
     let iters: usize = env_or("PSL_ITERS", 1000);
     let filter = std::env::var("PSL_ROWS").unwrap_or_default();
@@ -271,29 +271,4 @@ fn env_or<T: std::str::FromStr>(key: &str, default: T) -> T {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-/// One candle thread (set before any tensor work) and glibc allocator thresholds high enough
-/// that candle's per-op buffers are not mmapped and unmapped every time; as the CLI does.
-fn configure_process() {
-    if std::env::var_os("RAYON_NUM_THREADS").is_none() {
-        // SAFETY: first thing in main, before any other thread exists.
-        #[allow(unsafe_code)]
-        unsafe {
-            std::env::set_var("RAYON_NUM_THREADS", "1");
-        }
-    }
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        #[allow(unsafe_code)]
-        unsafe extern "C" {
-            fn mallopt(param: i32, value: i32) -> i32;
-        }
-        // SAFETY: allocator tuning only, before any other thread starts.
-        #[allow(unsafe_code)]
-        unsafe {
-            mallopt(-1, 512 << 20); // M_TRIM_THRESHOLD
-            mallopt(-3, 256 << 20); // M_MMAP_THRESHOLD
-        }
-    }
 }

@@ -17,8 +17,15 @@ use crate::train::TrainConfig;
 pub const WEIGHTS_FILE: &str = "model.safetensors";
 /// File name of the configuration inside a model directory.
 pub const CONFIG_FILE: &str = "model.json";
-/// Version of the JSON layout.
+/// Version of the JSON layout (`format`, kept for readers of the first files).
 pub const FORMAT_VERSION: u32 = 1;
+/// Schema version of `model.json` (`schema_version`, as in every record the tool writes).
+pub const MODEL_SCHEMA_VERSION: u32 = 1;
+
+/// Files written before `schema_version` existed are version 1.
+fn first_schema_version() -> u32 {
+    1
+}
 
 /// A [`ProblemSpec`] as stored in JSON.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,6 +72,9 @@ impl ProblemRecord {
 /// The JSON stored next to the weights.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SavedConfig {
+    /// Schema version ([`MODEL_SCHEMA_VERSION`]; 1 for files written without the field).
+    #[serde(default = "first_schema_version")]
+    pub schema_version: u32,
     /// Layout version ([`FORMAT_VERSION`]).
     pub format: u32,
     /// The model: family, sizes, output map, precision, initialisation and its seed.
@@ -117,6 +127,7 @@ pub fn save_model(
     let weights = dir.join(WEIGHTS_FILE);
     fs::rename(&weights_tmp, &weights).map_err(io_err(weights))?;
     let saved = SavedConfig {
+        schema_version: MODEL_SCHEMA_VERSION,
         format: FORMAT_VERSION,
         model: model.config().clone(),
         problem: ProblemRecord::from(problem),
@@ -137,6 +148,12 @@ pub fn load_model(dir: &Path) -> Result<LoadedModel> {
     let path = dir.join(CONFIG_FILE);
     let text = fs::read_to_string(&path).map_err(io_err(path))?;
     let saved: SavedConfig = serde_json::from_str(&text)?;
+    if saved.schema_version > MODEL_SCHEMA_VERSION {
+        return Err(Error::BadCheckpoint(format!(
+            "schema_version {} is newer than this version reads ({MODEL_SCHEMA_VERSION})",
+            saved.schema_version
+        )));
+    }
     if saved.format != FORMAT_VERSION {
         return Err(Error::BadCheckpoint(format!(
             "format {} is not supported (this version reads {FORMAT_VERSION})",

@@ -72,8 +72,8 @@ pub use eval::{
     evaluation_preferences, indicators, query,
 };
 pub use io::{
-    CONFIG_FILE, FORMAT_VERSION, LoadedModel, ProblemRecord, SavedConfig, WEIGHTS_FILE, load_model,
-    save_model,
+    CONFIG_FILE, FORMAT_VERSION, LoadedModel, MODEL_SCHEMA_VERSION, ProblemRecord, SavedConfig,
+    WEIGHTS_FILE, load_model, save_model,
 };
 pub use model::{
     Backward, CombinationBase, ConditionedNet, Conditioning, HyperNet, LowRankNet,

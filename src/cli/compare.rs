@@ -1,40 +1,47 @@
 //! `tradeoff compare`: several solvers × several seeds under one budget, side by side.
 
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use clap::Args;
-use serde_json::{Map, Value, json};
-use tradeoff::records::{json_f64, json_matrix};
+use serde_json::{Map, Value};
+use tradeoff::records::{
+    COMPARISON_SCHEMA_VERSION, ComparisonConfigRecord, ComparisonRecord, ComparisonRow,
+    ComparisonRun, HistoryPoint, MeanStd, RunFailure, json_f64, rows_of, tool_name,
+};
 use tradeoff_pareto::Matrix;
 use tradeoff_problems::Problem;
-use tradeoff_solvers::{DriverConfig, Options, SolveResult};
+use tradeoff_solvers::{DriverConfig, SolveResult};
 
+use super::flags::{SolverSetArgs, options_of};
 use super::io::{prepare_out_dir, print_json, write_atomic};
-use super::problem_args::ProblemOptions;
+use super::problem_args::ProblemArgs;
 use super::solve::{PreferenceArgs, RunArgs, build_rule, run_report};
 
 /// Arguments of `compare`.
 #[derive(Debug, Args)]
 pub struct CompareArgs {
-    /// Problem name (case-insensitive); see `tradeoff list problems`.
-    #[arg(long, value_name = "NAME")]
-    pub problem: String,
     #[command(flatten)]
-    pub problem_options: ProblemOptions,
+    pub problem: ProblemArgs,
     /// Solvers to compare, comma-separated; see `tradeoff list solvers`.
-    #[arg(long, value_name = "A,B,..", value_delimiter = ',', required = true)]
+    #[arg(
+        long,
+        value_name = "A,B,..",
+        value_delimiter = ',',
+        required = true,
+        long_help = solvers_long_help()
+    )]
     pub solvers: Vec<String>,
     /// Number of seeds: seeds S, S+1, ..., S+N−1 with S = --seed; seed s gives every solver the
     /// same start.
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub seeds: usize,
-    /// A method option for one solver, `SOLVER:key=value` (repeatable).
-    #[arg(long = "set", value_name = "SOLVER:KEY=VALUE")]
-    pub set: Vec<String>,
+    #[command(flatten)]
+    pub set: SolverSetArgs,
     #[command(flatten)]
     pub prefs: PreferenceArgs,
     #[command(flatten)]
@@ -46,6 +53,14 @@ pub struct CompareArgs {
     /// Print summary.json on stdout instead of the table.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `--solvers`' long help: the names come from the method table.
+fn solvers_long_help() -> String {
+    format!(
+        "Solvers to compare, comma-separated; see `tradeoff list solvers`. Each one of: {}.",
+        super::list::solver_names()
+    )
 }
 
 /// The columns of the table: (key in the indicator report, header, larger is better).
@@ -67,30 +82,12 @@ struct RunOutcome {
     outcome: std::result::Result<(SolveResult, Map<String, Value>), String>,
 }
 
-/// The `key=value` pairs of `--set SOLVER:key=value` for one solver.
-fn option_pairs(solver: &str, sets: &[String]) -> Result<Vec<String>> {
-    let mut pairs = Vec::new();
-    for s in sets {
-        let (name, pair) = s
-            .split_once(':')
-            .with_context(|| format!("--set '{s}' must be SOLVER:key=value"))?;
-        if name.trim().eq_ignore_ascii_case(solver) {
-            pairs.push(pair.to_string());
-        }
-    }
-    Ok(pairs)
-}
-
-fn parse_options(pairs: &[String]) -> Result<Options> {
-    Options::parse(pairs).map_err(anyhow::Error::msg)
-}
-
 /// Runs `compare`.
 pub fn run(args: CompareArgs) -> Result<()> {
     if args.seeds == 0 {
         bail!("--seeds must be at least 1");
     }
-    let problem = args.problem_options.build(&args.problem)?;
+    let problem = args.problem.build()?;
     let info = problem.info().clone();
     let solvers: Vec<String> = args
         .solvers
@@ -101,7 +98,7 @@ pub fn run(args: CompareArgs) -> Result<()> {
     if solvers.is_empty() {
         bail!("--solvers names no solver");
     }
-    for s in &args.set {
+    for s in &args.set.set {
         let name = s
             .split_once(':')
             .map(|(n, _)| n.trim().to_ascii_lowercase());
@@ -109,16 +106,18 @@ pub fn run(args: CompareArgs) -> Result<()> {
             bail!("--set '{s}': must be SOLVER:key=value with SOLVER one of --solvers");
         }
     }
-    let (prefs, prefs_source) = args.prefs.resolve(info.n_obj, args.run.seed)?;
+    let (prefs, prefs_source) = args.prefs.resolve(info.n_obj, args.run.seed())?;
     // Check every name, option and configuration before any run starts.
     // Options are parsed per run from their text: `Options` is not shared across threads.
     let mut options: Vec<Vec<String>> = Vec::new();
     for solver in &solvers {
-        let pairs = option_pairs(solver, &args.set)?;
-        build_rule(solver, &parse_options(&pairs)?, &prefs, args.run.iters)?;
+        let pairs = args.set.for_solver(solver)?;
+        build_rule(solver, &options_of(&pairs)?, &prefs, args.run.iters())?;
         options.push(pairs);
     }
-    let seeds: Vec<u64> = (0..args.seeds as u64).map(|s| args.run.seed + s).collect();
+    let seeds: Vec<u64> = (0..args.seeds as u64)
+        .map(|s| args.run.seed() + s)
+        .collect();
     let configs: Vec<DriverConfig> = seeds
         .iter()
         .map(|&s| {
@@ -222,7 +221,7 @@ fn one_run(
     front: Option<&Matrix>,
 ) -> std::result::Result<(SolveResult, Map<String, Value>), String> {
     let run = || -> Result<(SolveResult, Map<String, Value>)> {
-        let mut rule = build_rule(solver, &parse_options(options)?, prefs, config.max_iters)?;
+        let mut rule = build_rule(solver, &options_of(options)?, prefs, config.max_iters)?;
         let result = tradeoff_solvers::solve(problem, rule.as_mut(), prefs, config)?;
         let mut report = run_report(problem, &result, reference, front)?;
         report.insert("time_s".into(), json_f64(result.time_s));
@@ -246,7 +245,7 @@ fn summary_json(
     prefs: &Matrix,
     prefs_source: &str,
     reference: &[f64],
-) -> Value {
+) -> ComparisonRecord {
     let mut rows = Vec::new();
     for solver in solvers {
         let mine: Vec<&RunOutcome> = outcomes.iter().filter(|o| &o.solver == solver).collect();
@@ -254,9 +253,7 @@ fn summary_json(
             .iter()
             .filter_map(|o| o.outcome.as_ref().ok().map(|(_, r)| r))
             .collect();
-        let mut row = Map::new();
-        row.insert("solver".into(), json!(solver));
-        row.insert("n_runs".into(), json!(ok.len()));
+        let mut indicators = BTreeMap::new();
         for &(key, _, _) in COLUMNS {
             let values: Vec<f64> = ok
                 .iter()
@@ -266,76 +263,80 @@ fn summary_json(
                 continue;
             }
             let (mean, std) = mean_std(&values);
-            row.insert(
-                key.into(),
-                json!({"mean": json_f64(mean), "std": json_f64(std)}),
-            );
+            indicators.insert(key.to_string(), MeanStd { mean, std });
         }
-        let failures: Vec<Value> = mine
+        let failures = mine
             .iter()
             .filter_map(|o| {
-                o.outcome
-                    .as_ref()
-                    .err()
-                    .map(|e| json!({"seed": o.seed, "error": e}))
+                o.outcome.as_ref().err().map(|e| RunFailure {
+                    seed: o.seed,
+                    error: e.clone(),
+                })
             })
             .collect();
-        row.insert("failures".into(), Value::Array(failures));
-        rows.push(Value::Object(row));
+        rows.push(ComparisonRow {
+            solver: solver.clone(),
+            n_runs: ok.len(),
+            indicators,
+            failures,
+        });
     }
-    let runs: Vec<Value> = outcomes
+    let runs = outcomes
         .iter()
         .filter_map(|o| {
             let (result, report) = o.outcome.as_ref().ok()?;
-            Some(json!({
-                "solver": o.solver,
-                "seed": o.seed,
-                "indicators": report,
-                "objectives": json_matrix(&result.objectives),
-                "solutions": json_matrix(&result.x),
-                "termination": result.termination.name(),
-                "history": result.history.iter().map(|h| json!({
-                    "iteration": h.iteration,
-                    "hypervolume": json_f64(h.hypervolume),
-                    "igd": h.igd.map(json_f64),
-                })).collect::<Vec<_>>(),
-            }))
+            Some(ComparisonRun {
+                solver: o.solver.clone(),
+                seed: o.seed,
+                indicators: report.clone(),
+                objectives: rows_of(&result.objectives),
+                solutions: rows_of(&result.x),
+                termination: result.termination.name().to_string(),
+                history: result
+                    .history
+                    .iter()
+                    .map(|h| HistoryPoint {
+                        iteration: h.iteration,
+                        hypervolume: h.hypervolume,
+                        igd: h.igd,
+                    })
+                    .collect(),
+            })
         })
         .collect();
-    json!({
-        "schema_version": 1,
-        "kind": "comparison",
-        "tool": format!("tradeoff {}", env!("CARGO_PKG_VERSION")),
-        "config": {
-            "problem": problem,
-            "problem_name": args.problem,
-            "n_var": args.problem_options.n_var,
-            "n_obj": args.problem_options.n_obj,
-            "normalize": format!("{:?}", args.problem_options.normalize).to_ascii_lowercase(),
-            "solvers": solvers,
-            "options": args.set,
-            "seeds": args.seeds,
-            "first_seed": args.run.seed,
-            "prefs": prefs_source,
-            "iters": args.run.iters,
-            "lr": args.run.lr,
-            "optimizer": format!("{:?}", args.run.optimizer).to_ascii_lowercase(),
-            "init_box": args.run.init_box,
-            "reference_point": reference,
+    ComparisonRecord {
+        schema_version: COMPARISON_SCHEMA_VERSION,
+        kind: "comparison".to_string(),
+        tool: tool_name(),
+        config: ComparisonConfigRecord {
+            problem: problem.to_string(),
+            problem_name: args.problem.problem.clone(),
+            n_var: args.problem.options.n_var,
+            n_obj: args.problem.options.n_obj,
+            normalize: args.problem.options.normalize.name().to_string(),
+            solvers: solvers.to_vec(),
+            options: args.set.set.clone(),
+            seeds: args.seeds,
+            first_seed: args.run.seed(),
+            prefs: prefs_source.to_string(),
+            iters: args.run.iters(),
+            lr: args.run.lr(),
+            optimizer: args.run.optimizer.name().to_string(),
+            init_box: args.run.init_box.clone(),
+            reference_point: reference.to_vec(),
         },
-        "prefs": json_matrix(prefs),
-        "rows": rows,
-        "runs": runs,
-    })
+        prefs: rows_of(prefs),
+        rows,
+        runs,
+    }
 }
 
-fn cell(row: &Value, key: &str) -> Option<(f64, f64)> {
-    let v = row.get(key)?;
-    Some((v["mean"].as_f64()?, v["std"].as_f64()?))
+fn cell(row: &ComparisonRow, key: &str) -> Option<(f64, f64)> {
+    row.indicators.get(key).map(|v| (v.mean, v.std))
 }
 
 /// The index of the best row per column.
-fn best_rows(rows: &[Value]) -> Vec<Option<usize>> {
+fn best_rows(rows: &[ComparisonRow]) -> Vec<Option<usize>> {
     COLUMNS
         .iter()
         .map(|&(key, _, larger)| {
@@ -363,13 +364,13 @@ fn format_value(key: &str, mean: f64, std: f64) -> String {
 }
 
 /// The comparison as a markdown table; `**bold**` marks the best value per column.
-pub fn markdown_table(summary: &Value, has_front: bool) -> String {
-    let rows = summary["rows"].as_array().cloned().unwrap_or_default();
+pub fn markdown_table(summary: &ComparisonRecord, has_front: bool) -> String {
+    let rows = &summary.rows;
     let columns: Vec<&(&str, &str, bool)> = COLUMNS
         .iter()
         .filter(|(k, _, _)| has_front || *k != "igd")
         .collect();
-    let best = best_rows(&rows);
+    let best = best_rows(rows);
     let mut out = String::new();
     out.push_str("| solver |");
     for (_, header, larger) in &columns {
@@ -381,7 +382,7 @@ pub fn markdown_table(summary: &Value, has_front: bool) -> String {
     }
     out.push_str("---|\n");
     for (i, row) in rows.iter().enumerate() {
-        out.push_str(&format!("| {} |", row["solver"].as_str().unwrap_or("?")));
+        out.push_str(&format!("| {} |", row.solver));
         for c in &columns {
             let k = COLUMNS.iter().position(|x| x.0 == c.0).expect("a column");
             match cell(row, c.0) {
@@ -396,14 +397,12 @@ pub fn markdown_table(summary: &Value, has_front: bool) -> String {
                 None => out.push_str(" – |"),
             }
         }
-        let failures = row["failures"].as_array().map_or(0, Vec::len);
-        let n = row["n_runs"].as_u64().unwrap_or(0);
-        if failures > 0 {
-            let first = &row["failures"][0];
+        let failures = row.failures.len();
+        let n = row.n_runs;
+        if let Some(first) = row.failures.first() {
             out.push_str(&format!(
                 " {n} ({failures} failed: seed {}: {}) |\n",
-                first["seed"],
-                first["error"].as_str().unwrap_or("")
+                first.seed, first.error
             ));
         } else {
             out.push_str(&format!(" {n} |\n"));
@@ -412,18 +411,14 @@ pub fn markdown_table(summary: &Value, has_front: bool) -> String {
     out
 }
 
-fn summary_csv(summary: &Value) -> String {
+fn summary_csv(summary: &ComparisonRecord) -> String {
     let mut out = String::from("solver,n_runs");
     for (key, _, _) in COLUMNS {
         out.push_str(&format!(",{key}_mean,{key}_std"));
     }
     out.push('\n');
-    for row in summary["rows"].as_array().into_iter().flatten() {
-        out.push_str(&format!(
-            "{},{}",
-            row["solver"].as_str().unwrap_or("?"),
-            row["n_runs"]
-        ));
+    for row in &summary.rows {
+        out.push_str(&format!("{},{}", row.solver, row.n_runs));
         for (key, _, _) in COLUMNS {
             match cell(row, key) {
                 Some((m, s)) => out.push_str(&format!(",{m:?},{s:?}")),
@@ -438,7 +433,7 @@ fn summary_csv(summary: &Value) -> String {
 /// Writes summary.json/.csv/.md and the comparison pictures into `dir`.
 pub fn write_comparison(
     dir: &Path,
-    summary: &Value,
+    summary: &ComparisonRecord,
     title: &str,
     front: Option<&Matrix>,
 ) -> Result<()> {

@@ -7,28 +7,36 @@ use clap::Args;
 use serde_json::json;
 
 use super::io::{json_matrix, print_json, read_matrix};
-use super::problem_args::ProblemOptions;
+use super::problem_args::ProblemArgs;
 
 /// Arguments of `eval`.
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    /// Problem name (case-insensitive); see `tradeoff list problems`.
-    problem: String,
+    /// Problem name (case-insensitive), the same as `--problem`; see `tradeoff list problems`.
+    #[arg(value_name = "PROBLEM", conflicts_with = "problem")]
+    name: Option<String>,
     /// Points to evaluate: a JSON array of arrays, or a CSV file, one point per row.
     ///
     /// Each row must have exactly n_var values (from --n-var or the problem's default).
     #[arg(long, value_name = "FILE")]
     input: PathBuf,
     #[command(flatten)]
-    options: ProblemOptions,
+    problem: ProblemArgs,
     /// Also output the Jacobian of every point ([points][n_obj][n_var]).
     #[arg(long)]
     jacobian: bool,
 }
 
+impl EvalArgs {
+    /// The problem named by the positional form or by `--problem`.
+    pub fn problem_name(&self) -> &str {
+        self.problem.name(self.name.as_deref())
+    }
+}
+
 /// Runs `eval`.
 pub fn run(args: EvalArgs) -> Result<()> {
-    let problem = args.options.build(&args.problem)?;
+    let problem = args.problem.options.build(args.problem_name())?;
     let info = problem.info();
     let x = read_matrix(&args.input)?;
     if x.n_cols() != info.n_var {

@@ -5,18 +5,26 @@ use clap::Args;
 use serde_json::json;
 
 use super::io::{json_matrix, print_json};
-use super::problem_args::ProblemOptions;
+use super::problem_args::ProblemArgs;
 
 /// Arguments of `front`.
 #[derive(Debug, Args)]
 pub struct FrontArgs {
-    /// Problem name (case-insensitive); see `tradeoff list problems`.
-    problem: String,
+    /// Problem name (case-insensitive), the same as `--problem`; see `tradeoff list problems`.
+    #[arg(value_name = "PROBLEM", conflicts_with = "problem")]
+    name: Option<String>,
     /// About how many front points to sample.
     #[arg(long, value_name = "N", default_value_t = 100)]
     n: usize,
     #[command(flatten)]
-    options: ProblemOptions,
+    problem: ProblemArgs,
+}
+
+impl FrontArgs {
+    /// The problem named by the positional form or by `--problem`.
+    pub fn problem_name(&self) -> &str {
+        self.problem.name(self.name.as_deref())
+    }
 }
 
 /// Runs `front`.
@@ -24,7 +32,7 @@ pub fn run(args: FrontArgs) -> Result<()> {
     if args.n == 0 {
         bail!("--n must be at least 1");
     }
-    let problem = args.options.build(&args.problem)?;
+    let problem = args.problem.options.build(args.problem_name())?;
     let Some(front) = problem.pareto_front(args.n) else {
         bail!(
             "{} (n_obj = {}) has no known true Pareto front",

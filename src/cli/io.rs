@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use serde_json::Value;
 use tradeoff_pareto::Matrix;
 
 /// Reads a matrix from a JSON array of arrays (`.json`) or a CSV file (`.csv`, optional header).
@@ -140,7 +141,7 @@ pub fn parse_vector(text: &str, what: &str) -> Result<Vec<f64>> {
 }
 
 /// Prints a JSON value on stdout, followed by a newline.
-pub fn print_json(value: &serde_json::Value) -> Result<()> {
+pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<()> {
     let mut bytes = serde_json::to_vec(value)?;
     bytes.push(b'\n');
     let mut out = std::io::stdout().lock();
@@ -200,4 +201,37 @@ pub fn prepare_out_dir(dir: &Path) -> Result<()> {
             .with_context(|| format!("cannot create --out directory {}", dir.display()))?;
     }
     Ok(())
+}
+
+/// A vector given inline (`0.3,0.7`) or as a file holding a JSON array of numbers (or one
+/// CSV/JSON row).
+pub fn vector_argument(text: &str, what: &str) -> Result<Vec<f64>> {
+    let lower = text.to_ascii_lowercase();
+    if !(lower.ends_with(".json") || lower.ends_with(".csv")) {
+        return parse_vector(text, what);
+    }
+    let path = Path::new(text);
+    if lower.ends_with(".json") {
+        let body = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let value: Value = serde_json::from_str(&body)
+            .map_err(|e| anyhow::anyhow!("{}: malformed JSON: {e}", path.display()))?;
+        if let Some(items) = value.as_array() {
+            if items.iter().all(Value::is_number) {
+                return items
+                    .iter()
+                    .map(|v| v.as_f64().context("not a number"))
+                    .collect();
+            }
+        }
+    }
+    let m = read_matrix(path)?;
+    if m.n_rows() != 1 {
+        bail!(
+            "{}: {what} must be one vector, got {} rows",
+            path.display(),
+            m.n_rows()
+        );
+    }
+    Ok(m.row(0).to_vec())
 }

@@ -3,6 +3,7 @@
 mod aggregate;
 mod compare;
 mod eval;
+mod flags;
 mod front;
 mod indicators;
 mod io;
@@ -22,8 +23,11 @@ use clap::{Parser, Subcommand};
 
 /// Gradient-based multi-objective optimisation: problems, solvers, indicators, plots.
 ///
-/// Every command writes its result as JSON on stdout (so scripts can use it) and errors as one
-/// line on stderr with exit code 2. Objectives are always minimised.
+/// `eval`, `front`, `indicators`, `prefs` and `aggregate` write JSON on stdout; `list`, `solve`,
+/// `compare`, `plot` and `psl` print text for a person unless given `--json` (`list`, `solve`,
+/// `compare`, `psl`). Errors are one line on stderr with exit code 2. Objectives are always
+/// minimised. `--problem`, `--iters`, `--lr`, `--seed`, `--pref` and `--set` are one flag each,
+/// with one meaning and one default, wherever they appear.
 #[derive(Debug, Parser)]
 #[command(
     name = "tradeoff",
@@ -59,42 +63,6 @@ enum Command {
     /// Pareto-set learning: train a model of the whole Pareto set, or query a saved one.
     Psl(psl::PslArgs),
 }
-
-/// Process-wide settings that must precede any tensor work.
-pub fn configure_process() {
-    // Unset, candle re-reads /proc/cpuinfo on every matmul (27 us vs 0.9 us for a small one);
-    // one thread measured fastest for our sizes. Runs are parallelised by us, not by candle.
-    if std::env::var_os("RAYON_NUM_THREADS").is_none() {
-        // SAFETY: called first thing in main, before any other thread exists.
-        #[allow(unsafe_code)]
-        unsafe {
-            std::env::set_var("RAYON_NUM_THREADS", "1");
-        }
-    }
-    raise_malloc_thresholds();
-}
-
-/// Every candle op allocates a fresh buffer; with glibc's default thresholds the larger ones are
-/// mmapped and unmapped each time, and the page faults cost up to half of a training step
-/// (measured: an MLP step 2.5× faster with these settings).
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn raise_malloc_thresholds() {
-    const M_TRIM_THRESHOLD: i32 = -1;
-    const M_MMAP_THRESHOLD: i32 = -3;
-    #[allow(unsafe_code)]
-    unsafe extern "C" {
-        fn mallopt(param: i32, value: i32) -> i32;
-    }
-    // SAFETY: mallopt only changes allocator tuning; called once before any other thread starts.
-    #[allow(unsafe_code)]
-    unsafe {
-        mallopt(M_TRIM_THRESHOLD, 512 << 20);
-        mallopt(M_MMAP_THRESHOLD, 256 << 20);
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn raise_malloc_thresholds() {}
 
 /// Parses the arguments, runs the command, prints any error once, and maps it to an exit code.
 pub fn main() -> ExitCode {
@@ -149,5 +117,175 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    impl Command {
+        /// The problem a command names, when it takes one.
+        fn problem_name(&self) -> Option<String> {
+            match self {
+                Command::Solve(a) => Some(a.problem.problem.clone()),
+                Command::Compare(a) => Some(a.problem.problem.clone()),
+                Command::Eval(a) => Some(a.problem_name().to_string()),
+                Command::Front(a) => Some(a.problem_name().to_string()),
+                Command::Psl(a) => a.problem_name(),
+                _ => None,
+            }
+        }
+    }
+
+    fn parse(args: &[&str]) -> Command {
+        let mut all = vec!["tradeoff"];
+        all.extend_from_slice(args);
+        match Cli::try_parse_from(all) {
+            Ok(cli) => cli.command,
+            Err(e) => panic!("{args:?}: {e}"),
+        }
+    }
+
+    /// `(iters, lr, seed)` of the commands that run an optimiser, with their own defaults.
+    fn run_flags(command: &Command) -> (usize, f64, u64) {
+        match command {
+            Command::Solve(a) => (a.run.iters(), a.run.lr(), a.run.seed()),
+            Command::Compare(a) => (a.run.iters(), a.run.lr(), a.run.seed()),
+            Command::Psl(a) => a.train_flags().expect("psl train"),
+            other => panic!("not a run command: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn iters_and_seed_default_the_same_everywhere() {
+        let solve = run_flags(&parse(&["solve"]));
+        let compare = run_flags(&parse(&["compare", "--solvers", "ls"]));
+        let psl = run_flags(&parse(&["psl", "train"]));
+        assert_eq!(solve.0, 1000);
+        assert_eq!((solve.0, solve.2), (compare.0, compare.2));
+        assert_eq!((solve.0, solve.2), (psl.0, psl.2));
+        let Command::Prefs(prefs) =
+            parse(&["prefs", "--n-obj", "2", "--n", "3", "--method", "uniform"])
+        else {
+            panic!("prefs")
+        };
+        assert_eq!(prefs.seed(), solve.2);
+    }
+
+    #[test]
+    fn lr_defaults_are_the_documented_ones() {
+        // solve and compare move the solutions (0.01); psl train moves a network's weights
+        // (0.001): `--lr`'s help says so.
+        assert_eq!(run_flags(&parse(&["solve"])).1, 0.01);
+        assert_eq!(run_flags(&parse(&["compare", "--solvers", "ls"])).1, 0.01);
+        assert_eq!(run_flags(&parse(&["psl", "train"])).1, 1e-3);
+        let help = Cli::command()
+            .find_subcommand_mut("solve")
+            .expect("solve")
+            .render_long_help()
+            .to_string();
+        assert!(help.contains("0.001 for `psl train`"), "{help}");
+    }
+
+    #[test]
+    fn given_flags_mean_the_same_everywhere() {
+        let given = ["--iters", "7", "--lr", "0.5", "--seed", "3"];
+        let mut solve = vec!["solve"];
+        solve.extend(given);
+        let mut compare = vec!["compare", "--solvers", "ls"];
+        compare.extend(given);
+        let mut psl = vec!["psl", "train"];
+        psl.extend(given);
+        for args in [solve, compare, psl] {
+            assert_eq!(run_flags(&parse(&args)), (7, 0.5, 3), "{args:?}");
+        }
+    }
+
+    #[test]
+    fn problem_is_one_flag_with_one_default() {
+        let Command::Solve(solve) = parse(&["solve"]) else {
+            panic!("solve")
+        };
+        let Command::Compare(compare) = parse(&["compare", "--solvers", "ls"]) else {
+            panic!("compare")
+        };
+        assert_eq!(solve.problem.problem, problem_args::DEFAULT_PROBLEM);
+        assert_eq!(compare.problem.problem, problem_args::DEFAULT_PROBLEM);
+        for (args, expected) in [
+            (vec!["eval", "zdt1", "--input", "x.json"], "zdt1"),
+            (
+                vec!["eval", "--problem", "zdt2", "--input", "x.json"],
+                "zdt2",
+            ),
+            (vec!["front", "dtlz2"], "dtlz2"),
+            (vec!["front", "--problem", "dtlz2"], "dtlz2"),
+            (vec!["psl", "train", "--problem", "zdt1"], "zdt1"),
+            (
+                vec!["compare", "--problem", "zdt1", "--solvers", "ls"],
+                "zdt1",
+            ),
+        ] {
+            assert_eq!(
+                parse(&args).problem_name(),
+                Some(expected.to_string()),
+                "{args:?}"
+            );
+        }
+        // The positional form and the flag name the same thing: both at once is an error.
+        assert!(Cli::try_parse_from(["tradeoff", "front", "zdt1", "--problem", "zdt2"]).is_err());
+    }
+
+    #[test]
+    fn solver_help_names_every_method_of_the_table() {
+        let help = Cli::command()
+            .find_subcommand_mut("solve")
+            .expect("solve")
+            .render_long_help()
+            .to_string();
+        for info in tradeoff_solvers::all_method_infos() {
+            assert!(
+                help.contains(info.name),
+                "{} missing from {help}",
+                info.name
+            );
+        }
+    }
+
+    #[test]
+    fn set_has_one_grammar() {
+        assert_eq!(
+            flags::split_pair(" c = 0.4 ").expect("a pair"),
+            ("c".to_string(), "0.4".to_string())
+        );
+        assert!(flags::split_pair("c0.4").is_err());
+        let Command::Compare(compare) = parse(&[
+            "compare",
+            "--solvers",
+            "cagrad,ls",
+            "--set",
+            "cagrad:c=0.4",
+            "--set",
+            "ls:x=1",
+        ]) else {
+            panic!("compare")
+        };
+        assert_eq!(compare.set.for_solver("cagrad").expect("pairs"), ["c=0.4"]);
+        let pairs = compare.set.for_solver("cagrad").expect("pairs");
+        assert_eq!(flags::split_pair(&pairs[0]).expect("pair").1, "0.4");
+    }
+
+    #[test]
+    fn pref_is_accepted_by_every_command_that_takes_one() {
+        for args in [
+            vec!["solve", "--pref", "0.3,0.7"],
+            vec!["compare", "--solvers", "ls", "--pref", "0.3,0.7"],
+            vec!["psl", "query", "dir", "--pref", "0.3,0.7"],
+            vec![
+                "aggregate",
+                "mgda",
+                "--input",
+                "j.json",
+                "--pref",
+                "0.3,0.7",
+            ],
+        ] {
+            parse(&args);
+        }
     }
 }

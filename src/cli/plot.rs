@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use serde_json::Value;
+use tradeoff::records::{ComparisonRecord, SolveRecord};
 use tradeoff_pareto::Matrix;
 use tradeoff_problems::{Normalization, ProblemSpec, build_problem};
 use tradeoff_solvers::{HistoryRecord, SolveResult, Termination};
@@ -23,37 +24,34 @@ pub struct PlotArgs {
     out: Option<PathBuf>,
 }
 
-fn matrix(value: &Value, what: &str) -> Result<Matrix> {
-    let rows: Vec<Vec<f64>> = value
-        .as_array()
-        .with_context(|| format!("'{what}' is missing or not an array"))?
-        .iter()
-        .map(|r| {
-            r.as_array()
-                .map(|r| r.iter().map(|v| v.as_f64().unwrap_or(f64::NAN)).collect())
-                .with_context(|| format!("'{what}' is not an array of arrays"))
-        })
-        .collect::<Result<_>>()?;
-    Ok(Matrix::from_rows(&rows)?)
+fn matrix(rows: &[Vec<f64>], what: &str) -> Result<Matrix> {
+    Matrix::from_rows(rows).with_context(|| format!("'{what}' is not a matrix"))
 }
 
-/// The true front of the problem a saved config names, if it has one.
-fn true_front(config: &Value, n_points: usize) -> Option<Matrix> {
-    let name = config["problem_name"]
-        .as_str()
-        .or_else(|| config["problem"].as_str())?;
-    let normalize = match config["normalize"].as_str() {
-        Some("libmoon") => Normalization::Libmoon,
-        Some("none") => Normalization::None,
-        _ => Normalization::Authors,
-    };
+/// The true front of a saved problem, if it has one.
+fn true_front(
+    name: &str,
+    n_var: Option<usize>,
+    n_obj: Option<usize>,
+    normalize: &str,
+    n_points: usize,
+) -> Option<Matrix> {
+    let normalize = Normalization::ALL
+        .into_iter()
+        .find(|n| n.name() == normalize)
+        .unwrap_or(Normalization::Authors);
     let spec = ProblemSpec {
         name: name.to_string(),
-        n_var: config["n_var"].as_u64().map(|v| v as usize),
-        n_obj: config["n_obj"].as_u64().map(|v| v as usize),
+        n_var,
+        n_obj,
         normalize,
     };
     build_problem(&spec).ok()?.pareto_front(n_points)
+}
+
+/// Reads a record into its struct, naming the file in the error.
+fn read_record<T: serde::de::DeserializeOwned>(file: &Path, value: Value) -> Result<T> {
+    serde_json::from_value(value).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))
 }
 
 /// Runs `plot`.
@@ -74,44 +72,58 @@ pub fn run(args: PlotArgs) -> Result<()> {
             .unwrap_or(Path::new("."))
             .to_path_buf(),
     };
-    let config = &value["config"];
-    let front = true_front(config, 1000);
-    let title = config["problem"].as_str().unwrap_or("front").to_string();
     let written = if value["kind"] == "comparison" || value.get("rows").is_some() {
-        comparison_plots(&dir, &title, &value, front.as_ref())?;
+        let summary: ComparisonRecord = read_record(&args.file, value)?;
+        let config = &summary.config;
+        let front = true_front(
+            &config.problem_name,
+            config.n_var,
+            config.n_obj,
+            &config.normalize,
+            1000,
+        );
+        comparison_plots(&dir, &config.problem, &summary, front.as_ref())?;
         "fronts, history, hypervolume"
     } else if value.get("objectives").is_some() {
-        let objectives = matrix(&value["objectives"], "objectives")?;
-        let preferences = matrix(&value["prefs"], "prefs")?;
-        let x = matrix(&value["solutions"], "solutions")?;
-        let history = value["history"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|h| {
-                Some(HistoryRecord {
-                    iteration: h["iteration"].as_u64()? as usize,
-                    hypervolume: h["hypervolume"].as_f64().unwrap_or(f64::NAN),
-                    igd: h["igd"].as_f64(),
-                    objectives: None,
-                })
+        let record: SolveRecord = read_record(&args.file, value)?;
+        let config = &record.config;
+        let front = true_front(
+            &config.problem_name,
+            Some(config.n_var),
+            Some(config.n_obj),
+            &config.normalize,
+            1000,
+        );
+        let history = record
+            .history
+            .iter()
+            .map(|h| HistoryRecord {
+                iteration: h.iteration,
+                hypervolume: h.hypervolume,
+                igd: h.igd,
+                objectives: None,
             })
             .collect();
         let result = SolveResult {
-            method: config["solver"].as_str().unwrap_or("?").to_string(),
-            x,
-            objectives,
-            preferences,
+            method: config.solver.clone(),
+            x: matrix(&record.solutions, "solutions")?,
+            objectives: matrix(&record.objectives, "objectives")?,
+            preferences: matrix(&record.prefs, "prefs")?,
             history,
             termination: Termination::MaxIters,
-            iterations: value["iterations"].as_u64().unwrap_or(0) as usize,
+            iterations: record.iterations,
             time_s: 0.0,
             record_time_s: 0.0,
             n_jacobian_evaluations: 0,
             n_evaluations: 0,
         };
-        let method = result.method.clone();
-        solve_plots(&dir, &title, &method, &result, front.as_ref())?;
+        solve_plots(
+            &dir,
+            &config.problem,
+            &config.solver,
+            &result,
+            front.as_ref(),
+        )?;
         "front, history"
     } else {
         bail!(

@@ -5,6 +5,7 @@ use clap::{Args, ValueEnum};
 use serde_json::json;
 use tradeoff_pareto as pareto;
 
+use super::flags::SeedArgs;
 use super::io::{json_matrix, print_json};
 
 /// How to place the preference vectors.
@@ -38,15 +39,22 @@ pub struct PrefsArgs {
     /// methods clamp every entry to [E, 1 − E] and renormalise (LibMOON's clip).
     #[arg(long, value_name = "E")]
     clip: Option<f64>,
-    /// Seed of the random methods (energy, uniform, dirichlet).
-    #[arg(long, value_name = "S", default_value_t = 0)]
-    seed: u64,
+    // `--seed`: used by the random methods (energy, uniform, dirichlet).
+    #[command(flatten)]
+    seed: SeedArgs,
     /// Das–Dennis: the number of partitions H instead of --n.
     #[arg(long, value_name = "P", conflicts_with = "n")]
     partitions: Option<usize>,
     /// Dirichlet concentration.
     #[arg(long, value_name = "A", default_value_t = 1.0)]
     alpha: f64,
+}
+
+impl PrefsArgs {
+    /// `--seed`.
+    pub fn seed(&self) -> u64 {
+        self.seed.seed
+    }
 }
 
 /// Runs `prefs`.
@@ -80,9 +88,9 @@ pub fn run(args: PrefsArgs) -> Result<()> {
             };
             pareto::das_dennis(args.n_obj, h)?
         }
-        PrefsMethod::Energy => pareto::riesz_energy(args.n_obj, n, args.seed)?,
-        PrefsMethod::Uniform => pareto::uniform_simplex(args.n_obj, n, args.seed)?,
-        PrefsMethod::Dirichlet => pareto::dirichlet(args.n_obj, n, args.alpha, args.seed)?,
+        PrefsMethod::Energy => pareto::riesz_energy(args.n_obj, n, args.seed())?,
+        PrefsMethod::Uniform => pareto::uniform_simplex(args.n_obj, n, args.seed())?,
+        PrefsMethod::Dirichlet => pareto::dirichlet(args.n_obj, n, args.alpha, args.seed())?,
     };
     let prefs = match args.clip {
         Some(eps) => pareto::clip_preferences(&prefs, eps)?,

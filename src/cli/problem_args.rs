@@ -1,4 +1,5 @@
-//! Options shared by every command that takes a problem: sizes and RE normalisation.
+//! Options shared by every command that takes a problem: its name (`--problem`), sizes and RE
+//! normalisation.
 
 use clap::{Args, ValueEnum};
 use tradeoff_problems::{Normalization, Problem, ProblemSpec, build_problem};
@@ -14,6 +15,13 @@ pub enum NormalizeChoice {
     Libmoon,
     /// Raw objective values.
     None,
+}
+
+impl NormalizeChoice {
+    /// The name as typed and as records store it (`authors`, `libmoon`, `none`).
+    pub fn name(self) -> &'static str {
+        Normalization::from(self).name()
+    }
 }
 
 impl From<NormalizeChoice> for Normalization {
@@ -44,12 +52,47 @@ pub struct ProblemOptions {
 impl ProblemOptions {
     /// Builds the named problem with these options.
     pub fn build(&self, name: &str) -> anyhow::Result<Box<dyn Problem>> {
-        let spec = ProblemSpec {
+        Ok(build_problem(&self.spec(name))?)
+    }
+
+    /// The specification of the named problem with these options.
+    pub fn spec(&self, name: &str) -> ProblemSpec {
+        ProblemSpec {
             name: name.to_string(),
             n_var: self.n_var,
             n_obj: self.n_obj,
             normalize: self.normalize.into(),
-        };
-        Ok(build_problem(&spec)?)
+        }
+    }
+}
+
+/// The problem every command uses when none is named.
+pub const DEFAULT_PROBLEM: &str = "vlmop2";
+
+/// `--problem NAME` with its sizes and normalisation: the same flag, with the same default, in
+/// `solve`, `compare`, `psl train`, `eval` and `front`.
+#[derive(Clone, Debug, Args)]
+pub struct ProblemArgs {
+    /// Problem name (case-insensitive); see `tradeoff list problems`.
+    #[arg(long = "problem", value_name = "NAME", default_value = DEFAULT_PROBLEM)]
+    pub problem: String,
+    #[command(flatten)]
+    pub options: ProblemOptions,
+}
+
+impl ProblemArgs {
+    /// The problem name: `positional` (the `eval PROBLEM` form) when given, else `--problem`.
+    pub fn name<'a>(&'a self, positional: Option<&'a str>) -> &'a str {
+        positional.unwrap_or(&self.problem)
+    }
+
+    /// Builds the named problem with these options.
+    pub fn build(&self) -> anyhow::Result<Box<dyn Problem>> {
+        self.options.build(&self.problem)
+    }
+
+    /// The specification of the named problem with these options.
+    pub fn spec(&self) -> ProblemSpec {
+        self.options.spec(&self.problem)
     }
 }

@@ -8,17 +8,20 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
-use tradeoff::records::{json_f64, json_matrix};
+use tradeoff::records::{
+    PSL_SCHEMA_VERSION, PslConfigRecord, PslHistoryRecord, PslRecord, PslTimings, json_matrix,
+    tool_name,
+};
 use tradeoff_pareto::Matrix;
 use tradeoff_plots::{PslPlot, psl_plot};
-use tradeoff_problems::ProblemSpec;
 use tradeoff_psl::{
     LossSpec, ModelConfig, ModelKind, Precision, TrainConfig, Trainer, build_model, dense_front,
     evaluate, load_model, query, save_model,
 };
 
-use super::io::{parse_vector, prepare_out_dir, print_json, read_matrix, write_atomic};
-use super::problem_args::ProblemOptions;
+use super::flags::{DEFAULT_PSL_LR, IterArgs, LrArgs, PrefArgs, SeedArgs, SetArgs};
+use super::io::{prepare_out_dir, print_json, read_matrix, write_atomic};
+use super::problem_args::ProblemArgs;
 use super::render::both_formats;
 
 /// `psl` subcommands.
@@ -52,6 +55,19 @@ pub enum ModelChoice {
     Lowrank,
 }
 
+impl ModelChoice {
+    /// The name as typed and as records store it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Mlp => "mlp",
+            Self::Hypernet => "hypernet",
+            Self::Conditioned => "conditioned",
+            Self::Pamal => "pamal",
+            Self::Lowrank => "lowrank",
+        }
+    }
+}
+
 /// Floating-point precision of the model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum PrecisionChoice {
@@ -61,14 +77,21 @@ pub enum PrecisionChoice {
     F64,
 }
 
+impl PrecisionChoice {
+    /// The name as typed and as records store it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::F32 => "f32",
+            Self::F64 => "f64",
+        }
+    }
+}
+
 /// Arguments of `psl train`.
 #[derive(Debug, Args)]
 pub struct TrainArgs {
-    /// Problem name (case-insensitive); see `tradeoff list problems`.
-    #[arg(long, value_name = "NAME", default_value = "vlmop2")]
-    problem: String,
     #[command(flatten)]
-    problem_options: ProblemOptions,
+    problem: ProblemArgs,
     /// Model family.
     #[arg(long, value_enum, default_value_t = ModelChoice::Mlp, value_name = "KIND")]
     model: ModelChoice,
@@ -76,30 +99,22 @@ pub struct TrainArgs {
     /// pnorm, invagg), epo, pmgda, or hv (expected hypervolume over random directions).
     #[arg(long, value_name = "NAME", default_value = "tche")]
     loss: String,
-    /// An option of the loss, `key=value` (repeatable), e.g. `libmoon=true` for LibMOON's
-    /// unweighted Tche.
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    set: Vec<String>,
-    /// Training iterations.
-    #[arg(long, value_name = "N", default_value_t = 1000)]
-    iters: usize,
+    // `--set key=value`: options of the loss, e.g. `libmoon=true` for LibMOON's unweighted Tche.
+    #[command(flatten)]
+    set: SetArgs,
+    #[command(flatten)]
+    iters: IterArgs,
     /// Preferences per batch (Dirichlet samples).
     #[arg(long, value_name = "B", default_value_t = 128)]
     batch: usize,
-    /// Adam learning rate (no weight decay).
-    #[arg(
-        long,
-        value_name = "X",
-        default_value_t = 1e-3,
-        allow_hyphen_values = true
-    )]
-    lr: f64,
+    // `--lr`: Adam (no weight decay) on the network's weights.
+    #[command(flatten)]
+    lr: LrArgs,
     /// Dirichlet concentration of the sampled preferences.
     #[arg(long, value_name = "A", default_value_t = 1.0)]
     alpha: f64,
-    /// Seed of the weights and of the preference stream.
-    #[arg(long, value_name = "S", default_value_t = 0)]
-    seed: u64,
+    #[command(flatten)]
+    seed: SeedArgs,
     /// Hidden width of the network (default: the family's, 256 for the MLP).
     #[arg(long, value_name = "W")]
     width: Option<usize>,
@@ -123,15 +138,34 @@ pub struct TrainArgs {
 pub struct QueryArgs {
     /// A directory written by `psl train --out`.
     dir: PathBuf,
-    /// One preference inline, e.g. `0.3,0.7`.
-    #[arg(long, value_name = "P1,P2,..", conflicts_with = "prefs_file")]
-    pref: Option<String>,
+    #[command(flatten)]
+    pref: PrefArgs,
     /// Preferences from a file (JSON array of arrays or CSV), one per row.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "pref")]
     prefs_file: Option<PathBuf>,
     /// Print `{"prefs", "solutions", "objectives"}` as JSON.
     #[arg(long)]
     json: bool,
+}
+
+impl PslArgs {
+    /// `psl train`'s `(iters, lr, seed)`, with their defaults.
+    #[cfg(test)]
+    pub fn train_flags(&self) -> Option<(usize, f64, u64)> {
+        match &self.command {
+            PslCommand::Train(a) => Some((a.iters.iters, a.lr.or(DEFAULT_PSL_LR), a.seed.seed)),
+            PslCommand::Query(_) => None,
+        }
+    }
+
+    /// `psl train`'s problem.
+    #[cfg(test)]
+    pub fn problem_name(&self) -> Option<String> {
+        match &self.command {
+            PslCommand::Train(a) => Some(a.problem.problem.clone()),
+            PslCommand::Query(_) => None,
+        }
+    }
 }
 
 /// Runs `psl`.
@@ -142,31 +176,26 @@ pub fn run(args: PslArgs) -> Result<()> {
     }
 }
 
-fn loss_spec(name: &str, set: &[String]) -> Result<LossSpec> {
+fn loss_spec(name: &str, set: &SetArgs) -> Result<LossSpec> {
     let mut spec = LossSpec::new(name);
-    for pair in set {
-        let (k, v) = pair
-            .split_once('=')
-            .with_context(|| format!("--set '{pair}' is not of the form key=value"))?;
-        spec = spec.with(k.trim(), v.trim());
+    for (k, v) in set.pairs()? {
+        spec = spec.with(&k, &v);
     }
     Ok(spec)
 }
 
 fn train(args: TrainArgs) -> Result<()> {
-    let problem = args.problem_options.build(&args.problem)?;
+    let problem = args.problem.build()?;
     let info = problem.info().clone();
-    let spec = ProblemSpec {
-        name: args.problem.clone(),
-        n_var: args.problem_options.n_var,
-        n_obj: args.problem_options.n_obj,
-        normalize: args.problem_options.normalize.into(),
-    };
-    let model_name = format!("{:?}", args.model).to_ascii_lowercase();
-    let kind = ModelKind::for_problem(&model_name, &info)
+    let spec = args.problem.spec();
+    let iters = args.iters.iters;
+    let lr = args.lr.or(DEFAULT_PSL_LR);
+    let seed = args.seed.seed;
+    let model_name = args.model.name();
+    let kind = ModelKind::for_problem(model_name, &info)
         .with_context(|| format!("unknown model '{model_name}'"))?;
     let mut config = ModelConfig::for_problem(kind, &info)
-        .with_seed(args.seed)
+        .with_seed(seed)
         .with_precision(match args.precision {
             PrecisionChoice::F32 => Precision::F32,
             PrecisionChoice::F64 => Precision::F64,
@@ -178,17 +207,17 @@ fn train(args: TrainArgs) -> Result<()> {
         config = config.with_depth(d);
     }
     let training = TrainConfig::new(loss_spec(&args.loss, &args.set)?)
-        .with_iters(args.iters)
+        .with_iters(iters)
         .with_batch_size(args.batch)
-        .with_lr(args.lr)
+        .with_lr(lr)
         .with_alpha(args.alpha)
-        .with_seed(args.seed);
+        .with_seed(seed);
     training.validate()?;
     let model = build_model(&config)?;
     if let Some(dir) = &args.out {
         prepare_out_dir(dir)?;
     }
-    let progress = super::progress::Progress::new(args.iters, std::io::stderr().is_terminal());
+    let progress = super::progress::Progress::new(iters, std::io::stderr().is_terminal());
     let start = Instant::now();
     let mut trainer = Trainer::new(model.as_ref(), problem.as_ref(), training.clone())?;
     let history = trainer.run(|s| {
@@ -202,34 +231,38 @@ fn train(args: TrainArgs) -> Result<()> {
     let evaluation = evaluate(model.as_ref(), problem.as_ref(), None)?;
     let hv = evaluation.indicators.hv;
     let igd = evaluation.indicators.igd;
-    let record = json!({
-        "schema_version": 1,
-        "kind": "psl",
-        "tool": format!("tradeoff {}", env!("CARGO_PKG_VERSION")),
-        "config": {
-            "problem": info.name,
-            "problem_name": args.problem,
-            "n_var": info.n_var,
-            "n_obj": info.n_obj,
-            "normalize": format!("{:?}", args.problem_options.normalize).to_ascii_lowercase(),
-            "model": model_name,
-            "loss": args.loss,
-            "options": args.set,
-            "iters": args.iters,
-            "batch": args.batch,
-            "lr": args.lr,
-            "alpha": args.alpha,
-            "seed": args.seed,
-            "precision": format!("{:?}", args.precision).to_ascii_lowercase(),
-            "n_params": model.n_params(),
+    let record = PslRecord {
+        schema_version: PSL_SCHEMA_VERSION,
+        kind: "psl".to_string(),
+        tool: tool_name(),
+        config: PslConfigRecord {
+            problem: info.name.clone(),
+            problem_name: args.problem.problem.clone(),
+            n_var: info.n_var,
+            n_obj: info.n_obj,
+            normalize: args.problem.options.normalize.name().to_string(),
+            model: model_name.to_string(),
+            loss: args.loss.clone(),
+            options: args.set.set.clone(),
+            iters,
+            batch: args.batch,
+            lr,
+            alpha: args.alpha,
+            seed,
+            precision: args.precision.name().to_string(),
+            n_params: model.n_params(),
         },
-        "evaluation": evaluation,
-        "history": {"loss": history.loss, "grad_norm": history.grad_norm},
-        "timings": {
-            "train_s": json_f64(train_s),
-            "per_iteration_ms": json_f64(train_s * 1e3 / args.iters.max(1) as f64),
+        evaluation,
+        history: PslHistoryRecord {
+            loss: history.loss,
+            grad_norm: history.grad_norm,
         },
-    });
+        timings: PslTimings {
+            train_s,
+            per_iteration_ms: train_s * 1e3 / iters.max(1) as f64,
+        },
+    };
+    let evaluation = &record.evaluation;
     if let Some(dir) = &args.out {
         save_model(dir, model.as_ref(), &spec, Some(&training))?;
         write_atomic(
@@ -251,7 +284,7 @@ fn train(args: TrainArgs) -> Result<()> {
         both_formats(dir, "front", |p| psl_plot(p, &plot))?;
     }
     if args.json {
-        let mut out = record;
+        let mut out = serde_json::to_value(&record)?;
         if let Some(dir) = &args.out {
             out["out"] = json!(dir.display().to_string());
         }
@@ -261,7 +294,7 @@ fn train(args: TrainArgs) -> Result<()> {
             "psl {model_name} on {} with {}: {} iterations, hypervolume {hv:.6} on {} evaluation preferences",
             info.name,
             args.loss,
-            args.iters,
+            iters,
             evaluation.prefs.len()
         );
         if let Some(igd) = igd {
@@ -269,7 +302,7 @@ fn train(args: TrainArgs) -> Result<()> {
         }
         line.push_str(&format!(
             ", training {train_s:.2} s ({:.2} ms per iteration)",
-            train_s * 1e3 / args.iters.max(1) as f64
+            train_s * 1e3 / iters.max(1) as f64
         ));
         println!("{line}");
         if let Some(dir) = &args.out {
@@ -289,8 +322,8 @@ fn query_model(args: QueryArgs) -> Result<()> {
     let n_obj = problem.info().n_obj;
     let prefs = if let Some(path) = &args.prefs_file {
         read_matrix(path)?
-    } else if let Some(text) = &args.pref {
-        Matrix::from_rows(&[parse_vector(text, "--pref")?])?
+    } else if let Some(p) = args.pref.vector()? {
+        Matrix::from_rows(&[p])?
     } else {
         bail!("give --pref P1,P2,.. or --prefs-file FILE");
     };

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use serde_json::Value;
+use tradeoff::records::ComparisonRecord;
 use tradeoff_pareto::Matrix;
 use tradeoff_plots::{FrontPlot, bar_plot, front_plot, fronts_overlay_plot, history_plot};
 use tradeoff_solvers::SolveResult;
@@ -47,49 +47,34 @@ pub fn solve_plots(
     })
 }
 
-fn matrix_of(value: &Value) -> Option<Matrix> {
-    let rows: Vec<Vec<f64>> = value
-        .as_array()?
-        .iter()
-        .map(|r| {
-            r.as_array()
-                .map(|r| r.iter().map(|v| v.as_f64().unwrap_or(f64::NAN)).collect())
-        })
-        .collect::<Option<_>>()?;
-    Matrix::from_rows(&rows).ok()
-}
-
 /// Writes fronts.png/.svg (each solver's front at the first seed), history.png/.svg (mean
 /// hypervolume over seeds against iterations) and hypervolume.png/.svg (mean ± std bars) of a
 /// comparison summary into `dir`.
 pub fn comparison_plots(
     dir: &Path,
     title: &str,
-    summary: &Value,
+    summary: &ComparisonRecord,
     front: Option<&Matrix>,
 ) -> Result<()> {
-    let runs = summary["runs"].as_array().cloned().unwrap_or_default();
-    let rows = summary["rows"].as_array().cloned().unwrap_or_default();
-    let solvers: Vec<String> = rows
-        .iter()
-        .filter_map(|r| r["solver"].as_str().map(str::to_string))
-        .collect();
+    let runs = &summary.runs;
+    let rows = &summary.rows;
+    let solvers: Vec<String> = rows.iter().map(|r| r.solver.clone()).collect();
     let mut fronts: Vec<(String, Matrix)> = Vec::new();
     let mut histories: Vec<(String, Vec<(usize, f64)>)> = Vec::new();
     for solver in &solvers {
-        let mine: Vec<&Value> = runs.iter().filter(|r| r["solver"] == **solver).collect();
+        let mine: Vec<_> = runs.iter().filter(|r| &r.solver == solver).collect();
         if let Some(first) = mine.first() {
-            if let Some(m) = matrix_of(&first["objectives"]) {
+            if let Ok(m) = Matrix::from_rows(&first.objectives) {
                 fronts.push((solver.clone(), m));
             }
         }
         // Mean over seeds at each recorded iteration that every run has.
         let mut sums: std::collections::BTreeMap<usize, (f64, usize)> = Default::default();
         for run in &mine {
-            for h in run["history"].as_array().into_iter().flatten() {
-                if let (Some(it), Some(hv)) = (h["iteration"].as_u64(), h["hypervolume"].as_f64()) {
-                    let e = sums.entry(it as usize).or_insert((0.0, 0));
-                    e.0 += hv;
+            for h in &run.history {
+                if h.hypervolume.is_finite() {
+                    let e = sums.entry(h.iteration).or_insert((0.0, 0));
+                    e.0 += h.hypervolume;
                     e.1 += 1;
                 }
             }
@@ -122,11 +107,8 @@ pub fn comparison_plots(
     let bars: Vec<(String, f64, f64)> = rows
         .iter()
         .filter_map(|r| {
-            Some((
-                r["solver"].as_str()?.to_string(),
-                r["hypervolume"]["mean"].as_f64()?,
-                r["hypervolume"]["std"].as_f64()?,
-            ))
+            let hv = r.indicators.get("hypervolume")?;
+            (hv.mean.is_finite() && hv.std.is_finite()).then(|| (r.solver.clone(), hv.mean, hv.std))
         })
         .collect();
     if !bars.is_empty() {

@@ -1,18 +1,23 @@
 //! `tradeoff solve`: one problem, one method, one solution per preference vector.
 
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use serde_json::{Map, Value, json};
-use tradeoff::records::{ReportInputs, indicator_report, json_f64, json_matrix};
+use tradeoff::records::{
+    HistoryPoint, ReportInputs, SOLVE_SCHEMA_VERSION, SolveConfigRecord, SolveRecord, SolveTimings,
+    indicator_report, json_f64, json_matrix, rows_of, tool_name,
+};
 use tradeoff_pareto::{self as pareto, Matrix};
 use tradeoff_problems::Problem;
 use tradeoff_solvers::{DriverConfig, Init, Optimizer, Options, SolveResult};
 
+use super::flags::{DEFAULT_SOLVE_LR, IterArgs, LrArgs, PrefArgs, SeedArgs, SetArgs};
 use super::io::{parse_vector, prepare_out_dir, print_json, read_matrix, write_atomic};
-use super::problem_args::ProblemOptions;
+use super::problem_args::ProblemArgs;
 
 /// The optimiser that applies the directions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -21,6 +26,16 @@ pub enum OptimizerChoice {
     Sgd,
     /// Adam (β1 0.9, β2 0.999, ε 1e-8, no weight decay).
     Adam,
+}
+
+impl OptimizerChoice {
+    /// The name as typed and as records store it (`sgd`, `adam`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sgd => "sgd",
+            Self::Adam => "adam",
+        }
+    }
 }
 
 /// Where the preference vectors come from.
@@ -33,9 +48,8 @@ pub struct PreferenceArgs {
     /// Preference vectors from a file (JSON array of arrays or CSV), one per row.
     #[arg(long, value_name = "FILE", conflicts_with = "pref")]
     pub prefs_file: Option<PathBuf>,
-    /// One preference vector inline, e.g. `0.3,0.7`.
-    #[arg(long, value_name = "P1,P2,..", allow_hyphen_values = true)]
-    pub pref: Option<String>,
+    #[command(flatten)]
+    pub pref: PrefArgs,
 }
 
 impl PreferenceArgs {
@@ -43,8 +57,7 @@ impl PreferenceArgs {
     pub fn resolve(&self, n_obj: usize, seed: u64) -> Result<(Matrix, String)> {
         let (prefs, source) = if let Some(path) = &self.prefs_file {
             (read_matrix(path)?, format!("file {}", path.display()))
-        } else if let Some(text) = &self.pref {
-            let p = parse_vector(text, "--pref")?;
+        } else if let Some(p) = self.pref.vector()? {
             (Matrix::from_rows(&[p])?, "--pref".to_string())
         } else {
             let n = self.n_prefs.unwrap_or(if n_obj == 2 { 8 } else { 15 });
@@ -86,23 +99,15 @@ impl PreferenceArgs {
 /// How the run starts, how long it runs, and where it reports.
 #[derive(Clone, Debug, Args)]
 pub struct RunArgs {
-    /// Number of iterations.
-    #[arg(long, value_name = "N", default_value_t = 1000)]
-    pub iters: usize,
-    /// Learning rate.
-    #[arg(
-        long,
-        value_name = "X",
-        default_value_t = 0.01,
-        allow_hyphen_values = true
-    )]
-    pub lr: f64,
+    #[command(flatten)]
+    pub iters: IterArgs,
+    #[command(flatten)]
+    pub lr: LrArgs,
     /// Optimiser.
     #[arg(long, value_enum, default_value_t = OptimizerChoice::Adam, value_name = "NAME")]
     pub optimizer: OptimizerChoice,
-    /// Seed of every random choice (start points, preference sets, randomised methods).
-    #[arg(long, value_name = "S", default_value_t = 0)]
-    pub seed: u64,
+    #[command(flatten)]
+    pub seed: SeedArgs,
     /// Start points from a file (one row per preference, n_var columns).
     #[arg(long, value_name = "FILE", conflicts_with = "init_box")]
     pub init: Option<PathBuf>,
@@ -121,9 +126,24 @@ pub struct RunArgs {
 }
 
 impl RunArgs {
+    /// `--iters`.
+    pub fn iters(&self) -> usize {
+        self.iters.iters
+    }
+
+    /// `--lr`, or [`DEFAULT_SOLVE_LR`].
+    pub fn lr(&self) -> f64 {
+        self.lr.or(DEFAULT_SOLVE_LR)
+    }
+
+    /// `--seed`.
+    pub fn seed(&self) -> u64 {
+        self.seed.seed
+    }
+
     /// The driver configuration for a problem, with `--seed`.
     pub fn config(&self, problem: &dyn Problem, n_points: usize) -> Result<DriverConfig> {
-        self.config_for_seed(problem, n_points, self.seed)
+        self.config_for_seed(problem, n_points, self.seed())
     }
 
     /// The driver configuration for a problem, with the start drawn from `seed`.
@@ -135,8 +155,8 @@ impl RunArgs {
     ) -> Result<DriverConfig> {
         let info = problem.info();
         let optimizer = match self.optimizer {
-            OptimizerChoice::Sgd => Optimizer::sgd(self.lr),
-            OptimizerChoice::Adam => Optimizer::adam(self.lr),
+            OptimizerChoice::Sgd => Optimizer::sgd(self.lr()),
+            OptimizerChoice::Adam => Optimizer::adam(self.lr()),
         };
         let init = if let Some(path) = &self.init {
             let x = read_matrix(path)?;
@@ -170,12 +190,12 @@ impl RunArgs {
             Init::UniformInBounds { seed }
         };
         let mut config = DriverConfig::default()
-            .with_max_iters(self.iters)
+            .with_max_iters(self.iters())
             .with_optimizer(optimizer)
             .with_tolerance(self.tol)
             .with_record_every(self.record_every.max(1))
             .with_init(init);
-        if self.iters == 0 {
+        if self.iters() == 0 {
             bail!("--iters must be at least 1");
         }
         if let Some(text) = &self.reference {
@@ -197,17 +217,13 @@ impl RunArgs {
 /// Arguments of `solve`.
 #[derive(Debug, Args)]
 pub struct SolveArgs {
-    /// Problem name (case-insensitive); see `tradeoff list problems`.
-    #[arg(long, value_name = "NAME", default_value = "vlmop2")]
-    pub problem: String,
     #[command(flatten)]
-    pub problem_options: ProblemOptions,
-    /// Method: a scalarization or an aggregator; see `tradeoff list solvers`.
-    #[arg(long, value_name = "NAME", default_value = "epo")]
+    pub problem: ProblemArgs,
+    /// Method: a scalarization, an aggregator or a set-level method; see `tradeoff list solvers`.
+    #[arg(long, value_name = "NAME", default_value = "epo", long_help = solver_long_help())]
     pub solver: String,
-    /// A method option, `key=value` (repeatable); see `tradeoff list solvers`.
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    pub set: Vec<String>,
+    #[command(flatten)]
+    pub set: SetArgs,
     #[command(flatten)]
     pub prefs: PreferenceArgs,
     #[command(flatten)]
@@ -221,19 +237,29 @@ pub struct SolveArgs {
     pub json: bool,
 }
 
+/// `--solver`'s long help: the names come from the method table.
+fn solver_long_help() -> String {
+    format!(
+        "Method: a scalarization, an aggregator or a set-level method; see `tradeoff list \
+         solvers`. One of: {}.",
+        super::list::solver_names()
+    )
+}
+
 /// Runs `solve`.
 pub fn run(args: SolveArgs) -> Result<()> {
-    let problem = args.problem_options.build(&args.problem)?;
+    let problem = args.problem.build()?;
     let info = problem.info().clone();
-    let options = Options::parse(&args.set).map_err(anyhow::Error::msg)?;
-    let (prefs, prefs_source) = args.prefs.resolve(info.n_obj, args.run.seed)?;
+    let options = args.set.options()?;
+    let (prefs, prefs_source) = args.prefs.resolve(info.n_obj, args.run.seed())?;
     // Build up front so that a bad name or option fails before any work.
-    let mut rule = build_rule(&args.solver, &options, &prefs, args.run.iters)?;
+    let mut rule = build_rule(&args.solver, &options, &prefs, args.run.iters())?;
     let config = args.run.config(problem.as_ref(), prefs.n_rows())?;
     if let Some(dir) = &args.out {
         prepare_out_dir(dir)?;
     }
-    let progress = super::progress::Progress::new(args.run.iters, std::io::stderr().is_terminal());
+    let progress =
+        super::progress::Progress::new(args.run.iters(), std::io::stderr().is_terminal());
     let result = tradeoff_solvers::solve_observed(
         problem.as_ref(),
         rule.as_mut(),
@@ -260,7 +286,7 @@ pub fn run(args: SolveArgs) -> Result<()> {
         &reference,
         &result,
         &report,
-    );
+    )?;
     if let Some(dir) = &args.out {
         write_outputs(
             dir,
@@ -340,61 +366,86 @@ fn result_record(
     reference: &[f64],
     result: &SolveResult,
     report: &Map<String, Value>,
-) -> Value {
-    let history: Vec<Value> = result
-        .history
-        .iter()
-        .map(|h| {
-            json!({
-                "iteration": h.iteration,
-                "hypervolume": json_f64(h.hypervolume),
-                "igd": h.igd.map(json_f64),
-            })
-        })
-        .collect();
-    json!({
-        "schema_version": 1,
-        "tool": format!("tradeoff {}", env!("CARGO_PKG_VERSION")),
-        "config": {
-            "problem": info.name,
-            "problem_name": args.problem,
-            "n_var": info.n_var,
-            "n_obj": info.n_obj,
-            "normalize": format!("{:?}", args.problem_options.normalize).to_ascii_lowercase(),
-            "solver": args.solver.to_ascii_lowercase(),
-            "options": args.set,
-            "prefs": prefs_source,
-            "iters": args.run.iters,
-            "lr": args.run.lr,
-            "optimizer": format!("{:?}", args.run.optimizer).to_ascii_lowercase(),
-            "seed": args.run.seed,
-            "init": args.run.init.as_ref().map(|p| p.display().to_string())
+) -> Result<SolveRecord> {
+    Ok(SolveRecord {
+        schema_version: SOLVE_SCHEMA_VERSION,
+        tool: tool_name(),
+        config: SolveConfigRecord {
+            problem: info.name.clone(),
+            problem_name: args.problem.problem.clone(),
+            n_var: info.n_var,
+            n_obj: info.n_obj,
+            normalize: args.problem.options.normalize.name().to_string(),
+            solver: args.solver.to_ascii_lowercase(),
+            options: args.set.set.clone(),
+            prefs: prefs_source.to_string(),
+            iters: args.run.iters(),
+            lr: args.run.lr(),
+            optimizer: args.run.optimizer.name().to_string(),
+            seed: args.run.seed(),
+            init: args
+                .run
+                .init
+                .as_ref()
+                .map(|p| p.display().to_string())
                 .or_else(|| args.run.init_box.clone().map(|b| format!("box {b}")))
                 .unwrap_or_else(|| "uniform in bounds".to_string()),
-            "reference_point": reference,
-            "record_every": args.run.record_every,
-            "tol": args.run.tol,
-            "method_options_effective": format!("{options:?}"),
+            reference_point: reference.to_vec(),
+            record_every: args.run.record_every,
+            tol: args.run.tol,
+            method_options_effective: effective_options(&args.solver, options, args)?,
         },
-        "solutions": json_matrix(&result.x),
-        "objectives": json_matrix(&result.objectives),
-        "prefs": json_matrix(&result.preferences),
-        "indicators": report,
-        "history": history,
-        "termination": result.termination.name(),
-        "iterations": result.iterations,
-        "timings": {
-            "time_s": json_f64(result.time_s),
-            "record_time_s": json_f64(result.record_time_s),
-            "n_jacobian_evaluations": result.n_jacobian_evaluations,
-            "n_evaluations": result.n_evaluations,
+        solutions: rows_of(&result.x),
+        objectives: rows_of(&result.objectives),
+        prefs: rows_of(&result.preferences),
+        indicators: report.clone(),
+        history: result
+            .history
+            .iter()
+            .map(|h| HistoryPoint {
+                iteration: h.iteration,
+                hypervolume: h.hypervolume,
+                igd: h.igd,
+            })
+            .collect(),
+        termination: result.termination.name().to_string(),
+        iterations: result.iterations,
+        timings: SolveTimings {
+            time_s: result.time_s,
+            record_time_s: result.record_time_s,
+            n_jacobian_evaluations: result.n_jacobian_evaluations,
+            n_evaluations: result.n_evaluations,
         },
     })
 }
 
+/// The options the method was built with, key → value: `--set`'s, and the run's iteration
+/// count where [`build_rule`] fills it in.
+fn effective_options(
+    solver: &str,
+    options: &Options,
+    args: &SolveArgs,
+) -> Result<BTreeMap<String, String>> {
+    let mut map: BTreeMap<String, String> = args
+        .set
+        .pairs()?
+        .into_iter()
+        .map(|(k, v)| (k.to_ascii_lowercase().replace('-', "_"), v))
+        .collect();
+    let lower = solver.trim().to_ascii_lowercase();
+    let takes_iters = tradeoff_solvers::all_method_infos()
+        .iter()
+        .find(|i| i.name == lower)
+        .is_some_and(|i| i.options.iter().any(|o| o.name == "iters"));
+    if takes_iters && !options.contains("iters") {
+        map.insert("iters".into(), args.run.iters().to_string());
+    }
+    Ok(map)
+}
+
 fn write_outputs(
     dir: &Path,
-    record: &Value,
+    record: &SolveRecord,
     result: &SolveResult,
     title: &str,
     method: &str,

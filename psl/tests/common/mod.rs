@@ -1,26 +1,14 @@
 //! Shared test helpers.
 
-use std::sync::Once;
-
 use tradeoff_pareto::Matrix;
 use tradeoff_problems::{Normalization, Problem, ProblemSpec, build_problem};
 use tradeoff_psl::{ModelConfig, ModelKind, ParetoSetModel, build_model, evaluate};
 
-static INIT: Once = Once::new();
-
-/// One candle thread (candle reads the variable on every matrix product). Every test calls this
-/// first; `Once` makes the other test threads wait until it is set.
+/// One candle thread and glibc allocator thresholds, as the CLI sets them (candle reads the
+/// variable on every matrix product). Every test calls this first; the library's `Once` makes
+/// the other test threads wait until it is done.
 pub fn init() {
-    INIT.call_once(|| {
-        if std::env::var_os("RAYON_NUM_THREADS").is_none() {
-            // SAFETY: every test calls `init` before any tensor work, and `Once` blocks the
-            // other test threads until the variable is set.
-            #[allow(unsafe_code)]
-            unsafe {
-                std::env::set_var("RAYON_NUM_THREADS", "1");
-            }
-        }
-    });
+    tradeoff_problems::configure_process();
 }
 
 pub fn problem(name: &str) -> Box<dyn Problem> {
