@@ -7,6 +7,7 @@
 mod error;
 mod indicators;
 mod matrix;
+mod neighbours;
 mod preferences;
 mod set_metrics;
 
@@ -21,7 +22,7 @@ pub use preferences::{
 };
 pub use set_metrics::{
     PBI_THETA, SOFT_LMIN_H, cross_angle, inner_product, lmin, pbi, pbi_with_theta, soft_lmin,
-    spacing, span, sparsity,
+    soft_lmin_pairs, spacing, span, sparsity,
 };
 
 mod dominance;
