@@ -33,6 +33,92 @@ impl Cost for SquaredEuclidean {
     }
 }
 
+/// `d⁺(a, z)² = Σᵢ max(aᵢ − zᵢ, 0)²` with the tree holding the approximation set (`a`) and the
+/// query a reference point `z` (IGD+).
+pub(crate) struct PlusFromFront;
+
+impl Cost for PlusFromFront {
+    fn cost(a: &[f64], z: &[f64]) -> f64 {
+        sq_plus(a, z)
+    }
+    fn bound(query: f64, split: f64, above: bool) -> f64 {
+        if above {
+            let d = (split - query).max(0.0);
+            d * d
+        } else {
+            0.0
+        }
+    }
+}
+
+/// `d⁺(a, z)²` with the tree holding the reference front (`z`) and the query a point `a` of the
+/// approximation set (GD+).
+pub(crate) struct PlusToFront;
+
+impl Cost for PlusToFront {
+    fn cost(z: &[f64], a: &[f64]) -> f64 {
+        sq_plus(a, z)
+    }
+    fn bound(query: f64, split: f64, above: bool) -> f64 {
+        if above {
+            0.0
+        } else {
+            let d = (query - split).max(0.0);
+            d * d
+        }
+    }
+}
+
+/// `Σᵢ max(aᵢ − zᵢ, 0)²`, summed in coordinate order.
+fn sq_plus(a: &[f64], z: &[f64]) -> f64 {
+    a.iter()
+        .zip(z)
+        .map(|(x, y)| {
+            let d = (x - y).max(0.0);
+            d * d
+        })
+        .sum()
+}
+
+/// `maxᵢ (aᵢ − zᵢ)` with the tree holding the approximation set (additive ε-indicator).
+pub(crate) struct EpsilonAdditive;
+
+impl Cost for EpsilonAdditive {
+    fn cost(a: &[f64], z: &[f64]) -> f64 {
+        a.iter()
+            .zip(z)
+            .map(|(&x, &y)| x - y)
+            .fold(f64::NEG_INFINITY, f64::max)
+    }
+    fn bound(query: f64, split: f64, above: bool) -> f64 {
+        if above {
+            split - query
+        } else {
+            f64::NEG_INFINITY
+        }
+    }
+}
+
+/// `maxᵢ (aᵢ / zᵢ)` with the tree holding the approximation set; every value must be `> 0`
+/// (multiplicative ε-indicator).
+pub(crate) struct EpsilonMultiplicative;
+
+impl Cost for EpsilonMultiplicative {
+    fn cost(a: &[f64], z: &[f64]) -> f64 {
+        a.iter()
+            .zip(z)
+            .map(|(&x, &y)| x / y)
+            .fold(f64::NEG_INFINITY, f64::max)
+    }
+    fn bound(query: f64, split: f64, above: bool) -> f64 {
+        if above {
+            split / query
+        } else {
+            f64::NEG_INFINITY
+        }
+    }
+}
+
 /// A k-d tree over the rows of a matrix (implicit: a permutation of the rows and one splitting
 /// axis per inner node).
 pub(crate) struct KdTree<'a> {

@@ -383,3 +383,87 @@ fn nearest_neighbour_metrics_equal_the_pairwise_scan() {
         }
     }
 }
+
+#[test]
+fn front_indicators_equal_the_pairwise_scan() {
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+    fn scan(outer: &Matrix, inner: &Matrix, cost: impl Fn(&[f64], &[f64]) -> f64) -> Vec<f64> {
+        outer
+            .rows()
+            .map(|o| {
+                inner
+                    .rows()
+                    .map(|i| cost(i, o))
+                    .fold(f64::INFINITY, f64::min)
+            })
+            .collect()
+    }
+    let sq = |a: &[f64], z: &[f64]| a.iter().zip(z).map(|(x, y)| (x - y) * (x - y)).sum::<f64>();
+    let sq_plus = |a: &[f64], z: &[f64]| {
+        a.iter()
+            .zip(z)
+            .map(|(x, y)| (x - y).max(0.0) * (x - y).max(0.0))
+            .sum::<f64>()
+    };
+    let eps = |op: fn(f64, f64) -> f64| {
+        move |a: &[f64], z: &[f64]| {
+            a.iter()
+                .zip(z)
+                .map(|(&x, &y)| op(x, y))
+                .fold(f64::NEG_INFINITY, f64::max)
+        }
+    };
+    let mean_sqrt = |v: Vec<f64>| v.iter().map(|x| x.sqrt()).sum::<f64>() / v.len() as f64;
+    let max = |v: Vec<f64>| v.into_iter().fold(f64::NEG_INFINITY, f64::max);
+    let mut rng = StdRng::seed_from_u64(21);
+    for m in [2, 3, 5] {
+        for (n_a, n_z) in [(1, 1), (3, 40), (200, 150), (700, 500)] {
+            for grid in [false, true] {
+                let mut draw = |n: usize| {
+                    let data: Vec<f64> = (0..n * m)
+                        .map(|_| {
+                            if grid {
+                                f64::from(rng.random_range(1..5u8)) / 4.0
+                            } else {
+                                0.01 + rng.random::<f64>()
+                            }
+                        })
+                        .collect();
+                    Matrix::from_vec(n, m, data).unwrap()
+                };
+                let (a, z) = (draw(n_a), draw(n_z));
+                let what = format!("m {m}, |A| {n_a}, |Z| {n_z}, grid {grid}");
+                let igd_scan = mean_sqrt(scan(&z, &a, sq));
+                let gd_scan = mean_sqrt(scan(&a, &z, |zz, aa| sq(aa, zz)));
+                assert_eq!(igd(&a, &z).unwrap(), igd_scan, "igd {what}");
+                assert_eq!(gd(&a, &z).unwrap(), gd_scan, "gd {what}");
+                assert_eq!(
+                    igd_plus(&a, &z).unwrap(),
+                    mean_sqrt(scan(&z, &a, sq_plus)),
+                    "igd+ {what}"
+                );
+                assert_eq!(
+                    gd_plus(&a, &z).unwrap(),
+                    mean_sqrt(scan(&a, &z, |zz, aa| sq_plus(aa, zz))),
+                    "gd+ {what}"
+                );
+                assert_eq!(
+                    average_hausdorff(&a, &z).unwrap(),
+                    igd_scan.max(gd_scan),
+                    "{what}"
+                );
+                assert_eq!(
+                    epsilon_additive(&a, &z).unwrap(),
+                    max(scan(&z, &a, eps(|x, y| x - y))),
+                    "eps+ {what}"
+                );
+                assert_eq!(
+                    epsilon_multiplicative(&a, &z).unwrap(),
+                    max(scan(&z, &a, eps(|x, y| x / y))),
+                    "eps× {what}"
+                );
+            }
+        }
+    }
+}
