@@ -105,14 +105,23 @@ pub fn indicator_report_selected(
         Ok::<(), pareto::Error>(())
     };
     if let Some(front) = inputs.front {
-        put("igd", &|| Ok(json_f64(pareto::igd(points, front)?)))?;
+        // IGD and GD once each: the averaged Hausdorff distance is their maximum.
+        let need_both = wanted("avg_hausdorff");
+        let igd = (need_both || wanted("igd"))
+            .then(|| pareto::igd(points, front))
+            .transpose()?;
+        let gd = (need_both || wanted("gd"))
+            .then(|| pareto::gd(points, front))
+            .transpose()?;
+        put("igd", &|| Ok(json_f64(igd.expect("computed when wanted"))))?;
         put("igd_plus", &|| {
             Ok(json_f64(pareto::igd_plus(points, front)?))
         })?;
-        put("gd", &|| Ok(json_f64(pareto::gd(points, front)?)))?;
+        put("gd", &|| Ok(json_f64(gd.expect("computed when wanted"))))?;
         put("gd_plus", &|| Ok(json_f64(pareto::gd_plus(points, front)?)))?;
         put("avg_hausdorff", &|| {
-            Ok(json_f64(pareto::average_hausdorff(points, front)?))
+            let (gd, igd) = (gd.expect("computed"), igd.expect("computed"));
+            Ok(json_f64(gd.max(igd)))
         })?;
         put("epsilon_additive", &|| {
             Ok(json_f64(pareto::epsilon_additive(points, front)?))
@@ -122,11 +131,17 @@ pub fn indicator_report_selected(
             Ok(pareto::epsilon_multiplicative(points, front).map_or(Value::Null, json_f64))
         })?;
     }
-    put("lmin", &|| optional(pareto::lmin(points)))?;
+    // One nearest-neighbour search for both.
+    let (lmin, spacing) = if wanted("lmin") || wanted("spacing") {
+        pareto::lmin_and_spacing(points)?
+    } else {
+        (None, None)
+    };
+    put("lmin", &|| Ok(lmin.map_or(Value::Null, json_f64)))?;
     put("soft_lmin", &|| {
         optional(pareto::soft_lmin(points, pareto::SOFT_LMIN_H))
     })?;
-    put("spacing", &|| optional(pareto::spacing(points)))?;
+    put("spacing", &|| Ok(spacing.map_or(Value::Null, json_f64)))?;
     put("sparsity", &|| optional(pareto::sparsity(points)))?;
     put("span", &|| optional(pareto::span(points)))?;
     if let Some(prefs) = inputs.preferences {

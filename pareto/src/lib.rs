@@ -21,8 +21,8 @@ pub use preferences::{
     dirichlet, linspace, riesz_energy, riesz_s_energy, uniform_simplex,
 };
 pub use set_metrics::{
-    PBI_THETA, SOFT_LMIN_H, cross_angle, inner_product, lmin, pbi, pbi_with_theta, soft_lmin,
-    soft_lmin_pairs, spacing, span, sparsity,
+    PBI_THETA, SOFT_LMIN_H, cross_angle, inner_product, lmin, lmin_and_spacing, pbi,
+    pbi_with_theta, soft_lmin, soft_lmin_pairs, spacing, span, sparsity,
 };
 
 mod dominance;

@@ -104,11 +104,22 @@ pub fn soft_lmin_pairs(n_points: usize) -> f64 {
 /// raises). Cost: nearest neighbours through a k-d tree, about O(n log n · m) for a few
 /// objectives (tending to O(n² · m) as m grows), O(n) memory.
 pub fn lmin(points: &Matrix) -> Result<Option<f64>> {
+    Ok(lmin_and_spacing(points)?.0)
+}
+
+/// [`lmin`] and [`spacing`] from one nearest-neighbour search (the same values as the two
+/// calls, at the cost of one).
+pub fn lmin_and_spacing(points: &Matrix) -> Result<(Option<f64>, Option<f64>)> {
     check_finite(points, "points")?;
-    if points.n_rows() < 2 {
-        return Ok(None);
+    let n = points.n_rows();
+    if n < 2 {
+        return Ok((None, None));
     }
-    Ok(nearest_distances(points).into_iter().reduce(f64::min))
+    let nearest = nearest_distances(points);
+    let lmin = nearest.iter().copied().reduce(f64::min);
+    let mean = nearest.iter().sum::<f64>() / n as f64;
+    let var = nearest.iter().map(|d| (d - mean) * (d - mean)).sum::<f64>() / n as f64;
+    Ok((lmin, Some(var.sqrt())))
 }
 
 /// Soft minimum pairwise distance,
@@ -148,15 +159,7 @@ pub fn soft_lmin(points: &Matrix, h: f64) -> Result<Option<f64>> {
 /// LibMOON's `compute_spacing` (numpy `std`, ddof = 0; lower is more even). `None` for fewer
 /// than two points (LibMOON returns NaN). Cost as [`lmin`].
 pub fn spacing(points: &Matrix) -> Result<Option<f64>> {
-    check_finite(points, "points")?;
-    let n = points.n_rows();
-    if n < 2 {
-        return Ok(None);
-    }
-    let nearest = nearest_distances(points);
-    let mean = nearest.iter().sum::<f64>() / n as f64;
-    let var = nearest.iter().map(|d| (d - mean) * (d - mean)).sum::<f64>() / n as f64;
-    Ok(Some(var.sqrt()))
+    Ok(lmin_and_spacing(points)?.1)
 }
 
 /// Sparsity of the non-dominated subset P of Y (duplicates kept, as in pymoo's sorting):
