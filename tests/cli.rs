@@ -312,6 +312,211 @@ fn indicators_reject_bad_input() {
     fails_with(&["indicators", "--input", &txt], "unknown file type");
 }
 
+/// `n` distinct points of `m` objectives on the simplex (sum 1), as JSON: mutually
+/// non-dominated up to rounding.
+fn simplex_points_json(n: usize, m: usize) -> String {
+    let rows: Vec<String> = (0..n)
+        .map(|i| {
+            let raw: Vec<f64> = (0..m)
+                .map(|j| (((i + 1) * (j + 3) * 7919) % 1009 + 1) as f64)
+                .collect();
+            let sum: f64 = raw.iter().sum();
+            let values: Vec<String> = raw.iter().map(|v| format!("{:?}", v / sum)).collect();
+            format!("[{}]", values.join(","))
+        })
+        .collect();
+    format!("[{}]", rows.join(","))
+}
+
+/// Every indicator key `indicators` writes (besides the input's description).
+const INDICATOR_KEYS: [&str; 18] = [
+    "hypervolume",
+    "hv_contributions",
+    "n_nondominated",
+    "igd",
+    "igd_plus",
+    "gd",
+    "gd_plus",
+    "avg_hausdorff",
+    "epsilon_additive",
+    "epsilon_mult",
+    "lmin",
+    "soft_lmin",
+    "spacing",
+    "sparsity",
+    "span",
+    "inner_product",
+    "cross_angle",
+    "pbi",
+];
+
+#[test]
+fn indicators_only_computes_what_is_asked() {
+    let dir = TempDir::new("only");
+    let input = dir.file("f.json", "[[0.2, 0.8], [0.5, 0.5], [0.8, 0.2], [0.9, 0.9]]");
+    let front = dir.file("z.json", "[[0.1, 1.0], [1.0, 0.1]]");
+    let prefs = dir.file("p.json", "[[0.8,0.2],[0.5,0.5],[0.2,0.8],[0.5,0.5]]");
+    let base = [
+        "indicators",
+        "--input",
+        &input,
+        "--front",
+        &front,
+        "--prefs-file",
+        &prefs,
+        "--ref",
+        "1,1",
+        "--contributions",
+    ];
+    let all = json_of(&base);
+    for key in INDICATOR_KEYS {
+        assert!(all.get(key).is_some(), "{key} missing from the full report");
+        let mut args = base.to_vec();
+        args.pop(); // --contributions: only what --only names
+        args.extend(["--only", key]);
+        let v = json_of(&args);
+        for other in INDICATOR_KEYS {
+            assert_eq!(
+                v.get(other).is_some(),
+                other == key,
+                "--only {key}: {other}"
+            );
+        }
+        // the same number as in the full report, bit for bit
+        assert_eq!(v[key], all[key], "--only {key}");
+        assert_eq!(v["n_points"], 4);
+    }
+    // `hv` names the hypervolume; spaces and repeats are fine
+    let v = json_of(&[
+        "indicators",
+        "--input",
+        &input,
+        "--ref",
+        "1,1",
+        "--front",
+        &front,
+        "--only",
+        "hv, igd,hv",
+    ]);
+    let hv = 0.3 * 0.2 + 0.3 * 0.5 + 0.2 * 0.8;
+    assert!((v["hypervolume"].as_f64().unwrap() - hv).abs() < 1e-12);
+    assert_eq!(v["igd"], all["igd"]);
+    assert!(v.get("lmin").is_none() && v.get("gd").is_none());
+}
+
+#[test]
+fn indicators_only_rejects_unknown_and_unavailable_names() {
+    let dir = TempDir::new("onlybad");
+    let input = dir.file("f.json", "[[0.5, 0.5], [0.2, 0.8]]");
+    for bad in ["hypervolum", "hv,nope", "", "igd;gd"] {
+        let out = tradeoff(&["indicators", "--input", &input, "--only", bad]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+        for word in [
+            "unknown indicator",
+            "hv",
+            "hypervolume",
+            "epsilon_mult",
+            "pbi",
+        ] {
+            assert!(stderr.contains(word), "{bad:?}: {word} not in {stderr}");
+        }
+    }
+    fails_with(
+        &["indicators", "--input", &input, "--only", "lmin,igd"],
+        "--only igd needs --front",
+    );
+    fails_with(
+        &["indicators", "--input", &input, "--only", "pbi"],
+        "needs --prefs-file",
+    );
+}
+
+#[test]
+fn indicators_leave_out_a_costly_hypervolume_nobody_asked_for() {
+    let dir = TempDir::new("skiphv");
+    // 200 points in 10 objectives: the estimate is far above a few seconds
+    let input = dir.file("f.json", &simplex_points_json(200, 10));
+    let v = json_of(&["indicators", "--input", &input, "--only", "lmin,span"]);
+    assert!(
+        v.get("skipped").is_none(),
+        "nothing left out when --only chooses"
+    );
+    let v = json_of(&["indicators", "--input", &input]);
+    assert!(v.get("hypervolume").is_none());
+    let note = v["skipped"]["hypervolume"].as_str().expect("a note");
+    assert!(
+        note.contains("--only hv") && note.contains("--ref"),
+        "{note}"
+    );
+    for key in [
+        "n_nondominated",
+        "lmin",
+        "soft_lmin",
+        "spacing",
+        "sparsity",
+        "span",
+    ] {
+        assert!(v.get(key).is_some(), "{key} missing");
+    }
+}
+
+#[test]
+fn indicators_refuse_an_impossible_request_before_computing() {
+    let dir = TempDir::new("refuse");
+    // 300 points in 12 objectives: an exact hypervolume would take days
+    let input = dir.file("f.json", &simplex_points_json(300, 12));
+    for args in [
+        vec!["indicators", "--input", &input, "--only", "hv"],
+        vec![
+            "indicators",
+            "--input",
+            &input,
+            "--ref",
+            "2,2,2,2,2,2,2,2,2,2,2,2",
+        ],
+        vec![
+            "indicators",
+            "--input",
+            &input,
+            "--only",
+            "hv_contributions",
+        ],
+    ] {
+        let out = tradeoff(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+        assert!(
+            stderr.contains("would take about") && stderr.contains("12 objectives"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn indicators_leave_out_soft_lmin_on_many_points() {
+    let dir = TempDir::new("skipsoft");
+    // 20,000 points on a line: 2·10⁸ pairs for soft lmin, a k-d tree for the others
+    let rows: Vec<String> = (0..20_000)
+        .map(|i| {
+            let x = f64::from(i) / 20_000.0;
+            format!("[{x:?},{:?}]", 1.0 - x)
+        })
+        .collect();
+    let input = dir.file("f.json", &format!("[{}]", rows.join(",")));
+    let v = json_of(&["indicators", "--input", &input]);
+    assert!(v.get("soft_lmin").is_none());
+    let note = v["skipped"]["soft_lmin"].as_str().expect("a note");
+    assert!(note.contains("--only soft_lmin"), "{note}");
+    assert!(v["skipped"].get("hypervolume").is_none());
+    assert!(v["hypervolume"].as_f64().is_some());
+    // consecutive points are 1/20,000 · √2 apart
+    let lmin = v["lmin"].as_f64().unwrap();
+    assert!((lmin - 2f64.sqrt() / 20_000.0).abs() < 1e-15, "{lmin}");
+}
+
 #[test]
 fn prefs_methods_give_simplex_vectors() {
     let v = json_of(&[

@@ -7,6 +7,7 @@
 mod error;
 mod indicators;
 mod matrix;
+mod neighbours;
 mod preferences;
 mod set_metrics;
 
@@ -20,8 +21,8 @@ pub use preferences::{
     das_dennis_size, dirichlet, linspace, riesz_energy, riesz_s_energy, uniform_simplex,
 };
 pub use set_metrics::{
-    PBI_THETA, SOFT_LMIN_H, cross_angle, inner_product, lmin, pbi, pbi_with_theta, soft_lmin,
-    spacing, span, sparsity,
+    PBI_THETA, SOFT_LMIN_H, cross_angle, inner_product, lmin, lmin_and_spacing, pbi,
+    pbi_with_theta, soft_lmin, soft_lmin_pairs, spacing, span, sparsity,
 };
 
 mod dominance;

@@ -22,6 +22,7 @@
 
 use crate::error::{Error, Result};
 use crate::matrix::Matrix;
+use crate::neighbours::nearest_squared_distances;
 
 /// LibMOON's default sharpness `h` of [`soft_lmin`] (its `K = 20`).
 pub const SOFT_LMIN_H: f64 = 20.0;
@@ -80,25 +81,45 @@ fn norm(a: &[f64]) -> f64 {
     dot(a, a).sqrt()
 }
 
-/// The distances `‖yᵢ − yⱼ‖` for `i < j`.
-fn pair_distances(points: &Matrix) -> Vec<f64> {
-    let n = points.n_rows();
-    let mut out = Vec::with_capacity(n * n.saturating_sub(1) / 2);
-    for i in 0..n {
-        for j in i + 1..n {
-            out.push(dist(points.row(i), points.row(j)));
-        }
+/// The distance from every point to its nearest other point (`+∞` for a single point), through
+/// a k-d tree: O(n log n · m) for small m, O(n) memory.
+fn nearest_distances(points: &Matrix) -> Vec<f64> {
+    let mut d = nearest_squared_distances(points);
+    for v in &mut d {
+        *v = v.sqrt();
     }
-    out
+    d
+}
+
+/// Number of unordered pairs `n (n − 1) / 2` of a set of `n` points: the work of [`soft_lmin`],
+/// which sums over every pair (in f64, so that it cannot overflow).
+pub fn soft_lmin_pairs(n_points: usize) -> f64 {
+    let n = n_points as f64;
+    n * (n - 1.0) / 2.0
 }
 
 /// Minimum pairwise distance, `lmin(Y) = min_{i ≠ j} ‖yᵢ − yⱼ‖` (higher is more uniform).
 ///
 /// LibMOON's `compute_lmin`. Duplicated points give 0. `None` for fewer than two points (LibMOON
-/// raises). Cost O(n²·n_obj).
+/// raises). Cost: nearest neighbours through a k-d tree, about O(n log n · m) for a few
+/// objectives (tending to O(n² · m) as m grows), O(n) memory.
 pub fn lmin(points: &Matrix) -> Result<Option<f64>> {
+    Ok(lmin_and_spacing(points)?.0)
+}
+
+/// [`lmin`] and [`spacing`] from one nearest-neighbour search (the same values as the two
+/// calls, at the cost of one).
+pub fn lmin_and_spacing(points: &Matrix) -> Result<(Option<f64>, Option<f64>)> {
     check_finite(points, "points")?;
-    Ok(pair_distances(points).into_iter().reduce(f64::min))
+    let n = points.n_rows();
+    if n < 2 {
+        return Ok((None, None));
+    }
+    let nearest = nearest_distances(points);
+    let lmin = nearest.iter().copied().reduce(f64::min);
+    let mean = nearest.iter().sum::<f64>() / n as f64;
+    let var = nearest.iter().map(|d| (d - mean) * (d - mean)).sum::<f64>() / n as f64;
+    Ok((lmin, Some(var.sqrt())))
 }
 
 /// Soft minimum pairwise distance,
@@ -109,6 +130,9 @@ pub fn lmin(points: &Matrix) -> Result<Option<f64>> {
 /// code lacks). A smooth lower bound of [`lmin`]: `lmin − ln(N(N−1))/h ≤ soft_lmin ≤ lmin`.
 /// Computed with a shifted log-sum-exp, so large `h` does not underflow. `h` must be finite and
 /// `> 0`. `None` for fewer than two points (LibMOON returns +∞).
+///
+/// Cost: the sum needs every pair, so O(n² · m) time ([`soft_lmin_pairs`] terms), streamed in
+/// O(n) memory (the shift, [`lmin`], comes from a k-d tree first).
 pub fn soft_lmin(points: &Matrix, h: f64) -> Result<Option<f64>> {
     if !(h.is_finite() && h > 0.0) {
         return Err(Error::InvalidParameter {
@@ -116,13 +140,16 @@ pub fn soft_lmin(points: &Matrix, h: f64) -> Result<Option<f64>> {
             rule: format!("must be finite and > 0, got {h}"),
         });
     }
-    check_finite(points, "points")?;
-    let d = pair_distances(points);
-    let Some(d_min) = d.iter().copied().reduce(f64::min) else {
+    let Some(d_min) = lmin(points)? else {
         return Ok(None);
     };
-    // Σ over ordered pairs = 2 Σ over i < j.
-    let shifted: f64 = d.iter().map(|&x| (-h * (x - d_min)).exp()).sum();
+    let n = points.n_rows();
+    // Σ over ordered pairs = 2 Σ over i < j, summed in the order i < j.
+    let shifted: f64 = (0..n)
+        .flat_map(|i| {
+            (i + 1..n).map(move |j| (-h * (dist(points.row(i), points.row(j)) - d_min)).exp())
+        })
+        .sum();
     Ok(Some(d_min - (2.0 * shifted).ln() / h))
 }
 
@@ -130,36 +157,9 @@ pub fn soft_lmin(points: &Matrix, h: f64) -> Result<Option<f64>> {
 /// `spacing(Y) = sqrt((1/N) Σᵢ (dᵢ − d̄)²)`, `dᵢ = min_{j ≠ i} ‖yᵢ − yⱼ‖`, `d̄ = (1/N) Σᵢ dᵢ`.
 ///
 /// LibMOON's `compute_spacing` (numpy `std`, ddof = 0; lower is more even). `None` for fewer
-/// than two points (LibMOON returns NaN).
+/// than two points (LibMOON returns NaN). Cost as [`lmin`].
 pub fn spacing(points: &Matrix) -> Result<Option<f64>> {
-    check_finite(points, "points")?;
-    let n = points.n_rows();
-    if n < 2 {
-        return Ok(None);
-    }
-    let mut nearest = vec![f64::INFINITY; n];
-    for i in 0..n {
-        for j in i + 1..n {
-            let d = dist(points.row(i), points.row(j));
-            nearest[i] = nearest[i].min(d);
-            nearest[j] = nearest[j].min(d);
-        }
-    }
-    let mean = nearest.iter().sum::<f64>() / n as f64;
-    let var = nearest.iter().map(|d| (d - mean) * (d - mean)).sum::<f64>() / n as f64;
-    Ok(Some(var.sqrt()))
-}
-
-/// True when `a` Pareto-dominates `b` (no worse everywhere, better somewhere; minimisation).
-fn dominates(a: &[f64], b: &[f64]) -> bool {
-    let mut better = false;
-    for (x, y) in a.iter().zip(b) {
-        if x > y {
-            return false;
-        }
-        better |= x < y;
-    }
-    better
+    Ok(lmin_and_spacing(points)?.1)
 }
 
 /// Sparsity of the non-dominated subset P of Y (duplicates kept, as in pymoo's sorting):
@@ -167,16 +167,16 @@ fn dominates(a: &[f64], b: &[f64]) -> bool {
 /// k-th objective of P sorted ascending.
 ///
 /// LibMOON's `compute_sparsity` (from PSL-MOBO; lower is denser). As in LibMOON, a single
-/// non-dominated point gives `Some(0.0)`. `None` for an empty set. Cost O(n²·n_obj).
+/// non-dominated point gives `Some(0.0)`. `None` for an empty set. Cost: the non-dominated
+/// filter of [`crate::non_dominated_indices`] (O(n log n) for up to three objectives), then
+/// one sort per objective.
 pub fn sparsity(points: &Matrix) -> Result<Option<f64>> {
     check_finite(points, "points")?;
     let n = points.n_rows();
     if n == 0 {
         return Ok(None);
     }
-    let nd: Vec<usize> = (0..n)
-        .filter(|&i| !(0..n).any(|j| dominates(points.row(j), points.row(i))))
-        .collect();
+    let nd = crate::dominance::non_dominated_indices(points);
     if nd.len() < 2 {
         return Ok(Some(0.0));
     }

@@ -275,3 +275,195 @@ fn adding_a_dominated_point_keeps_sparsity_and_igd_plus() {
     assert_eq!(sparsity(&y2).unwrap(), sparsity(&y).unwrap());
     assert_eq!(igd_plus(&y2, &z).unwrap(), igd_plus(&y, &z).unwrap());
 }
+
+/// The O(n²) pairwise definitions the k-d tree versions replaced, kept as the oracle:
+/// (lmin, soft lmin, spacing, sparsity) exactly as `set_metrics.rs` computed them before.
+fn brute_force_set_metrics(y: &Matrix, h: f64) -> [Option<f64>; 4] {
+    let n = y.n_rows();
+    let dist = |a: &[f64], b: &[f64]| {
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| (x - y) * (x - y))
+            .sum::<f64>()
+            .sqrt()
+    };
+    let mut pairs = Vec::new();
+    let mut nearest = vec![f64::INFINITY; n];
+    for i in 0..n {
+        for j in i + 1..n {
+            let d = dist(y.row(i), y.row(j));
+            pairs.push(d);
+            nearest[i] = nearest[i].min(d);
+            nearest[j] = nearest[j].min(d);
+        }
+    }
+    let lmin = pairs.iter().copied().reduce(f64::min);
+    let soft = lmin.map(|d_min| {
+        let shifted: f64 = pairs.iter().map(|&x| (-h * (x - d_min)).exp()).sum();
+        d_min - (2.0 * shifted).ln() / h
+    });
+    let spacing = (n >= 2).then(|| {
+        let mean = nearest.iter().sum::<f64>() / n as f64;
+        let var = nearest.iter().map(|d| (d - mean) * (d - mean)).sum::<f64>() / n as f64;
+        var.sqrt()
+    });
+    let dominates = |a: &[f64], b: &[f64]| {
+        a.iter().zip(b).all(|(x, y)| x <= y) && a.iter().zip(b).any(|(x, y)| x < y)
+    };
+    let sparsity = (n > 0).then(|| {
+        let nd: Vec<usize> = (0..n)
+            .filter(|&i| !(0..n).any(|j| dominates(y.row(j), y.row(i))))
+            .collect();
+        if nd.len() < 2 {
+            return 0.0;
+        }
+        let mut total = 0.0;
+        for k in 0..y.n_cols() {
+            let mut column: Vec<f64> = nd.iter().map(|&i| y.get(i, k)).collect();
+            column.sort_by(f64::total_cmp);
+            total += column
+                .windows(2)
+                .map(|w| (w[0] - w[1]) * (w[0] - w[1]))
+                .sum::<f64>();
+        }
+        total / (nd.len() - 1) as f64
+    });
+    [lmin, soft, spacing, sparsity]
+}
+
+#[test]
+fn nearest_neighbour_metrics_equal_the_pairwise_scan() {
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+    let mut rng = StdRng::seed_from_u64(12);
+    for m in [2, 3, 5] {
+        for n in [0, 1, 2, 3, 10, 57, 300, 600] {
+            for kind in 0..3 {
+                let data: Vec<f64> = (0..n * m)
+                    .map(|_| match kind {
+                        // continuous values
+                        0 => rng.random::<f64>(),
+                        // a coarse grid: ties in every coordinate and many copies
+                        1 => f64::from(rng.random_range(0..4u8)) / 3.0,
+                        // near a simplex, then a tenth of the rows copied below
+                        _ => rng.random::<f64>() * 1e-3,
+                    })
+                    .collect();
+                let mut y = Matrix::from_vec(n, m, data).unwrap();
+                if kind == 2 {
+                    for i in 0..n {
+                        let row = y.row_mut(i);
+                        row[i % m] += 1.0;
+                    }
+                    for i in (1..n).step_by(10) {
+                        let copy = y.row(i - 1).to_vec();
+                        y.row_mut(i).copy_from_slice(&copy);
+                    }
+                }
+                let ours = [
+                    lmin(&y).unwrap(),
+                    soft_lmin(&y, SOFT_LMIN_H).unwrap(),
+                    spacing(&y).unwrap(),
+                    sparsity(&y).unwrap(),
+                ];
+                let oracle = brute_force_set_metrics(&y, SOFT_LMIN_H);
+                for (k, (a, b)) in ours.iter().zip(&oracle).enumerate() {
+                    match (a, b) {
+                        (Some(a), Some(b)) => assert_close(
+                            *a,
+                            *b,
+                            1e-12,
+                            1e-12,
+                            &format!("metric {k}, m {m}, n {n}, kind {kind}"),
+                        ),
+                        _ => assert_eq!(a, b, "metric {k}, m {m}, n {n}, kind {kind}"),
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn front_indicators_equal_the_pairwise_scan() {
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+    fn scan(outer: &Matrix, inner: &Matrix, cost: impl Fn(&[f64], &[f64]) -> f64) -> Vec<f64> {
+        outer
+            .rows()
+            .map(|o| {
+                inner
+                    .rows()
+                    .map(|i| cost(i, o))
+                    .fold(f64::INFINITY, f64::min)
+            })
+            .collect()
+    }
+    let sq = |a: &[f64], z: &[f64]| a.iter().zip(z).map(|(x, y)| (x - y) * (x - y)).sum::<f64>();
+    let sq_plus = |a: &[f64], z: &[f64]| {
+        a.iter()
+            .zip(z)
+            .map(|(x, y)| (x - y).max(0.0) * (x - y).max(0.0))
+            .sum::<f64>()
+    };
+    let eps = |op: fn(f64, f64) -> f64| {
+        move |a: &[f64], z: &[f64]| {
+            a.iter()
+                .zip(z)
+                .map(|(&x, &y)| op(x, y))
+                .fold(f64::NEG_INFINITY, f64::max)
+        }
+    };
+    let mean_sqrt = |v: Vec<f64>| v.iter().map(|x| x.sqrt()).sum::<f64>() / v.len() as f64;
+    let max = |v: Vec<f64>| v.into_iter().fold(f64::NEG_INFINITY, f64::max);
+    let mut rng = StdRng::seed_from_u64(21);
+    for m in [2, 3, 5] {
+        for (n_a, n_z) in [(1, 1), (3, 40), (200, 150), (700, 500)] {
+            for grid in [false, true] {
+                let mut draw = |n: usize| {
+                    let data: Vec<f64> = (0..n * m)
+                        .map(|_| {
+                            if grid {
+                                f64::from(rng.random_range(1..5u8)) / 4.0
+                            } else {
+                                0.01 + rng.random::<f64>()
+                            }
+                        })
+                        .collect();
+                    Matrix::from_vec(n, m, data).unwrap()
+                };
+                let (a, z) = (draw(n_a), draw(n_z));
+                let what = format!("m {m}, |A| {n_a}, |Z| {n_z}, grid {grid}");
+                let igd_scan = mean_sqrt(scan(&z, &a, sq));
+                let gd_scan = mean_sqrt(scan(&a, &z, |zz, aa| sq(aa, zz)));
+                assert_eq!(igd(&a, &z).unwrap(), igd_scan, "igd {what}");
+                assert_eq!(gd(&a, &z).unwrap(), gd_scan, "gd {what}");
+                assert_eq!(
+                    igd_plus(&a, &z).unwrap(),
+                    mean_sqrt(scan(&z, &a, sq_plus)),
+                    "igd+ {what}"
+                );
+                assert_eq!(
+                    gd_plus(&a, &z).unwrap(),
+                    mean_sqrt(scan(&a, &z, |zz, aa| sq_plus(aa, zz))),
+                    "gd+ {what}"
+                );
+                assert_eq!(
+                    average_hausdorff(&a, &z).unwrap(),
+                    igd_scan.max(gd_scan),
+                    "{what}"
+                );
+                assert_eq!(
+                    epsilon_additive(&a, &z).unwrap(),
+                    max(scan(&z, &a, eps(|x, y| x - y))),
+                    "eps+ {what}"
+                );
+                assert_eq!(
+                    epsilon_multiplicative(&a, &z).unwrap(),
+                    max(scan(&z, &a, eps(|x, y| x / y))),
+                    "eps× {what}"
+                );
+            }
+        }
+    }
+}

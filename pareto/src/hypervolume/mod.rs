@@ -37,6 +37,13 @@
 //! moocore 0.3.2 (C) for 2–4 objectives at 1,000 and 10,000 points and for 5 objectives at
 //! 10,000 points (about 3× faster there); about 1.1–1.3× moocore's time for 5 objectives at
 //! 1,000 points.
+//!
+//! Many objectives (`examples/hv_time.rs` against `moocore.hypervolume` 0.3.2 on the same files:
+//! points uniform on the simplex, reference 1.1, one core of a loaded machine): faster than
+//! moocore in every cell measured except 6 objectives at 100 points (10 ms against 3 ms); e.g.
+//! 6 objectives, 800 points: 0.57 s against 5.6 s; 7 objectives, 500 points: 3.9 s against more
+//! than 60 s; 9 objectives, 100 points: 6.2 s against 47 s; 10 objectives, 100 points: 49 s
+//! (moocore: more than 60 s).
 
 mod contrib;
 mod exact;
