@@ -3,7 +3,7 @@
 use tradeoff_pareto::{Matrix, NonDominatedSort, hypervolume_gradient};
 
 use super::{axpy, batch_shape, reference_option};
-use crate::aggregator::{Family, MethodInfo, OptionInfo, Properties};
+use crate::aggregator::{Family, MethodInfo, OptionInfo};
 use crate::error::{Error, ParamsError, Result};
 use crate::method::options::Options;
 use crate::run::{PerPreference, StepContext, StepRule};
@@ -86,7 +86,7 @@ impl HvGradParams {
                 got: self.warmup.to_string(),
             });
         }
-        if crate::method::registry::find_method(&self.warmup_solver).is_err() {
+        if crate::method::find::find_method(&self.warmup_solver).is_err() {
             return Err(ParamsError::Invalid {
                 method: "hvgrad",
                 name: "warmup_solver",
@@ -206,7 +206,7 @@ impl HvGrad {
         let warmup_solver = options
             .choice(name, "warmup_solver", WARMUP_SOLVERS, "pmgda")?
             .to_string();
-        options.finish(name)?;
+        options.finish(&HVGRAD_INFO)?;
         Self::new(HvGradParams {
             reference,
             margin,
@@ -357,24 +357,16 @@ impl StepRule for HvGrad {
 const WARMUP_SOLVERS: &[&str] = &["pmgda", "epo", "mtche", "tche", "cosmos", "pbi", "ls"];
 
 /// Registry description of [`HvGrad`].
-pub static HVGRAD_INFO: MethodInfo = MethodInfo {
-    name: "hvgrad",
-    display: "HVGrad",
-    family: Family::SetLevel,
-    citation: "Wang, Deutz, Bäck & Emmerich, Hypervolume Indicator Gradient Ascent \
+pub static HVGRAD_INFO: MethodInfo = MethodInfo::new(
+    "hvgrad",
+    "HVGrad",
+    Family::SetLevel,
+    "Wang, Deutz, Bäck & Emmerich, Hypervolume Indicator Gradient Ascent \
                Multi-objective Optimization, EMO 2017; Deist et al., Multi-Objective Learning \
                to Predict Pareto Fronts Using Hypervolume Maximization, arXiv:2102.04523",
-    uses_preference: false,
-    needs_losses: true,
-    stateful: false,
-    randomized: false,
-    properties: Properties {
-        non_conflicting: false,
-        permutation_invariant: false,
-        linear_under_scaling: false,
-        weights_on_simplex: false,
-    },
-    options: &[
+)
+.needs_losses()
+.options(&[
         OptionInfo {
             name: "ref",
             default: "(none: purely dynamic)",
@@ -405,8 +397,7 @@ pub static HVGRAD_INFO: MethodInfo = MethodInfo {
             default: "pmgda",
             doc: "preference-guided warm-up: pmgda, epo, mtche, tche, cosmos, pbi or ls",
         },
-    ],
-};
+    ]);
 
 #[cfg(test)]
 mod tests {

@@ -3,7 +3,7 @@
 use tradeoff_pareto::Matrix;
 
 use super::{batch_shape, dist2, dot};
-use crate::aggregator::{Family, MethodInfo, OptionInfo, Properties};
+use crate::aggregator::{Family, MethodInfo, OptionInfo};
 use crate::error::{Error, ParamsError, Result};
 use crate::linalg::lu_solve;
 use crate::method::options::Options;
@@ -372,7 +372,7 @@ impl Uniform {
             clip: options.f64(name, "clip", d.clip)?,
             history: options.bool(name, "history", d.history)?,
         };
-        options.finish(name)?;
+        options.finish(&UNIFORM_INFO)?;
         Self::new(params, preferences)
     }
 
@@ -600,60 +600,53 @@ impl StepRule for Uniform {
 }
 
 /// Registry description of [`Uniform`].
-pub static UNIFORM_INFO: MethodInfo = MethodInfo {
-    name: "uniform",
-    display: "Uniform",
-    family: Family::SetLevel,
-    citation: "UMOD in Zhang et al., LibMOON: A Gradient-based MultiObjective OptimizatioN \
+pub static UNIFORM_INFO: MethodInfo = MethodInfo::new(
+    "uniform",
+    "Uniform",
+    Family::SetLevel,
+    "UMOD in Zhang et al., LibMOON: A Gradient-based MultiObjective OptimizatioN \
                Library in PyTorch, NeurIPS 2024 (max-min-distance preference adaptation)",
-    uses_preference: true,
-    needs_losses: true,
-    stateful: true,
-    randomized: false,
-    properties: Properties {
-        non_conflicting: false,
-        permutation_invariant: false,
-        linear_under_scaling: false,
-        weights_on_simplex: false,
+)
+.uses_preference()
+.needs_losses()
+.stateful()
+.options(&[
+    OptionInfo {
+        name: "solver",
+        default: "pmgda",
+        doc: "per-preference solver underneath: pmgda, mtche or epo",
     },
-    options: &[
-        OptionInfo {
-            name: "solver",
-            default: "pmgda",
-            doc: "per-preference solver underneath: pmgda, mtche or epo",
-        },
-        OptionInfo {
-            name: "rounds",
-            default: "4",
-            doc: "preference adaptations, at iterations r*T/(rounds+1)",
-        },
-        OptionInfo {
-            name: "steps",
-            default: "300",
-            doc: "ascent steps on the preferences per adaptation",
-        },
-        OptionInfo {
-            name: "step",
-            default: "0.01",
-            doc: "largest angle (radians) a direction turns per ascent step, decaying to a tenth",
-        },
-        OptionInfo {
-            name: "beta",
-            default: "20",
-            doc: "sharpness of the soft minimum of the pairwise distances (relative to l_min)",
-        },
-        OptionInfo {
-            name: "clip",
-            default: "0.01",
-            doc: "lower bound of every adapted preference entry",
-        },
-        OptionInfo {
-            name: "history",
-            default: "true",
-            doc: "fit the front model on earlier adaptations' pairs too",
-        },
-    ],
-};
+    OptionInfo {
+        name: "rounds",
+        default: "4",
+        doc: "preference adaptations, at iterations r*T/(rounds+1)",
+    },
+    OptionInfo {
+        name: "steps",
+        default: "300",
+        doc: "ascent steps on the preferences per adaptation",
+    },
+    OptionInfo {
+        name: "step",
+        default: "0.01",
+        doc: "largest angle (radians) a direction turns per ascent step, decaying to a tenth",
+    },
+    OptionInfo {
+        name: "beta",
+        default: "20",
+        doc: "sharpness of the soft minimum of the pairwise distances (relative to l_min)",
+    },
+    OptionInfo {
+        name: "clip",
+        default: "0.01",
+        doc: "lower bound of every adapted preference entry",
+    },
+    OptionInfo {
+        name: "history",
+        default: "true",
+        doc: "fit the front model on earlier adaptations' pairs too",
+    },
+]);
 
 #[cfg(test)]
 mod tests {

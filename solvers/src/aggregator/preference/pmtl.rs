@@ -2,11 +2,12 @@
 
 use crate::aggregator::preference::pmgda::{MGDA_OPTION, MgdaSolve};
 use crate::aggregator::{
-    Aggregation, Aggregator, Diagnostics, Family, MethodInfo, OptionInfo, Properties, StepInput,
+    Aggregation, Aggregator, Diagnostics, Family, MethodInfo, OptionInfo, StepInput,
 };
 use crate::error::{Error, ParamsError, Result};
-use crate::method::options::Options;
-use crate::method::registry::MethodEntry;
+use crate::method::entry::GradientNeed;
+use crate::method::options::{BuildContext, Options};
+use tradeoff_pareto::Matrix;
 
 /// When ParetoMTL leaves its first (feasibility-seeking) stage.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -177,6 +178,16 @@ impl ParetoMtl {
     /// `index`, `iters`, `warmup`, `switch` (`warmup` | `libmoon`) and `mgda` (`exact` |
     /// `libmoon`), then rejects unknown keys.
     pub fn from_options(options: &Options) -> std::result::Result<Self, ParamsError> {
+        Self::from_options_in(options, &BuildContext::none())
+    }
+
+    /// As [`ParetoMtl::from_options`], with what the run knows for the keys left unset: the
+    /// preference set (`prefs`), this instance's row (`index`) and the run's iteration count
+    /// (`iters`, which sets the default warm-up).
+    pub fn from_options_in(
+        options: &Options,
+        context: &BuildContext<'_>,
+    ) -> std::result::Result<Self, ParamsError> {
         let d = PmtlParams::default();
         let flat = options.f64_list("pmtl", "prefs")?;
         let n_obj = options.usize("pmtl", "n_obj", 2)?;
@@ -188,9 +199,9 @@ impl ParetoMtl {
             _ => PmtlSwitch::Warmup,
         };
         let mgda = MgdaSolve::read("pmtl", options)?;
-        options.finish("pmtl")?;
+        options.finish(&PMTL_INFO)?;
         let prefs = match flat {
-            None => Vec::new(),
+            None => context.preferences.map(Matrix::to_rows).unwrap_or_default(),
             Some(flat) => {
                 if n_obj == 0 || flat.len() % n_obj != 0 {
                     return Err(ParamsError::Invalid {
@@ -205,8 +216,12 @@ impl ParetoMtl {
         };
         Self::new(PmtlParams {
             prefs,
-            index: (index != usize::MAX).then_some(index),
-            iters,
+            index: (index != usize::MAX).then_some(index).or(context.row),
+            iters: if options.contains("iters") {
+                iters
+            } else {
+                context.iters.unwrap_or(iters)
+            },
             warmup: (warmup != usize::MAX).then_some(warmup),
             switch,
             mgda,
@@ -327,10 +342,10 @@ impl ParetoMtl {
     }
 }
 
-/// Gramian of explicit rows (equal lengths), through [`crate::linalg::gramian_rows`].
-fn gram_rows(rows: &[Vec<f64>]) -> Vec<Vec<f64>> {
+/// Gramian of explicit rows (equal lengths).
+fn gram_rows(rows: &[Vec<f64>]) -> crate::linalg::Gramian {
     let j = tradeoff_pareto::Matrix::from_rows(rows).expect("constraint rows have n_var entries");
-    crate::linalg::gramian_rows(&j)
+    crate::linalg::Gramian::unscaled(&j)
 }
 
 impl std::fmt::Display for ParetoMtl {
@@ -393,65 +408,49 @@ impl Aggregator for ParetoMtl {
 }
 
 /// The registry row.
-pub static PMTL_INFO: MethodInfo = MethodInfo {
-    name: "pmtl",
-    display: "ParetoMTL",
-    family: Family::PreferenceGuided,
-    citation: "Lin, Zhen, Li, Zhang & Kwong, Pareto Multi-Task Learning, NeurIPS 2019 (arXiv:1912.12854)",
-    uses_preference: true,
-    needs_losses: true,
-    stateful: true,
-    randomized: false,
-    properties: Properties {
-        non_conflicting: false,
-        permutation_invariant: false,
-        linear_under_scaling: false,
-        weights_on_simplex: false,
+pub static PMTL_INFO: MethodInfo = MethodInfo::new(
+    "pmtl",
+    "ParetoMTL",
+    Family::PreferenceGuided,
+    "Lin, Zhen, Li, Zhang & Kwong, Pareto Multi-Task Learning, NeurIPS 2019 (arXiv:1912.12854)",
+)
+.need(GradientNeed::Gramian)
+.uses_preference()
+.needs_losses()
+.stateful()
+.options(&[
+    OptionInfo {
+        name: "prefs",
+        default: "(required)",
+        doc: "the reference preference set, comma-separated, row-major (n_obj per row)",
     },
-    options: &[
-        OptionInfo {
-            name: "prefs",
-            default: "(required)",
-            doc: "the reference preference set, comma-separated, row-major (n_obj per row)",
-        },
-        OptionInfo {
-            name: "n_obj",
-            default: "2",
-            doc: "row length of prefs",
-        },
-        OptionInfo {
-            name: "index",
-            default: "(match the step's preference)",
-            doc: "which row of prefs this subproblem follows",
-        },
-        OptionInfo {
-            name: "iters",
-            default: "500",
-            doc: "total iterations of the run (sets the default warm-up)",
-        },
-        OptionInfo {
-            name: "warmup",
-            default: "iters/5",
-            doc: "stage-1 length (switch=warmup)",
-        },
-        OptionInfo {
-            name: "switch",
-            default: "warmup",
-            doc: "warmup (paper) or libmoon (leave stage 1 once no constraint is active)",
-        },
-        MGDA_OPTION,
-    ],
-};
-
-fn build(options: &Options) -> Result<Box<dyn Aggregator>> {
-    Ok(Box::new(ParetoMtl::from_options(options)?))
-}
-
-/// Registry row.
-pub(crate) const ENTRIES: &[MethodEntry] = &[MethodEntry {
-    info: &PMTL_INFO,
-    build,
-}];
+    OptionInfo {
+        name: "n_obj",
+        default: "2",
+        doc: "row length of prefs",
+    },
+    OptionInfo {
+        name: "index",
+        default: "(match the step's preference)",
+        doc: "which row of prefs this subproblem follows",
+    },
+    OptionInfo {
+        name: "iters",
+        default: "500",
+        doc: "total iterations of the run (sets the default warm-up)",
+    },
+    OptionInfo {
+        name: "warmup",
+        default: "iters/5",
+        doc: "stage-1 length (switch=warmup)",
+    },
+    OptionInfo {
+        name: "switch",
+        default: "warmup",
+        doc: "warmup (paper) or libmoon (leave stage 1 once no constraint is active)",
+    },
+    MGDA_OPTION,
+]);
 
 #[cfg(test)]
 mod tests {

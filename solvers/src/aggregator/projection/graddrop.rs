@@ -4,12 +4,9 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::aggregator::projection::pcgrad::SEED_OPTION;
-use crate::aggregator::{
-    Aggregation, Aggregator, Family, MethodInfo, OptionInfo, Properties, StepInput,
-};
+use crate::aggregator::{Aggregation, Aggregator, Family, MethodInfo, OptionInfo, StepInput};
 use crate::error::{Error, ParamsError, Result};
-use crate::method::options::Options;
-use crate::method::registry::MethodEntry;
+use crate::method::options::{BuildContext, Options};
 
 /// Parameters of [`GradDrop`].
 #[derive(Clone, Debug, PartialEq)]
@@ -86,12 +83,20 @@ impl GradDrop {
     /// Reads `leak` (one or comma-separated per objective) and `seed`, then rejects unknown
     /// keys.
     pub fn from_options(options: &Options) -> std::result::Result<Self, ParamsError> {
+        Self::from_options_in(options, &BuildContext::none())
+    }
+
+    /// As [`GradDrop::from_options`]; serving row `k` of a run, the seed is `seed + k`.
+    pub fn from_options_in(
+        options: &Options,
+        context: &BuildContext<'_>,
+    ) -> std::result::Result<Self, ParamsError> {
         let d = GradDropParams::default();
         let params = GradDropParams {
             leak: options.f64_list("graddrop", "leak")?.unwrap_or(d.leak),
-            seed: options.u64("graddrop", "seed", d.seed)?,
+            seed: context.row_seed(options.u64("graddrop", "seed", d.seed)?),
         };
-        options.finish("graddrop")?;
+        options.finish(&GRADDROP_INFO)?;
         Self::new(params)
     }
 
@@ -153,40 +158,21 @@ impl Aggregator for GradDrop {
 }
 
 /// The registry row.
-pub static GRADDROP_INFO: MethodInfo = MethodInfo {
-    name: "graddrop",
-    display: "GradDrop",
-    family: Family::Aggregator,
-    citation: "Chen et al., Just Pick a Sign: Optimizing Deep Multitask Models with Gradient Sign Dropout, NeurIPS 2020 (arXiv:2010.06808)",
-    uses_preference: false,
-    needs_losses: false,
-    stateful: false,
-    randomized: true,
-    properties: Properties {
-        non_conflicting: false,
-        permutation_invariant: false,
-        linear_under_scaling: false,
-        weights_on_simplex: false,
-    },
-    options: &[
+pub static GRADDROP_INFO: MethodInfo = MethodInfo::new(
+    "graddrop",
+    "GradDrop",
+    Family::Aggregator,
+    "Chen et al., Just Pick a Sign: Optimizing Deep Multitask Models with Gradient Sign Dropout, NeurIPS 2020 (arXiv:2010.06808)",
+)
+.randomized()
+.options(&[
         OptionInfo {
             name: "leak",
             default: "0",
             doc: "leak in [0, 1]: one value, or comma-separated per objective",
         },
         SEED_OPTION,
-    ],
-};
-
-fn build(options: &Options) -> Result<Box<dyn Aggregator>> {
-    Ok(Box::new(GradDrop::from_options(options)?))
-}
-
-/// Registry row.
-pub(crate) const ENTRIES: &[MethodEntry] = &[MethodEntry {
-    info: &GRADDROP_INFO,
-    build,
-}];
+    ]);
 
 #[cfg(test)]
 mod tests {

@@ -4,12 +4,9 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use crate::aggregator::projection::pcgrad::{ConflictOrder, SEED_OPTION};
-use crate::aggregator::{
-    Aggregation, Aggregator, Family, MethodInfo, OptionInfo, Properties, StepInput,
-};
+use crate::aggregator::{Aggregation, Aggregator, Family, MethodInfo, OptionInfo, StepInput};
 use crate::error::{ParamsError, Result};
-use crate::method::options::Options;
-use crate::method::registry::MethodEntry;
+use crate::method::options::{BuildContext, Options};
 
 /// Parameters of [`GradVac`].
 #[derive(Clone, Debug, PartialEq)]
@@ -105,14 +102,22 @@ impl GradVac {
     /// Reads `beta`, `eps`, `order` (`random` | `identity`) and `seed`, then rejects unknown
     /// keys.
     pub fn from_options(options: &Options) -> std::result::Result<Self, ParamsError> {
+        Self::from_options_in(options, &BuildContext::none())
+    }
+
+    /// As [`GradVac::from_options`]; serving row `k` of a run, the seed is `seed + k`.
+    pub fn from_options_in(
+        options: &Options,
+        context: &BuildContext<'_>,
+    ) -> std::result::Result<Self, ParamsError> {
         let d = GradVacParams::default();
         let params = GradVacParams {
             beta: options.f64("gradvac", "beta", d.beta)?,
             eps: options.f64("gradvac", "eps", d.eps)?,
             order: ConflictOrder::read("gradvac", options, "random")?,
-            seed: options.u64("gradvac", "seed", d.seed)?,
+            seed: context.row_seed(options.u64("gradvac", "seed", d.seed)?),
         };
-        options.finish("gradvac")?;
+        options.finish(&GRADVAC_INFO)?;
         Self::new(params)
     }
 
@@ -139,8 +144,8 @@ impl Aggregator for GradVac {
     }
 
     fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
-        let g = crate::linalg::gramian_rows(input.jacobian);
-        let m = g.len();
+        let g = crate::linalg::Gramian::unscaled(input.jacobian);
+        let m = g.n_obj();
         if self.targets.as_ref().is_none_or(|t| t.len() != m) {
             self.targets = Some(vec![vec![0.0; m]; m]);
         }
@@ -151,7 +156,7 @@ impl Aggregator for GradVac {
             let mut c = vec![0.0; m];
             c[i] = 1.0;
             // cg[k] = g_i^PC · g_k
-            let mut cg: Vec<f64> = g[i].clone();
+            let mut cg: Vec<f64> = g[i].to_vec();
             for j in self.params.order.others(i, m, &mut self.rng) {
                 let dot = cg[j];
                 let norm_i = (0..m).map(|k| cg[k] * c[k]).sum::<f64>().max(0.0).sqrt();
@@ -183,22 +188,15 @@ impl Aggregator for GradVac {
 }
 
 /// The registry row.
-pub static GRADVAC_INFO: MethodInfo = MethodInfo {
-    name: "gradvac",
-    display: "GradVac",
-    family: Family::Aggregator,
-    citation: "Wang, Tsvetkov, Firat & Cao, Gradient Vaccine: Investigating and Improving Multi-task Optimization in Massively Multilingual Models, ICLR 2021 (arXiv:2010.05874)",
-    uses_preference: false,
-    needs_losses: false,
-    stateful: true,
-    randomized: true,
-    properties: Properties {
-        non_conflicting: false,
-        permutation_invariant: false,
-        linear_under_scaling: false,
-        weights_on_simplex: false,
-    },
-    options: &[
+pub static GRADVAC_INFO: MethodInfo = MethodInfo::new(
+    "gradvac",
+    "GradVac",
+    Family::Aggregator,
+    "Wang, Tsvetkov, Firat & Cao, Gradient Vaccine: Investigating and Improving Multi-task Optimization in Massively Multilingual Models, ICLR 2021 (arXiv:2010.05874)",
+)
+.stateful()
+.randomized()
+.options(&[
         OptionInfo {
             name: "beta",
             default: "0.5",
@@ -215,18 +213,7 @@ pub static GRADVAC_INFO: MethodInfo = MethodInfo {
             doc: "random (seeded, one permutation per objective) or identity",
         },
         SEED_OPTION,
-    ],
-};
-
-fn build(options: &Options) -> Result<Box<dyn Aggregator>> {
-    Ok(Box::new(GradVac::from_options(options)?))
-}
-
-/// Registry row.
-pub(crate) const ENTRIES: &[MethodEntry] = &[MethodEntry {
-    info: &GRADVAC_INFO,
-    build,
-}];
+    ]);
 
 #[cfg(test)]
 mod tests {

@@ -2,12 +2,9 @@
 //! ICLR 2025, conflictfree's `PseudoMomentumOperator`).
 
 use crate::aggregator::projection::con_fig::{CONFIG_OPTIONS, ConFigParams, config_direction};
-use crate::aggregator::{
-    Aggregation, Aggregator, Family, MethodInfo, OptionInfo, Properties, StepInput,
-};
+use crate::aggregator::{Aggregation, Aggregator, Family, MethodInfo, OptionInfo, StepInput};
 use crate::error::{Error, ParamsError, Result};
 use crate::method::options::Options;
-use crate::method::registry::MethodEntry;
 
 /// Parameters of [`MConFig`].
 #[derive(Clone, Debug, PartialEq)]
@@ -149,7 +146,7 @@ impl MConFig {
             rows_per_step: options.usize("m-config", "rows_per_step", d.rows_per_step)?,
             config: ConFigParams::read("m-config", options)?,
         };
-        options.finish("m-config")?;
+        options.finish(&M_CONFIG_INFO)?;
         Self::new(params)
     }
 
@@ -271,22 +268,14 @@ impl Aggregator for MConFig {
 }
 
 /// The registry row.
-pub static M_CONFIG_INFO: MethodInfo = MethodInfo {
-    name: "m-config",
-    display: "M-ConFIG",
-    family: Family::Aggregator,
-    citation: "Liu, Chu & Thuerey, ConFIG: Towards Conflict-free Training of Physics Informed Neural Networks, ICLR 2025 (arXiv:2408.11104), M-ConFIG",
-    uses_preference: false,
-    needs_losses: false,
-    stateful: true,
-    randomized: false,
-    properties: Properties {
-        non_conflicting: false,
-        permutation_invariant: false,
-        linear_under_scaling: false,
-        weights_on_simplex: false,
-    },
-    options: &[
+pub static M_CONFIG_INFO: MethodInfo = MethodInfo::new(
+    "m-config",
+    "M-ConFIG",
+    Family::Aggregator,
+    "Liu, Chu & Thuerey, ConFIG: Towards Conflict-free Training of Physics Informed Neural Networks, ICLR 2025 (arXiv:2408.11104), M-ConFIG",
+)
+.stateful()
+.options(&[
         OptionInfo {
             name: "beta1",
             default: "0.9",
@@ -311,18 +300,7 @@ pub static M_CONFIG_INFO: MethodInfo = MethodInfo {
         CONFIG_OPTIONS[1],
         CONFIG_OPTIONS[2],
         CONFIG_OPTIONS[3],
-    ],
-};
-
-fn build(options: &Options) -> Result<Box<dyn Aggregator>> {
-    Ok(Box::new(MConFig::from_options(options)?))
-}
-
-/// Registry row.
-pub(crate) const ENTRIES: &[MethodEntry] = &[MethodEntry {
-    info: &M_CONFIG_INFO,
-    build,
-}];
+    ]);
 
 #[cfg(test)]
 mod tests {

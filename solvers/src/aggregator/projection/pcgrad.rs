@@ -9,7 +9,6 @@ use crate::aggregator::{
 };
 use crate::error::{ParamsError, Result};
 use crate::method::options::Options;
-use crate::method::registry::MethodEntry;
 
 /// The order in which a gradient-surgery method visits the other objectives `j ≠ i`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,7 +105,7 @@ impl PcGrad {
     pub fn from_options(options: &Options) -> std::result::Result<Self, ParamsError> {
         let order = ConflictOrder::read("pcgrad", options, "identity")?;
         let seed = options.u64("pcgrad", "seed", 0)?;
-        options.finish("pcgrad")?;
+        options.finish(&PCGRAD_INFO)?;
         Self::new(PcGradParams { order, seed })
     }
 
@@ -128,8 +127,8 @@ impl Aggregator for PcGrad {
     }
 
     fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
-        let g = crate::linalg::gramian_rows(input.jacobian);
-        let m = g.len();
+        let g = crate::linalg::Gramian::unscaled(input.jacobian);
+        let m = g.n_obj();
         let mut weights = vec![0.0; m];
         for i in 0..m {
             let mut c = vec![0.0; m];
@@ -164,33 +163,17 @@ pub(crate) const SEED_OPTION: OptionInfo = OptionInfo {
 };
 
 /// The registry row.
-pub static PCGRAD_INFO: MethodInfo = MethodInfo {
-    name: "pcgrad",
-    display: "PCGrad",
-    family: Family::Aggregator,
-    citation: "Yu, Kumar, Gupta, Levine, Hausman & Finn, Gradient Surgery for Multi-Task Learning, NeurIPS 2020 (arXiv:2001.06782)",
-    uses_preference: false,
-    needs_losses: false,
-    stateful: false,
-    randomized: false,
-    properties: Properties {
-        non_conflicting: false,
-        permutation_invariant: false,
-        linear_under_scaling: true,
-        weights_on_simplex: false,
-    },
-    options: &[ORDER_OPTION, SEED_OPTION],
-};
-
-fn build(options: &Options) -> Result<Box<dyn Aggregator>> {
-    Ok(Box::new(PcGrad::from_options(options)?))
-}
-
-/// Registry row.
-pub(crate) const ENTRIES: &[MethodEntry] = &[MethodEntry {
-    info: &PCGRAD_INFO,
-    build,
-}];
+pub static PCGRAD_INFO: MethodInfo = MethodInfo::new(
+    "pcgrad",
+    "PCGrad",
+    Family::Aggregator,
+    "Yu, Kumar, Gupta, Levine, Hausman & Finn, Gradient Surgery for Multi-Task Learning, NeurIPS 2020 (arXiv:2001.06782)",
+)
+.claims(Properties {
+    linear_under_scaling: true,
+    ..Properties::NONE
+})
+.options(&[ORDER_OPTION, SEED_OPTION]);
 
 #[cfg(test)]
 mod tests {

@@ -1,44 +1,22 @@
 //! CAGrad: the direction in a ball around the mean gradient that maximises the worst improvement.
 
-use std::fmt;
-
 use tradeoff_pareto::Matrix;
 
-use crate::aggregator::weighting::{check, weighted};
-use crate::aggregator::{
-    Aggregation, Aggregator, Diagnostics, Family, MethodInfo, OptionInfo, Properties, StepInput,
+use crate::aggregator::gramian_weighted::{
+    FromParams, GramianWeighted, WeightInput, Weighting, weighting_type,
 };
-use crate::error::{ParamsError, Result};
-use crate::linalg::{
-    ScaledGramian, default_max_iter, dot, lu_solve, mat_vec, min_norm_weights_raw, normalized,
-    project_to_dual_cone_raw,
-};
-use crate::method::options::Options;
+use crate::aggregator::{Diagnostics, Family, MethodInfo, Properties};
+use crate::error::Result;
+use crate::linalg::*;
+use crate::method::entry::GradientNeed;
+use crate::method::params::{MethodParams, params};
 
-/// Parameters of [`CaGrad`].
-#[derive(Clone, Debug, PartialEq)]
-pub struct CaGradParams {
-    /// Radius of the ball around the mean gradient, relative to its norm (default 0.5, the
-    /// paper's and TorchJD's examples; range `[0, 1e6]`; `c = 0` gives the mean).
-    pub c: f64,
-}
-
-impl Default for CaGradParams {
-    fn default() -> Self {
-        Self { c: 0.5 }
-    }
-}
-
-impl CaGradParams {
-    /// Checks every parameter against its rule.
-    pub fn validate(&self) -> std::result::Result<(), ParamsError> {
-        check(
-            CAGRAD_INFO.name,
-            "c",
-            self.c,
-            (0.0..=1e6).contains(&self.c),
-            "must be in [0, 1e6]",
-        )
+params! {
+    /// Parameters of [`CaGrad`].
+    pub struct CaGradParams {
+        /// Radius of the ball around the mean gradient, relative to its norm (default 0.5, the
+        /// paper's and TorchJD's examples; range `[0, 1e6]`; `c = 0` gives the mean).
+        c: f64 = 0.5, closed(0, 1e6), "radius of the ball around the mean gradient, relative to its norm";
     }
 }
 
@@ -72,62 +50,52 @@ impl CaGradParams {
 /// the ball with `Jd ≥ 0` is optimal. We return the one nearest to `g₀`, the projection of `g₀`
 /// onto the dual cone `{d : Jd ≥ 0}` (e.g. the mean when one row is zero, as LibMTL effectively
 /// does), and we normalise `G` at every scale. No `1/(1+c²)` rescaling (LibMTL's `rescale=1`).
-#[derive(Clone, Debug)]
-pub struct CaGrad {
-    params: CaGradParams,
-}
+pub type CaGrad = GramianWeighted<CaGradWeighting>;
 
-/// Registry description of [`CaGrad`].
-pub static CAGRAD_INFO: MethodInfo = MethodInfo {
-    name: "cagrad",
-    display: "CAGrad",
-    family: Family::Aggregator,
-    citation: "Liu et al., Conflict-Averse Gradient Descent for Multi-task Learning, NeurIPS \
+weighting_type!(
+    /// The weighting of [`CaGrad`].
+    CaGradWeighting(CaGradParams),
+    CAGRAD_INFO
+);
+
+/// The method table's description of [`CaGrad`].
+pub static CAGRAD_INFO: MethodInfo = MethodInfo::new(
+    "cagrad",
+    "CAGrad",
+    Family::Aggregator,
+    "Liu et al., Conflict-Averse Gradient Descent for Multi-task Learning, NeurIPS \
                2021, arXiv:2110.14048",
-    uses_preference: false,
-    needs_losses: false,
-    stateful: false,
-    randomized: false,
-    properties: Properties {
-        non_conflicting: false,
-        permutation_invariant: true,
-        linear_under_scaling: false,
-        weights_on_simplex: false,
-    },
-    options: &[OptionInfo {
-        name: "c",
-        default: "0.5",
-        doc: "radius of the ball around the mean gradient, relative to its norm",
-    }],
-};
+)
+.need(GradientNeed::Gramian)
+.claims(Properties {
+    permutation_invariant: true,
+    ..Properties::NONE
+})
+.options(CaGradParams::OPTIONS);
 
-/// Cap on the outer (face-finding) iterations; each is one `m × m` NNLS.
-const MAX_OUTER: usize = 200;
-
-impl CaGrad {
-    /// Builds the method with validated parameters.
-    pub fn new(params: CaGradParams) -> std::result::Result<Self, ParamsError> {
-        params.validate()?;
-        Ok(Self { params })
-    }
-
-    /// Builds from `key=value` options (`c`).
-    pub fn from_options(options: &Options) -> std::result::Result<Self, ParamsError> {
-        let name = CAGRAD_INFO.name;
-        let params = CaGradParams {
-            c: options.f64(name, "c", CaGradParams::default().c)?,
-        };
-        options.finish(name)?;
-        Self::new(params)
-    }
-
-    /// The parameters.
-    pub fn params(&self) -> &CaGradParams {
-        &self.params
+impl CaGradWeighting {
+    /// When the optimum has `Jᵀw* = 0` every `d` in the ball with `Jd ≥ 0` is optimal; the one
+    /// nearest to `g₀` is the projection of `g₀` onto the dual cone.
+    fn degenerate(
+        &self,
+        g: &[f64],
+        m: usize,
+        mean: &[f64],
+        iters: usize,
+    ) -> (Vec<f64>, Diagnostics) {
+        let (v, stats) = project_to_dual_cone_raw(g, m, mean, default_max_iter(m));
+        (
+            v,
+            Diagnostics {
+                inner_iters: iters + stats.iterations,
+                converged: stats.converged,
+                residual: stats.residual,
+            },
+        )
     }
 
     /// The CAGrad weights for a Gramian `G = JJᵀ` (`n_obj × n_obj`), with the solve's diagnostics.
-    pub fn weights(&self, gramian: &Matrix) -> (Vec<f64>, Diagnostics) {
+    pub fn solve(&self, gramian: &Matrix) -> (Vec<f64>, Diagnostics) {
         let m = gramian.n_rows();
         let mean = vec![1.0 / m as f64; m];
         let Some(g) = normalized(gramian) else {
@@ -218,27 +186,20 @@ impl CaGrad {
             },
         )
     }
+}
 
-    /// When the optimum has `Jᵀw* = 0` every `d` in the ball with `Jd ≥ 0` is optimal; the one
-    /// nearest to `g₀` is the projection of `g₀` onto the dual cone.
-    fn degenerate(
-        &self,
-        g: &[f64],
-        m: usize,
-        mean: &[f64],
-        iters: usize,
-    ) -> (Vec<f64>, Diagnostics) {
-        let (v, stats) = project_to_dual_cone_raw(g, m, mean, default_max_iter(m));
-        (
-            v,
-            Diagnostics {
-                inner_iters: iters + stats.iterations,
-                converged: stats.converged,
-                residual: stats.residual,
-            },
-        )
+impl Weighting for CaGradWeighting {
+    fn info(&self) -> &'static MethodInfo {
+        &CAGRAD_INFO
+    }
+
+    fn weights(&mut self, input: &WeightInput<'_>) -> Result<(Vec<f64>, Diagnostics)> {
+        Ok(self.solve(&input.require_gramian(CAGRAD_INFO.name)?.matrix))
     }
 }
+
+/// Cap on the outer (face-finding) iterations; each is one `m × m` NNLS.
+const MAX_OUTER: usize = 200;
 
 /// `1/m + f·w`.
 fn combine_weights(mean: &[f64], w: &[f64], f: f64) -> Vec<f64> {
@@ -358,27 +319,11 @@ fn face_root(
     }
 }
 
-impl fmt::Display for CaGrad {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(CAGRAD_INFO.display)
-    }
-}
-
-impl Aggregator for CaGrad {
-    fn info(&self) -> &'static MethodInfo {
-        &CAGRAD_INFO
-    }
-
-    fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
-        let gramian = ScaledGramian::new(input.jacobian);
-        let (w, diag) = self.weights(&gramian.matrix);
-        Ok(weighted(input.jacobian, w, diag))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::{Aggregator, Options, ParamsError, StepInput};
 
     fn run(c: f64, rows: &[[f64; 3]]) -> Vec<f64> {
         let j = Matrix::from_rows(rows).unwrap();

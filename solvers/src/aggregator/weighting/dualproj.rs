@@ -1,20 +1,16 @@
 //! DualProj: project the (preference-weighted) mean gradient onto the dual cone of the gradients.
 
-use std::fmt;
-
 use tradeoff_pareto::Matrix;
 
-use crate::aggregator::weighting::upgrad::{UpGradParams, regularized_gramian};
-use crate::aggregator::weighting::{diagnostics, preference_vector, weighted};
-use crate::aggregator::{
-    Aggregation, Aggregator, Diagnostics, Family, MethodInfo, OptionInfo, Properties, StepInput,
+use crate::aggregator::gramian_weighted::{
+    FromParams, GramianWeighted, WeightInput, Weighting, diagnostics, weighting_type,
 };
-use crate::error::{ParamsError, Result};
-use crate::linalg::{ScaledGramian, default_max_iter, project_to_dual_cone_raw};
-use crate::method::options::Options;
-
-/// Parameters of [`DualProj`]: the same as UPGrad's (`pref`, `reg_eps`).
-pub type DualProjParams = UpGradParams;
+use crate::aggregator::weighting::upgrad::{UpGradParams, regularized_gramian};
+use crate::aggregator::{Diagnostics, Family, MethodInfo, Properties};
+use crate::error::Result;
+use crate::linalg::*;
+use crate::method::entry::GradientNeed;
+use crate::method::params::MethodParams;
 
 /// The projection of `Jᵀu` (by default the mean gradient) onto the dual cone `{d : Jd ≥ 0}`.
 ///
@@ -37,61 +33,34 @@ pub type DualProjParams = UpGradParams;
 /// Lawson–Hanson solve instead of quadprog with the same regularised, trace-normalised Gramian, and
 /// no zeroing of `G` when `‖J‖_F < 0.01` (TorchJD then returns the mean), so the weights do not
 /// depend on the scale of `J`.
-#[derive(Clone, Debug)]
-pub struct DualProj {
-    params: DualProjParams,
-}
+pub type DualProj = GramianWeighted<DualProjWeighting>;
 
-/// Registry description of [`DualProj`].
-pub static DUALPROJ_INFO: MethodInfo = MethodInfo {
-    name: "dualproj",
-    display: "DualProj",
-    family: Family::Aggregator,
-    citation: "Lopez-Paz & Ranzato, Gradient Episodic Memory for Continual Learning, NeurIPS \
+weighting_type!(
+    /// The weighting of [`DualProj`].
+    DualProjWeighting(DualProjParams),
+    DUALPROJ_INFO
+);
+
+/// The method table's description of [`DualProj`].
+pub static DUALPROJ_INFO: MethodInfo = MethodInfo::new(
+    "dualproj",
+    "DualProj",
+    Family::Aggregator,
+    "Lopez-Paz & Ranzato, Gradient Episodic Memory for Continual Learning, NeurIPS \
                2017, arXiv:1706.08840; Quinton & Rey, arXiv:2406.16232",
-    uses_preference: true,
-    needs_losses: false,
-    stateful: false,
-    randomized: false,
-    properties: Properties {
-        non_conflicting: true,
-        permutation_invariant: true,
-        linear_under_scaling: false,
-        weights_on_simplex: false,
-    },
-    options: &[
-        OptionInfo {
-            name: "pref",
-            default: "1/m",
-            doc: "comma-separated preference u (else the step's preference, else uniform)",
-        },
-        OptionInfo {
-            name: "reg_eps",
-            default: "1e-4",
-            doc: "added to the diagonal of G/trace(G) before the QP",
-        },
-    ],
-};
+)
+.need(GradientNeed::Gramian)
+.uses_preference()
+.claims(Properties {
+    non_conflicting: true,
+    permutation_invariant: true,
+    ..Properties::NONE
+})
+.options(DualProjParams::OPTIONS);
 
-impl DualProj {
-    /// Builds the method with validated parameters.
-    pub fn new(params: DualProjParams) -> std::result::Result<Self, ParamsError> {
-        params.validate_for(DUALPROJ_INFO.name)?;
-        Ok(Self { params })
-    }
-
-    /// Builds from `key=value` options (`pref`, `reg_eps`).
-    pub fn from_options(options: &Options) -> std::result::Result<Self, ParamsError> {
-        Self::new(UpGradParams::from_options_for(DUALPROJ_INFO.name, options)?)
-    }
-
-    /// The parameters.
-    pub fn params(&self) -> &DualProjParams {
-        &self.params
-    }
-
+impl DualProjWeighting {
     /// The DualProj weights for a Gramian `G = JJᵀ` (`n_obj × n_obj`) and preference `u`.
-    pub fn weights(&self, gramian: &Matrix, u: &[f64]) -> (Vec<f64>, Diagnostics) {
+    pub fn solve(&self, gramian: &Matrix, u: &[f64]) -> (Vec<f64>, Diagnostics) {
         let m = gramian.n_rows();
         let h = regularized_gramian(gramian, self.params.reg_eps);
         let (w, stats) = project_to_dual_cone_raw(&h, m, u, default_max_iter(m));
@@ -99,28 +68,25 @@ impl DualProj {
     }
 }
 
-impl fmt::Display for DualProj {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(DUALPROJ_INFO.display)
-    }
-}
-
-impl Aggregator for DualProj {
+impl Weighting for DualProjWeighting {
     fn info(&self) -> &'static MethodInfo {
         &DUALPROJ_INFO
     }
 
-    fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
-        let u = preference_vector(self.params.pref.as_deref(), input)?;
-        let gramian = ScaledGramian::new(input.jacobian);
-        let (w, diag) = self.weights(&gramian.matrix, &u);
-        Ok(weighted(input.jacobian, w, diag))
+    fn weights(&mut self, input: &WeightInput<'_>) -> Result<(Vec<f64>, Diagnostics)> {
+        let u = input.preference_or_uniform(self.params.pref.as_deref())?;
+        Ok(self.solve(&input.require_gramian(DUALPROJ_INFO.name)?.matrix, &u))
     }
 }
+
+/// Parameters of [`DualProj`]: the same as UPGrad's (`pref`, `reg_eps`).
+pub type DualProjParams = UpGradParams;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::{Aggregator, Options, ParamsError, StepInput};
 
     #[test]
     fn torchjd_doc_example() {

@@ -1,57 +1,24 @@
 //! FairGrad: α-fair allocation of the update among the objectives.
 
-use std::fmt;
-
 use tradeoff_pareto::Matrix;
 
-use crate::aggregator::weighting::{check, diagnostics, weighted};
-use crate::aggregator::{
-    Aggregation, Aggregator, Diagnostics, Family, MethodInfo, OptionInfo, Properties, StepInput,
+use crate::aggregator::gramian_weighted::{
+    FromParams, GramianWeighted, WeightInput, Weighting, diagnostics, weighting_type,
 };
-use crate::error::{ParamsError, Result};
-use crate::linalg::{ScaledGramian, alpha_fair_weights, normalized, trace};
-use crate::method::options::Options;
+use crate::aggregator::{Diagnostics, Family, MethodInfo, Properties};
+use crate::error::Result;
+use crate::linalg::*;
+use crate::method::entry::GradientNeed;
+use crate::method::params::{MethodParams, params};
 
-/// Residual `max_i |(Gx)_i x_i^{1/α} − 1|` at which the Newton solve stops.
-const FAIR_TOL: f64 = 1e-9;
-
-/// Parameters of [`FairGrad`].
-#[derive(Clone, Debug, PartialEq)]
-pub struct FairGradParams {
-    /// The fairness exponent `α` (default 1: proportional fairness; range `[0, 1e3]`; `α = 0` is
-    /// the uniform weighting `1/m`, larger values approach max-min fairness).
-    pub alpha: f64,
-    /// Cap on Newton iterations (default 100, at least 1).
-    pub max_iters: usize,
-}
-
-impl Default for FairGradParams {
-    fn default() -> Self {
-        Self {
-            alpha: 1.0,
-            max_iters: 100,
-        }
-    }
-}
-
-impl FairGradParams {
-    /// Checks every parameter against its rule.
-    pub fn validate(&self) -> std::result::Result<(), ParamsError> {
-        let name = FAIRGRAD_INFO.name;
-        check(
-            name,
-            "alpha",
-            self.alpha,
-            (0.0..=1e3).contains(&self.alpha),
-            "must be in [0, 1000]",
-        )?;
-        check(
-            name,
-            "max_iters",
-            self.max_iters as f64,
-            self.max_iters >= 1,
-            "must be at least 1",
-        )
+params! {
+    /// Parameters of [`FairGrad`].
+    pub struct FairGradParams {
+        /// The fairness exponent α (default 1.0, proportional fairness; range `[0, 1000]`;
+        /// `α = 0` gives the mean).
+        alpha: f64 = 1.0, closed(0, 1e3), "fairness exponent alpha (0: mean, 1: proportional fairness)";
+        /// Cap on the Newton steps of the α-fair solve (default 100; at least 1).
+        max_iters: usize = 100, at_least(1), "cap on Newton steps of the alpha-fair solve";
     }
 }
 
@@ -81,73 +48,38 @@ impl FairGradParams {
 /// exists (a zero row, opposite rows, `0` inside the hull of the rows) the least-squares iterates
 /// diverge while `d` converges; we return that limit exactly (see
 /// [`crate::linalg::alpha_fair_weights`]), with finite weights.
-#[derive(Clone, Debug)]
-pub struct FairGrad {
-    params: FairGradParams,
-}
+pub type FairGrad = GramianWeighted<FairGradWeighting>;
 
-/// Registry description of [`FairGrad`].
-pub static FAIRGRAD_INFO: MethodInfo = MethodInfo {
-    name: "fairgrad",
-    display: "FairGrad",
-    family: Family::Aggregator,
-    citation: "Ban & Ji, Fair Resource Allocation in Multi-Task Learning, ICML 2024, \
+weighting_type!(
+    /// The weighting of [`FairGrad`].
+    FairGradWeighting(FairGradParams),
+    FAIRGRAD_INFO
+);
+
+/// The method table's description of [`FairGrad`].
+pub static FAIRGRAD_INFO: MethodInfo = MethodInfo::new(
+    "fairgrad",
+    "FairGrad",
+    Family::Aggregator,
+    "Ban & Ji, Fair Resource Allocation in Multi-Task Learning, ICML 2024, \
                arXiv:2402.15638",
-    uses_preference: false,
-    needs_losses: false,
-    stateful: false,
-    randomized: false,
-    properties: Properties {
-        non_conflicting: true,
-        permutation_invariant: true,
-        linear_under_scaling: false,
-        weights_on_simplex: false,
-    },
-    options: &[
-        OptionInfo {
-            name: "alpha",
-            default: "1",
-            doc: "fairness exponent: 0 = uniform weights, 1 = proportional fairness",
-        },
-        OptionInfo {
-            name: "max_iters",
-            default: "100",
-            doc: "cap on Newton iterations",
-        },
-    ],
-};
+)
+.need(GradientNeed::Gramian)
+.claims(Properties {
+    non_conflicting: true,
+    permutation_invariant: true,
+    ..Properties::NONE
+})
+.options(FairGradParams::OPTIONS);
 
-impl FairGrad {
-    /// Builds the method with validated parameters.
-    pub fn new(params: FairGradParams) -> std::result::Result<Self, ParamsError> {
-        params.validate()?;
-        Ok(Self { params })
-    }
-
-    /// Builds from `key=value` options (`alpha`, `max_iters`).
-    pub fn from_options(options: &Options) -> std::result::Result<Self, ParamsError> {
-        let name = FAIRGRAD_INFO.name;
-        let d = FairGradParams::default();
-        let params = FairGradParams {
-            alpha: options.f64(name, "alpha", d.alpha)?,
-            max_iters: options.usize(name, "max_iters", d.max_iters)?,
-        };
-        options.finish(name)?;
-        Self::new(params)
-    }
-
-    /// The parameters.
-    pub fn params(&self) -> &FairGradParams {
-        &self.params
-    }
-
+impl FairGradWeighting {
     /// The FairGrad weights for a Gramian `G = JJᵀ` (`n_obj × n_obj`), with the diagnostics.
-    pub fn weights(&self, gramian: &Matrix) -> (Vec<f64>, Diagnostics) {
-        self.weights_scaled(gramian, 1.0)
+    pub fn solve(&self, gramian: &Matrix) -> (Vec<f64>, Diagnostics) {
+        self.solve_scaled(gramian, 1.0)
     }
 
     /// Weights for the Gramian `scale² · gramian`.
-    fn weights_scaled(&self, gramian: &Matrix, scale: f64) -> (Vec<f64>, Diagnostics) {
+    fn solve_scaled(&self, gramian: &Matrix, scale: f64) -> (Vec<f64>, Diagnostics) {
         let m = gramian.n_rows();
         let alpha = self.params.alpha;
         if alpha == 0.0 {
@@ -164,27 +96,25 @@ impl FairGrad {
     }
 }
 
-impl fmt::Display for FairGrad {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(FAIRGRAD_INFO.display)
-    }
-}
-
-impl Aggregator for FairGrad {
+impl Weighting for FairGradWeighting {
     fn info(&self) -> &'static MethodInfo {
         &FAIRGRAD_INFO
     }
 
-    fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
-        let gramian = ScaledGramian::new(input.jacobian);
-        let (w, diag) = self.weights_scaled(&gramian.matrix, gramian.scale);
-        Ok(weighted(input.jacobian, w, diag))
+    fn weights(&mut self, input: &WeightInput<'_>) -> Result<(Vec<f64>, Diagnostics)> {
+        let gramian = input.require_gramian(FAIRGRAD_INFO.name)?;
+        Ok(self.solve_scaled(&gramian.matrix, gramian.scale))
     }
 }
+
+/// Residual `max_i |(Gx)_i x_i^{1/α} − 1|` at which the Newton solve stops.
+const FAIR_TOL: f64 = 1e-9;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::{Aggregator, Options, ParamsError, StepInput};
 
     #[test]
     fn torchjd_doc_example() {
@@ -208,7 +138,7 @@ mod tests {
             ..FairGradParams::default()
         })
         .unwrap();
-        assert_eq!(f.weights(&g).0, vec![0.5, 0.5]);
+        assert_eq!(f.weighting().solve(&g).0, vec![0.5, 0.5]);
     }
 
     #[test]

@@ -1,16 +1,15 @@
 //! IMTL-G: the combination whose projections on every unit gradient are equal.
 
-use std::fmt;
-
 use tradeoff_pareto::Matrix;
 
-use crate::aggregator::weighting::weighted;
-use crate::aggregator::{
-    Aggregation, Aggregator, Diagnostics, Family, MethodInfo, Properties, StepInput,
+use crate::aggregator::gramian_weighted::{
+    FromParams, GramianWeighted, NoParams, WeightInput, Weighting, weighting_type,
 };
-use crate::error::{ParamsError, Result};
-use crate::linalg::{ScaledGramian, mat_vec, normalized, pseudo_inverse};
-use crate::method::options::Options;
+use crate::aggregator::{Diagnostics, Family, MethodInfo, Properties};
+use crate::error::Result;
+use crate::linalg::*;
+use crate::method::entry::GradientNeed;
+use crate::method::params::MethodParams;
 
 /// Impartial multi-task learning, gradient part: `d = Jᵀw` with `⟨d, ∇f_i/‖∇f_i‖⟩` equal for all
 /// `i` and `Σw = 1`, in the generalised form of the Jacobian-descent paper that allows dependent
@@ -35,43 +34,32 @@ use crate::method::options::Options;
 /// normalised by its trace first (the weights `v/Σv` do not change), so the `|Σv| < 1e-12` test is
 /// scale-free: TorchJD's absolute test on the raw `G` returns zero weights for large gradients
 /// (`Σv ∝ 1/‖J‖`). LibMTL's `torch.inverse` fails on dependent rows; here they are fine.
-#[derive(Clone, Debug, Default)]
-pub struct ImtlG;
+pub type ImtlG = GramianWeighted<ImtlGWeighting>;
 
-/// Registry description of [`ImtlG`].
-pub static IMTL_G_INFO: MethodInfo = MethodInfo {
-    name: "imtl-g",
-    display: "IMTL-G",
-    family: Family::Aggregator,
-    citation: "Liu et al., Towards Impartial Multi-task Learning, ICLR 2021; generalised in \
+weighting_type!(
+    /// The weighting of [`ImtlG`].
+    ImtlGWeighting(NoParams),
+    IMTL_G_INFO
+);
+
+/// The method table's description of [`ImtlG`].
+pub static IMTL_G_INFO: MethodInfo = MethodInfo::new(
+    "imtl-g",
+    "IMTL-G",
+    Family::Aggregator,
+    "Liu et al., Towards Impartial Multi-task Learning, ICLR 2021; generalised in \
                Quinton & Rey, arXiv:2406.16232",
-    uses_preference: false,
-    needs_losses: false,
-    stateful: false,
-    randomized: false,
-    properties: Properties {
-        non_conflicting: false,
-        permutation_invariant: true,
-        linear_under_scaling: false,
-        weights_on_simplex: false,
-    },
-    options: &[],
-};
+)
+.need(GradientNeed::Gramian)
+.claims(Properties {
+    permutation_invariant: true,
+    ..Properties::NONE
+})
+.options(NoParams::OPTIONS);
 
-impl ImtlG {
-    /// The IMTL-G aggregator (it has no parameters).
-    pub fn new() -> Self {
-        Self
-    }
-
-    /// Builds from `key=value` options; there are none, so any key is an error.
-    pub fn from_options(options: &Options) -> std::result::Result<Self, ParamsError> {
-        options.finish(IMTL_G_INFO.name)?;
-        Ok(Self)
-    }
-
+impl ImtlGWeighting {
     /// The IMTL-G weights for a Gramian `G = JJᵀ` (`n_obj × n_obj`).
-    pub fn weights(&self, gramian: &Matrix) -> Vec<f64> {
+    pub fn solve(&self, gramian: &Matrix) -> Vec<f64> {
         let m = gramian.n_rows();
         let Some(g) = normalized(gramian) else {
             return vec![0.0; m];
@@ -88,32 +76,29 @@ impl ImtlG {
     }
 }
 
-impl fmt::Display for ImtlG {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(IMTL_G_INFO.display)
-    }
-}
-
-impl Aggregator for ImtlG {
+impl Weighting for ImtlGWeighting {
     fn info(&self) -> &'static MethodInfo {
         &IMTL_G_INFO
     }
 
-    fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
-        let gramian = ScaledGramian::new(input.jacobian);
-        let w = self.weights(&gramian.matrix);
-        Ok(weighted(input.jacobian, w, Diagnostics::default()))
+    fn weights(&mut self, input: &WeightInput<'_>) -> Result<(Vec<f64>, Diagnostics)> {
+        Ok((
+            self.solve(&input.require_gramian(IMTL_G_INFO.name)?.matrix),
+            Diagnostics::default(),
+        ))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::{Aggregator, Options, ParamsError, StepInput};
 
     #[test]
     fn torchjd_doc_example() {
         let j = Matrix::from_rows(&[[-4.0, 1.0, 1.0], [6.0, 1.0, 1.0]]).unwrap();
-        let a = ImtlG.aggregate(&StepInput::new(&j)).unwrap();
+        let a = ImtlG::default().aggregate(&StepInput::new(&j)).unwrap();
         let want = [0.07669683062202104, 1.0, 1.0];
         for (x, y) in a.direction.iter().zip(want) {
             assert!((x - y).abs() < 1e-12, "{:?}", a.direction);
@@ -126,7 +111,7 @@ mod tests {
             Matrix::zeros(2, 3),
             Matrix::from_rows(&[[1.0, 2.0, 3.0], [-1.0, -2.0, -3.0]]).unwrap(),
         ] {
-            let a = ImtlG.aggregate(&StepInput::new(&j)).unwrap();
+            let a = ImtlG::default().aggregate(&StepInput::new(&j)).unwrap();
             assert!(
                 a.direction.iter().all(|v| v.abs() < 1e-12),
                 "{:?}",

@@ -1,87 +1,27 @@
 //! UPGrad: project every gradient onto the dual cone of all gradients and average the projections.
 
-use std::fmt;
-
 use tradeoff_pareto::Matrix;
 
-use crate::aggregator::weighting::{check, check_pref, diagnostics, preference_vector, weighted};
-use crate::aggregator::{
-    Aggregation, Aggregator, Diagnostics, Family, MethodInfo, OptionInfo, Properties, StepInput,
+use crate::aggregator::gramian_weighted::{
+    FromParams, GramianWeighted, WeightInput, Weighting, diagnostics, weighting_type,
 };
-use crate::error::{ParamsError, Result};
-use crate::linalg::{ScaledGramian, SolveStats, default_max_iter, project_to_dual_cone_raw};
-use crate::method::options::Options;
+use crate::aggregator::{Diagnostics, Family, MethodInfo, Properties};
+use crate::error::Result;
+use crate::linalg::*;
+use crate::method::entry::GradientNeed;
+use crate::method::params::{MethodParams, params};
 
-/// Parameters of [`UpGrad`] (and of [`crate::DualProj`], which shares them).
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpGradParams {
-    /// TorchJD's `pref_vector` `u` (length `n_obj`, non-negative, positive sum, not normalised).
-    /// Default `None`: the step's preference if it has one, else `1/m`.
-    pub pref: Option<Vec<f64>>,
-    /// Added to the diagonal of the trace-normalised Gramian (default `1e-4`, TorchJD's `reg_eps`;
-    /// range `(0, 1]`). Smaller values approach the exact projection.
-    pub reg_eps: f64,
-}
-
-impl Default for UpGradParams {
-    fn default() -> Self {
-        Self {
-            pref: None,
-            reg_eps: 1e-4,
-        }
+params! {
+    /// Parameters of [`UpGrad`] (and of [`crate::DualProj`], which shares them).
+    pub struct UpGradParams {
+        /// TorchJD's `pref_vector` `u` (length `n_obj`, non-negative, positive sum, not
+        /// normalised). Default `None`: the step's preference if it has one, else `1/m`.
+        pref: Option<Vec<f64>> = None => "1/m", preference,
+            "comma-separated preference u (else the step's preference, else uniform)";
+        /// Added to the diagonal of the trace-normalised Gramian (default `1e-4`, TorchJD's
+        /// `reg_eps`; range `(0, 1]`). Smaller values approach the exact projection.
+        reg_eps: f64 = 1e-4, open_closed(0, 1), "added to the diagonal of G/trace(G) before the QP";
     }
-}
-
-impl UpGradParams {
-    /// Checks every parameter against its rule, naming `method` in the error.
-    pub(crate) fn validate_for(
-        &self,
-        method: &'static str,
-    ) -> std::result::Result<(), ParamsError> {
-        check_pref(method, self.pref.as_deref())?;
-        check(
-            method,
-            "reg_eps",
-            self.reg_eps,
-            self.reg_eps > 0.0 && self.reg_eps <= 1.0,
-            "must be in (0, 1]",
-        )
-    }
-
-    /// Checks every parameter against its rule.
-    pub fn validate(&self) -> std::result::Result<(), ParamsError> {
-        self.validate_for(UPGRAD_INFO.name)
-    }
-
-    pub(crate) fn from_options_for(
-        method: &'static str,
-        options: &Options,
-    ) -> std::result::Result<Self, ParamsError> {
-        let d = Self::default();
-        let params = Self {
-            pref: options.f64_list(method, "pref")?,
-            reg_eps: options.f64(method, "reg_eps", d.reg_eps)?,
-        };
-        options.finish(method)?;
-        Ok(params)
-    }
-}
-
-/// `G' = G/trace(G) + reg_eps·I`, row-major; `reg_eps·I` for a zero Gramian.
-///
-/// TorchJD's `normalize` returns the zero matrix whenever `trace(G) < 1e-4`, i.e. `‖J‖_F < 0.01`,
-/// which turns UPGrad and DualProj into `Mean` for small gradients. Dividing by the trace for every
-/// positive trace keeps the weights independent of the scale of `J`.
-pub(crate) fn regularized_gramian(gramian: &Matrix, reg_eps: f64) -> Vec<f64> {
-    let m = gramian.n_rows();
-    let mut h = match crate::linalg::normalized(gramian) {
-        Some(g) => g.into_vec(),
-        None => vec![0.0; m * m],
-    };
-    for i in 0..m {
-        h[i * m + i] += reg_eps;
-    }
-    h
 }
 
 /// Unconflicting projection of gradients: the average of the projections of every `u_i ∇f_i` onto
@@ -112,62 +52,36 @@ pub(crate) fn regularized_gramian(gramian: &Matrix, reg_eps: f64) -> Vec<f64> {
 /// every scale, so `UPGrad(cJ) = c·UPGrad(J)` for every `c > 0`. There is therefore no
 /// `norm_eps`. A zero Jacobian gives `d = 0` (weights `u`). The option `pref` takes precedence over
 /// the step's preference.
-#[derive(Clone, Debug)]
-pub struct UpGrad {
-    params: UpGradParams,
-}
+pub type UpGrad = GramianWeighted<UpGradWeighting>;
 
-/// Registry description of [`UpGrad`].
-pub static UPGRAD_INFO: MethodInfo = MethodInfo {
-    name: "upgrad",
-    display: "UPGrad",
-    family: Family::Aggregator,
-    citation: "Quinton & Rey, Jacobian Descent for Multi-Objective Optimization, 2024, \
+weighting_type!(
+    /// The weighting of [`UpGrad`].
+    UpGradWeighting(UpGradParams),
+    UPGRAD_INFO
+);
+
+/// The method table's description of [`UpGrad`].
+pub static UPGRAD_INFO: MethodInfo = MethodInfo::new(
+    "upgrad",
+    "UPGrad",
+    Family::Aggregator,
+    "Quinton & Rey, Jacobian Descent for Multi-Objective Optimization, 2024, \
                arXiv:2406.16232",
-    uses_preference: true,
-    needs_losses: false,
-    stateful: false,
-    randomized: false,
-    properties: Properties {
-        non_conflicting: true,
-        permutation_invariant: true,
-        linear_under_scaling: true,
-        weights_on_simplex: false,
-    },
-    options: &[
-        OptionInfo {
-            name: "pref",
-            default: "1/m",
-            doc: "comma-separated preference u (else the step's preference, else uniform)",
-        },
-        OptionInfo {
-            name: "reg_eps",
-            default: "1e-4",
-            doc: "added to the diagonal of G/trace(G) before the QP",
-        },
-    ],
-};
+)
+.need(GradientNeed::Gramian)
+.uses_preference()
+.claims(Properties {
+    non_conflicting: true,
+    permutation_invariant: true,
+    linear_under_scaling: true,
+    ..Properties::NONE
+})
+.options(UpGradParams::OPTIONS);
 
-impl UpGrad {
-    /// Builds the method with validated parameters.
-    pub fn new(params: UpGradParams) -> std::result::Result<Self, ParamsError> {
-        params.validate()?;
-        Ok(Self { params })
-    }
-
-    /// Builds from `key=value` options (`pref`, `reg_eps`).
-    pub fn from_options(options: &Options) -> std::result::Result<Self, ParamsError> {
-        Self::new(UpGradParams::from_options_for(UPGRAD_INFO.name, options)?)
-    }
-
-    /// The parameters.
-    pub fn params(&self) -> &UpGradParams {
-        &self.params
-    }
-
+impl UpGradWeighting {
     /// The UPGrad weights for a Gramian `G = JJᵀ` (`n_obj × n_obj`) and preference `u`
     /// (length `n_obj`), with the QPs' diagnostics.
-    pub fn weights(&self, gramian: &Matrix, u: &[f64]) -> (Vec<f64>, Diagnostics) {
+    pub fn solve(&self, gramian: &Matrix, u: &[f64]) -> (Vec<f64>, Diagnostics) {
         let m = gramian.n_rows();
         let h = regularized_gramian(gramian, self.params.reg_eps);
         let mut w = vec![0.0; m];
@@ -189,28 +103,39 @@ impl UpGrad {
     }
 }
 
-impl fmt::Display for UpGrad {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(UPGRAD_INFO.display)
-    }
-}
-
-impl Aggregator for UpGrad {
+impl Weighting for UpGradWeighting {
     fn info(&self) -> &'static MethodInfo {
         &UPGRAD_INFO
     }
 
-    fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
-        let u = preference_vector(self.params.pref.as_deref(), input)?;
-        let gramian = ScaledGramian::new(input.jacobian);
-        let (w, diag) = self.weights(&gramian.matrix, &u);
-        Ok(weighted(input.jacobian, w, diag))
+    fn weights(&mut self, input: &WeightInput<'_>) -> Result<(Vec<f64>, Diagnostics)> {
+        let u = input.preference_or_uniform(self.params.pref.as_deref())?;
+        Ok(self.solve(&input.require_gramian(UPGRAD_INFO.name)?.matrix, &u))
     }
+}
+
+/// `G' = G/trace(G) + reg_eps·I`, row-major; `reg_eps·I` for a zero Gramian.
+///
+/// TorchJD's `normalize` returns the zero matrix whenever `trace(G) < 1e-4`, i.e. `‖J‖_F < 0.01`,
+/// which turns UPGrad and DualProj into `Mean` for small gradients. Dividing by the trace for every
+/// positive trace keeps the weights independent of the scale of `J`.
+pub(crate) fn regularized_gramian(gramian: &Matrix, reg_eps: f64) -> Vec<f64> {
+    let m = gramian.n_rows();
+    let mut h = match crate::linalg::normalized(gramian) {
+        Some(g) => g.into_vec(),
+        None => vec![0.0; m * m],
+    };
+    for i in 0..m {
+        h[i * m + i] += reg_eps;
+    }
+    h
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::{Aggregator, Options, ParamsError, StepInput};
 
     #[test]
     fn torchjd_doc_example() {

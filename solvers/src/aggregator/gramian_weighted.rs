@@ -1,0 +1,303 @@
+//! TorchJD's composition: a [`Weighting`] maps what it sees of a step (the Gramian `G = JJᵀ`,
+//! the losses, the preference, the iteration) to weights `w`, and the one aggregator
+//! [`GramianWeighted`] turns them into the direction `d = Jᵀw`.
+//!
+//! # Design (for the weightings the neural problems add)
+//!
+//! - **Inputs.** [`WeightInput`] carries the Gramian only when the method's
+//!   [`GradientNeed`] is [`GradientNeed::Gramian`]; a loss-based weighting (EW, DWA, UW, STCH,
+//!   GLS, FAMO, ...) declares [`GradientNeed::Losses`], gets `gramian: None`, and a trainer then
+//!   back-propagates the weighted loss `Σ w_i f_i` once instead of `m` times. A Gramian-based
+//!   method gets `G` of whatever Jacobian the caller has: the full one, or the per-task gradients
+//!   with respect to a shared representation (LibMTL's `rep_grad`, MGDA-UB), since `w` depends
+//!   on `J` only through `G`. Methods that mix the rows themselves (PCGrad, GradVac, GradDrop,
+//!   ConFIG) declare [`GradientNeed::Jacobian`] and stay plain [`Aggregator`]s.
+//! - **Time.** `iteration` (steps taken) and `epoch` (when the caller has epochs) let a
+//!   weighting keep state across steps and epochs: DWA's last two epochs' mean losses, STCH's
+//!   warm-up nadir are updated when `epoch` changes, inside the weighting's own state.
+//! - **State.** Everything a weighting keeps between calls (moving averages, warm starts,
+//!   generator positions, learnable parameters such as UW's log-variances, GradNorm's scales or
+//!   IMTL's loss scale, and the moments of their own optimiser) is saved by
+//!   [`Weighting::save_state`] and restored by [`Weighting::load_state`]; the contract is that
+//!   of [`Aggregator::save_state`]: a fresh instance with the same parameters continues bit for
+//!   bit. A learnable weighting updates its parameters inside [`Weighting::weights`] (it sees the
+//!   losses and the Gramian of the step) with its own optimiser, so the runner needs no
+//!   second loop.
+//! - **After the step.** FAMO needs the losses of the same batch after the update; it receives
+//!   them through [`Weighting::observe`] (a no-op by default), which the runner calls once the
+//!   step is taken and the batch re-evaluated.
+
+use std::fmt;
+
+use crate::aggregator::{Aggregation, Aggregator, Diagnostics, StepInput};
+use crate::error::{Error, ParamsError, Result};
+use crate::linalg::{Gramian, SolveStats, combine};
+use crate::method::entry::{GradientNeed, MethodInfo};
+use crate::method::options::Options;
+use crate::method::params::{MethodParams, params};
+use crate::method::state::MethodState;
+
+/// What a [`Weighting`] sees at one step.
+#[derive(Clone, Copy, Debug)]
+pub struct WeightInput<'a> {
+    /// The number of objectives `m`.
+    pub n_obj: usize,
+    /// `G = JJᵀ` (or of the gradients w.r.t. a shared representation), when the method's need
+    /// is [`GradientNeed::Gramian`].
+    pub gramian: Option<&'a Gramian>,
+    /// The objective values (length `m`), when given.
+    pub losses: Option<&'a [f64]>,
+    /// The preference (length `m`), when given.
+    pub preference: Option<&'a [f64]>,
+    /// Steps taken so far, when the caller counts them.
+    pub iteration: Option<usize>,
+    /// The epoch, when the caller has epochs.
+    pub epoch: Option<usize>,
+}
+
+impl<'a> WeightInput<'a> {
+    /// The Gramian, or [`Error::MissingInput`] naming `method`.
+    ///
+    /// # Errors
+    /// When the caller gave none.
+    pub fn require_gramian(&self, method: &'static str) -> Result<&'a Gramian> {
+        self.gramian.ok_or(Error::MissingInput {
+            method,
+            input: "the Gramian JJᵀ",
+        })
+    }
+
+    /// The losses, or [`Error::MissingInput`] naming `method`.
+    ///
+    /// # Errors
+    /// When the caller gave none.
+    pub fn require_losses(&self, method: &'static str) -> Result<&'a [f64]> {
+        self.losses.ok_or(Error::MissingInput {
+            method,
+            input: "the objective values (losses)",
+        })
+    }
+
+    /// The preference, or [`Error::MissingInput`] naming `method`.
+    ///
+    /// # Errors
+    /// When the caller gave none.
+    pub fn require_preference(&self, method: &'static str) -> Result<&'a [f64]> {
+        self.preference.ok_or(Error::MissingInput {
+            method,
+            input: "a preference vector",
+        })
+    }
+
+    /// The vector `u` of TorchJD's `pref_vector`: the method's own option when set, else the
+    /// step's preference, else uniform `1/m`. Neither is normalised.
+    ///
+    /// # Errors
+    /// [`Error::DimensionMismatch`] for a vector whose length is not `m`.
+    pub fn preference_or_uniform(&self, option: Option<&[f64]>) -> Result<Vec<f64>> {
+        let m = self.n_obj;
+        match option.or(self.preference) {
+            Some(p) if p.len() != m => Err(Error::DimensionMismatch {
+                what: if option.is_some() {
+                    "pref option length (n_obj)"
+                } else {
+                    "preference length (n_obj)"
+                },
+                expected: m,
+                got: p.len(),
+            }),
+            Some(p) => Ok(p.to_vec()),
+            None => Ok(vec![1.0 / m as f64; m]),
+        }
+    }
+}
+
+/// A weighting: the weights `w` of `d = Jᵀw` from the Gramian and, for the methods that need
+/// them, the losses, the preference and the time (see the module's design notes).
+///
+/// Object-safe: `Box<dyn Weighting>` serves callers that hold no Jacobian (`psl`'s training
+/// signal combines `w` with its own Jacobians).
+pub trait Weighting: Send + Sync + fmt::Debug {
+    /// The method's static description.
+    fn info(&self) -> &'static MethodInfo;
+
+    /// The weights (length `m`) and how the inner solver ended.
+    ///
+    /// # Errors
+    /// A missing input, or a vector option of the wrong length.
+    fn weights(&mut self, input: &WeightInput<'_>) -> Result<(Vec<f64>, Diagnostics)>;
+
+    /// Returns a stateful weighting to its first-call behaviour (reseeding any generator).
+    fn reset(&mut self) {}
+
+    /// The losses of the same batch after the step (FAMO); a no-op by default.
+    fn observe(&mut self, _losses_after: &[f64]) {}
+
+    /// The state kept between calls (see [`Aggregator::save_state`]).
+    fn save_state(&self) -> MethodState {
+        MethodState::new()
+    }
+
+    /// Restores a state from [`Weighting::save_state`].
+    ///
+    /// # Errors
+    /// [`Error::InvalidState`] for a state that does not fit.
+    fn load_state(&mut self, state: &MethodState) -> Result<()> {
+        state.expect_empty(self.info().name)
+    }
+}
+
+/// A weighting built from a validated parameter struct (its `params!` table).
+pub trait FromParams: Weighting + Sized {
+    /// The parameter struct.
+    type Params: MethodParams;
+
+    /// The method's static description.
+    const INFO: &'static MethodInfo;
+
+    /// Builds from parameters that passed [`MethodParams::validate_for`].
+    fn from_params(params: Self::Params) -> Self;
+
+    /// The parameters.
+    fn params(&self) -> &Self::Params;
+}
+
+params! {
+    /// The parameters of a method that has none.
+    pub struct NoParams {}
+}
+
+/// Declares a weighting's struct holding its parameters and its [`FromParams`] impl.
+macro_rules! weighting_type {
+    ($(#[$meta:meta])* $name:ident($params:ty), $info:expr) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug)]
+        pub struct $name {
+            params: $params,
+        }
+
+        impl FromParams for $name {
+            type Params = $params;
+            const INFO: &'static MethodInfo = &$info;
+
+            fn from_params(params: $params) -> Self {
+                Self { params }
+            }
+
+            fn params(&self) -> &$params {
+                &self.params
+            }
+        }
+    };
+}
+pub(crate) use weighting_type;
+
+/// The aggregator of a [`Weighting`]: `w = W(G, …)`, `d = Jᵀw` (TorchJD's
+/// `GramianWeightedAggregator`). The Gramian is computed once per step, in one blocked pass
+/// over `J`, only for methods that need it.
+#[derive(Clone, Debug)]
+pub struct GramianWeighted<W> {
+    weighting: W,
+}
+
+impl<W: Weighting> GramianWeighted<W> {
+    /// Wraps a weighting.
+    pub fn from_weighting(weighting: W) -> Self {
+        Self { weighting }
+    }
+
+    /// The weighting.
+    pub fn weighting(&self) -> &W {
+        &self.weighting
+    }
+
+    /// The weights for `input` (the same call [`Aggregator::aggregate`] makes).
+    ///
+    /// # Errors
+    /// As [`Weighting::weights`].
+    pub fn weights(&mut self, input: &WeightInput<'_>) -> Result<(Vec<f64>, Diagnostics)> {
+        self.weighting.weights(input)
+    }
+}
+
+impl<W: FromParams> GramianWeighted<W> {
+    /// Builds the method with validated parameters.
+    ///
+    /// # Errors
+    /// [`ParamsError::Invalid`] naming the first parameter that breaks its rule.
+    pub fn new(params: W::Params) -> std::result::Result<Self, ParamsError> {
+        params.validate_for(W::INFO.name)?;
+        Ok(Self::from_weighting(W::from_params(params)))
+    }
+
+    /// Builds from `key=value` options (its option table; unknown keys are errors).
+    ///
+    /// # Errors
+    /// Option errors and [`ParamsError::Invalid`].
+    pub fn from_options(options: &Options) -> std::result::Result<Self, ParamsError> {
+        Self::new(W::Params::read(W::INFO.name, options)?)
+    }
+
+    /// The parameters.
+    pub fn params(&self) -> &W::Params {
+        self.weighting.params()
+    }
+}
+
+impl<W: FromParams> Default for GramianWeighted<W> {
+    /// The method with its default parameters.
+    fn default() -> Self {
+        Self::from_weighting(W::from_params(W::Params::default()))
+    }
+}
+
+impl<W: Weighting> fmt::Display for GramianWeighted<W> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.weighting.info().display)
+    }
+}
+
+impl<W: Weighting> Aggregator for GramianWeighted<W> {
+    fn info(&self) -> &'static MethodInfo {
+        self.weighting.info()
+    }
+
+    fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
+        let gramian =
+            (self.info().need == GradientNeed::Gramian).then(|| Gramian::new(input.jacobian));
+        let (weights, diagnostics) = self.weighting.weights(&WeightInput {
+            n_obj: input.n_obj(),
+            gramian: gramian.as_ref(),
+            losses: input.losses,
+            preference: input.preference,
+            iteration: input.iteration,
+            epoch: None,
+        })?;
+        Ok(Aggregation {
+            direction: combine(input.jacobian, &weights),
+            weights: Some(weights),
+            diagnostics,
+        })
+    }
+
+    fn reset(&mut self) {
+        self.weighting.reset();
+    }
+
+    fn save_state(&self) -> MethodState {
+        self.weighting.save_state()
+    }
+
+    fn load_state(&mut self, state: &MethodState) -> Result<()> {
+        self.weighting.load_state(state)
+    }
+}
+
+/// Inner-solver statistics as step diagnostics.
+pub(crate) fn diagnostics(stats: SolveStats) -> Diagnostics {
+    Diagnostics {
+        inner_iters: stats.iterations,
+        converged: stats.converged,
+        residual: stats.residual,
+    }
+}

@@ -1,0 +1,311 @@
+//! The entry type of the method table: a method's static description ([`MethodInfo`], with its
+//! option table) and its constructor ([`MethodEntry`]). Method files import these; only
+//! `method/table.rs` lists every method.
+
+use crate::aggregator::Aggregator;
+use crate::error::{Error, Result};
+use crate::method::options::{BuildContext, Options};
+use crate::run::StepRule;
+
+/// Which family a method belongs to (for `list solvers`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Family {
+    /// A scalarization of the objectives, minimised by gradient descent.
+    Scalarization,
+    /// A gradient aggregator from multi-task learning / Jacobian descent.
+    Aggregator,
+    /// A preference-guided method from multi-objective optimisation (EPO, PMGDA, ParetoMTL).
+    PreferenceGuided,
+    /// A method that moves the whole set of solutions together.
+    SetLevel,
+}
+
+impl Family {
+    /// Lower-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Scalarization => "scalarization",
+            Self::Aggregator => "aggregator",
+            Self::PreferenceGuided => "preference-guided",
+            Self::SetLevel => "set-level",
+        }
+    }
+}
+
+/// The properties a method claims; the property tests check exactly these.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Properties {
+    /// `J·d ≥ 0` for every input (for some methods: under stated conditions, see the method).
+    pub non_conflicting: bool,
+    /// Permuting the rows of `J` (and losses/preference alike) leaves `d` unchanged.
+    pub permutation_invariant: bool,
+    /// Linear under scaling in TorchJD's sense: for row scalings `c > 0`, `d(diag(c)·J)` is
+    /// linear in `c` (so in particular `d(cJ) = c·d(J)` for a scalar `c > 0`); each method's doc
+    /// states the tolerance to which it holds.
+    pub linear_under_scaling: bool,
+    /// Weights lie on the simplex.
+    pub weights_on_simplex: bool,
+}
+
+/// One option of a method, for `list solvers` and the docs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OptionInfo {
+    /// The key for `--set key=value`.
+    pub name: &'static str,
+    /// The default, as text.
+    pub default: &'static str,
+    /// What it does, one line.
+    pub doc: &'static str,
+}
+
+/// Static description of a method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MethodInfo {
+    /// CLI name, lower-case kebab (`upgrad`, `nash-mtl`).
+    pub name: &'static str,
+    /// Display name, as the paper spells it (`UPGrad`, `Nash-MTL`).
+    pub display: &'static str,
+    /// The method's family.
+    pub family: Family,
+    /// The paper.
+    pub citation: &'static str,
+    /// Whether the method uses the preference vector.
+    pub uses_preference: bool,
+    /// Whether the method needs the objective values.
+    pub needs_losses: bool,
+    /// Whether the method keeps state between calls.
+    pub stateful: bool,
+    /// Whether the method draws random numbers (from its own seeded generator).
+    pub randomized: bool,
+    /// The properties it claims.
+    pub properties: Properties,
+    /// Its options and defaults.
+    pub options: &'static [OptionInfo],
+    /// What the method reads of the objectives' gradients.
+    pub need: GradientNeed,
+}
+
+impl Properties {
+    /// No property claimed.
+    pub const NONE: Self = Self {
+        non_conflicting: false,
+        permutation_invariant: false,
+        linear_under_scaling: false,
+        weights_on_simplex: false,
+    };
+}
+
+/// What a method reads of the per-objective gradients, so a trainer computes only that: the
+/// losses alone (the weights need no gradient, one backward pass of the weighted loss
+/// suffices), the Gramian `G = JJᵀ` (per-objective gradients with respect to a shared
+/// representation are enough: `G` of the representation's Jacobian stands in for the full one,
+/// as LibMTL's `rep_grad` and MGDA-UB), the whole Jacobian (methods that project or mix the rows
+/// themselves), or the whole set of solutions (set-level rules).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GradientNeed {
+    /// Only the objective values (and the preference): `d = Jᵀw(f)`.
+    Losses,
+    /// The Gramian `JJᵀ` (and possibly the losses and preference): `d = Jᵀw(G, …)`.
+    Gramian,
+    /// The rows of the Jacobian themselves.
+    Jacobian,
+    /// The objectives and Jacobians of the whole set of `K` solutions.
+    Set,
+}
+
+impl GradientNeed {
+    /// Lower-case name, for `list solvers`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Losses => "losses",
+            Self::Gramian => "gramian",
+            Self::Jacobian => "jacobian",
+            Self::Set => "set",
+        }
+    }
+}
+
+impl MethodInfo {
+    /// A description with every flag off, no claimed property, no option, and the need of its
+    /// family (losses for a scalarization, the whole set for a set-level rule, the Jacobian
+    /// otherwise); the `const` builders below add the rest.
+    pub const fn new(
+        name: &'static str,
+        display: &'static str,
+        family: Family,
+        citation: &'static str,
+    ) -> Self {
+        Self {
+            name,
+            display,
+            family,
+            citation,
+            uses_preference: false,
+            needs_losses: false,
+            stateful: false,
+            randomized: false,
+            properties: Properties::NONE,
+            options: &[],
+            need: match family {
+                Family::Scalarization => GradientNeed::Losses,
+                Family::SetLevel => GradientNeed::Set,
+                Family::Aggregator | Family::PreferenceGuided => GradientNeed::Jacobian,
+            },
+        }
+    }
+
+    /// Marks the method as reading the preference.
+    pub const fn uses_preference(mut self) -> Self {
+        self.uses_preference = true;
+        self
+    }
+
+    /// Marks the method as needing the objective values.
+    pub const fn needs_losses(mut self) -> Self {
+        self.needs_losses = true;
+        self
+    }
+
+    /// Marks the method as keeping state between calls.
+    pub const fn stateful(mut self) -> Self {
+        self.stateful = true;
+        self
+    }
+
+    /// Marks the method as drawing from its own seeded generator.
+    pub const fn randomized(mut self) -> Self {
+        self.randomized = true;
+        self
+    }
+
+    /// The claimed properties.
+    pub const fn claims(mut self, properties: Properties) -> Self {
+        self.properties = properties;
+        self
+    }
+
+    /// The option table.
+    pub const fn options(mut self, options: &'static [OptionInfo]) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// What the method reads of the gradients.
+    pub const fn need(mut self, need: GradientNeed) -> Self {
+        self.need = need;
+        self
+    }
+
+    /// The option `name`, if the method declares it.
+    pub fn option(&self, name: &str) -> Option<&'static OptionInfo> {
+        self.options.iter().find(|o| o.name == name)
+    }
+}
+
+/// Builds an aggregator from options in a context.
+pub type AggregatorBuilder = fn(&Options, &BuildContext<'_>) -> Result<Box<dyn Aggregator>>;
+
+/// Builds a rule over the whole set from options in a context.
+pub type RuleBuilder = fn(&Options, &BuildContext<'_>) -> Result<Box<dyn StepRule>>;
+
+/// Builds a whole-set rule for an aggregator when its options ask for one (ParetoMTL's
+/// `switch=libmoon`), else `None`.
+pub type SetRuleBuilder = fn(&Options, &BuildContext<'_>) -> Result<Option<Box<dyn StepRule>>>;
+
+/// How a method is built.
+#[derive(Clone, Copy)]
+pub enum Constructor {
+    /// An aggregator of one Jacobian; a run holds one per preference row.
+    Aggregator {
+        /// Builds one instance.
+        build: AggregatorBuilder,
+        /// Builds a whole-set rule instead, when the options ask for it.
+        set_rule: Option<SetRuleBuilder>,
+    },
+    /// A rule that moves the whole set of solutions together.
+    SetLevel(RuleBuilder),
+}
+
+/// One row of the method table: a method's description and its constructor.
+#[derive(Clone, Copy)]
+pub struct MethodEntry {
+    /// The method's static description.
+    pub info: &'static MethodInfo,
+    /// Its constructor.
+    pub constructor: Constructor,
+}
+
+impl std::fmt::Debug for MethodEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MethodEntry")
+            .field("name", &self.info.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MethodEntry {
+    /// An aggregator's row.
+    pub const fn aggregator(info: &'static MethodInfo, build: AggregatorBuilder) -> Self {
+        Self {
+            info,
+            constructor: Constructor::Aggregator {
+                build,
+                set_rule: None,
+            },
+        }
+    }
+
+    /// An aggregator's row that builds a whole-set rule when its options ask for one.
+    pub const fn aggregator_or_set(
+        info: &'static MethodInfo,
+        build: AggregatorBuilder,
+        set_rule: SetRuleBuilder,
+    ) -> Self {
+        Self {
+            info,
+            constructor: Constructor::Aggregator {
+                build,
+                set_rule: Some(set_rule),
+            },
+        }
+    }
+
+    /// A set-level rule's row.
+    pub const fn set_level(info: &'static MethodInfo, build: RuleBuilder) -> Self {
+        Self {
+            info,
+            constructor: Constructor::SetLevel(build),
+        }
+    }
+
+    /// Whether the method aggregates one Jacobian (not a set-level rule).
+    pub fn is_aggregator(&self) -> bool {
+        matches!(self.constructor, Constructor::Aggregator { .. })
+    }
+
+    /// Builds the aggregator with `options` and no context (defaults for absent keys; unknown
+    /// keys are an error).
+    ///
+    /// # Errors
+    /// The method's option errors; [`Error::SetLevelMethod`] for a set-level rule.
+    pub fn build(&self, options: &Options) -> Result<Box<dyn Aggregator>> {
+        self.build_in(options, &BuildContext::none())
+    }
+
+    /// Builds the aggregator with `options` in `context`.
+    ///
+    /// # Errors
+    /// As [`MethodEntry::build`].
+    pub fn build_in(
+        &self,
+        options: &Options,
+        context: &BuildContext<'_>,
+    ) -> Result<Box<dyn Aggregator>> {
+        match self.constructor {
+            Constructor::Aggregator { build, .. } => build(options, context),
+            Constructor::SetLevel(_) => Err(Error::SetLevelMethod {
+                name: self.info.name,
+            }),
+        }
+    }
+}
