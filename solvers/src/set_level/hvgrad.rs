@@ -6,6 +6,7 @@ use super::{axpy, batch_shape, reference_option};
 use crate::aggregator::{Family, MethodInfo, OptionInfo};
 use crate::error::{Error, ParamsError, Result};
 use crate::method::options::Options;
+use crate::method::state::MethodState;
 use crate::run::{PerPreference, StepContext, StepRule};
 
 /// Which reference point the objective-space hypervolume gradient uses.
@@ -177,6 +178,8 @@ pub struct HvGrad {
     params: HvGradParams,
     /// The warm-up rule, built at the first warm-up step (it needs the preferences).
     warmup: Option<PerPreference>,
+    /// A loaded warm-up state, applied when the warm-up rule is built.
+    pending: Option<MethodState>,
 }
 
 impl HvGrad {
@@ -186,6 +189,7 @@ impl HvGrad {
         Ok(Self {
             params,
             warmup: None,
+            pending: None,
         })
     }
 
@@ -334,6 +338,9 @@ impl StepRule for HvGrad {
                 )?);
             }
             let rule = self.warmup.as_mut().expect("built above");
+            if let Some(state) = self.pending.take() {
+                rule.load_state(&state)?;
+            }
             return rule.directions(ctx);
         }
         let weights = self.weights(ctx.objectives)?;
@@ -350,6 +357,27 @@ impl StepRule for HvGrad {
 
     fn reset(&mut self) {
         self.warmup = None;
+        self.pending = None;
+    }
+
+    /// The warm-up rule's state under `warmup`, once it exists.
+    fn save_state(&self) -> MethodState {
+        let mut state = MethodState::new();
+        match (&self.warmup, &self.pending) {
+            (Some(rule), _) => state.insert_nested("warmup", rule.save_state()),
+            (None, Some(pending)) => state.insert_nested("warmup", pending.clone()),
+            (None, None) => return state,
+        }
+        state.put_integers("warmup_built", &[1]);
+        state
+    }
+
+    fn load_state(&mut self, state: &MethodState) -> Result<()> {
+        self.warmup = None;
+        self.pending = state
+            .contains("warmup_built")
+            .then(|| state.nested("warmup"));
+        Ok(())
     }
 }
 

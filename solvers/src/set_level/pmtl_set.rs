@@ -8,6 +8,7 @@ use crate::aggregator::preference::pmtl::{
 use crate::aggregator::{Aggregator, StepInput, aggregate};
 use crate::error::{Error, Result};
 use crate::method::options::{BuildContext, Options};
+use crate::method::state::MethodState;
 use crate::run::{StepContext, StepRule};
 
 /// ParetoMTL over a preference set, leaving stage 1 the way LibMOON's current code does: once
@@ -145,6 +146,22 @@ impl StepRule for PmtlSet {
         for row in &mut self.rows {
             row.reset();
         }
+    }
+
+    /// Each row's state under `row{k}`.
+    fn save_state(&self) -> MethodState {
+        let mut state = MethodState::new();
+        for (k, row) in self.rows.iter().enumerate() {
+            state.insert_nested(&format!("row{k}"), row.save_state());
+        }
+        state
+    }
+
+    fn load_state(&mut self, state: &MethodState) -> Result<()> {
+        for (k, row) in self.rows.iter_mut().enumerate() {
+            row.load_state(&state.nested(&format!("row{k}")))?;
+        }
+        Ok(())
     }
 }
 

@@ -7,6 +7,7 @@ use crate::aggregator::{
 use crate::error::{Error, ParamsError, Result};
 use crate::method::entry::GradientNeed;
 use crate::method::options::{BuildContext, Options};
+use crate::method::state::MethodState;
 use tradeoff_pareto::Matrix;
 
 /// When ParetoMTL leaves its first (feasibility-seeking) stage.
@@ -404,6 +405,38 @@ impl Aggregator for ParetoMtl {
 
     fn reset(&mut self) {
         *self = Self::new(self.params.clone()).expect("parameters were validated");
+    }
+
+    /// The call count, the stage, and the active-constraint count of the last call.
+    fn save_state(&self) -> MethodState {
+        let mut state = MethodState::new();
+        let stage = u64::from(self.stage == PmtlStage::Constrained);
+        state.put_integers("calls", &[self.calls as u64, stage]);
+        if let Some(active) = self.last_active {
+            state.put_integers("last_active", &[active as u64]);
+        }
+        state
+    }
+
+    fn load_state(&mut self, state: &MethodState) -> Result<()> {
+        let words = state.integers("calls")?;
+        let &[calls, stage] = words else {
+            return Err(Error::InvalidState {
+                reason: format!("'calls' holds {} words, ParetoMTL saves 2", words.len()),
+            });
+        };
+        self.calls = calls as usize;
+        self.stage = if stage == 1 {
+            PmtlStage::Constrained
+        } else {
+            PmtlStage::Init
+        };
+        self.last_active = if state.contains("last_active") {
+            Some(state.integer("last_active")? as usize)
+        } else {
+            None
+        };
+        Ok(())
     }
 }
 

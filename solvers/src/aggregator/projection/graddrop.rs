@@ -1,12 +1,12 @@
 //! GradDrop: gradient sign dropout (Chen et al. 2020).
 
-use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::aggregator::projection::pcgrad::SEED_OPTION;
 use crate::aggregator::{Aggregation, Aggregator, Family, MethodInfo, OptionInfo, StepInput};
 use crate::error::{Error, ParamsError, Result};
 use crate::method::options::{BuildContext, Options};
+use crate::method::state::{MethodRng, MethodState};
 
 /// Parameters of [`GradDrop`].
 #[derive(Clone, Debug, PartialEq)]
@@ -69,14 +69,14 @@ impl GradDropParams {
 #[derive(Clone, Debug)]
 pub struct GradDrop {
     params: GradDropParams,
-    rng: StdRng,
+    rng: MethodRng,
 }
 
 impl GradDrop {
     /// Validates `params`.
     pub fn new(params: GradDropParams) -> std::result::Result<Self, ParamsError> {
         params.validate()?;
-        let rng = StdRng::seed_from_u64(params.seed);
+        let rng = MethodRng::seed_from_u64(params.seed);
         Ok(Self { params, rng })
     }
 
@@ -153,7 +153,19 @@ impl Aggregator for GradDrop {
     }
 
     fn reset(&mut self) {
-        self.rng = StdRng::seed_from_u64(self.params.seed);
+        self.rng = MethodRng::seed_from_u64(self.params.seed);
+    }
+
+    /// The generator's exact position.
+    fn save_state(&self) -> MethodState {
+        let mut state = MethodState::new();
+        state.put_rng("rng", &self.rng);
+        state
+    }
+
+    fn load_state(&mut self, state: &MethodState) -> Result<()> {
+        self.rng = state.rng("rng")?;
+        Ok(())
     }
 }
 

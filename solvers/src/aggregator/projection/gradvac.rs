@@ -1,12 +1,12 @@
 //! GradVac: gradient vaccine (Wang et al. 2021).
 
 use rand::SeedableRng;
-use rand::rngs::StdRng;
 
 use crate::aggregator::projection::pcgrad::{ConflictOrder, SEED_OPTION};
 use crate::aggregator::{Aggregation, Aggregator, Family, MethodInfo, OptionInfo, StepInput};
 use crate::error::{ParamsError, Result};
 use crate::method::options::{BuildContext, Options};
+use crate::method::state::{MethodRng, MethodState};
 
 /// Parameters of [`GradVac`].
 #[derive(Clone, Debug, PartialEq)]
@@ -83,7 +83,7 @@ impl GradVacParams {
 #[derive(Clone, Debug)]
 pub struct GradVac {
     params: GradVacParams,
-    rng: StdRng,
+    rng: MethodRng,
     targets: Option<Vec<Vec<f64>>>,
 }
 
@@ -91,7 +91,7 @@ impl GradVac {
     /// Validates `params`.
     pub fn new(params: GradVacParams) -> std::result::Result<Self, ParamsError> {
         params.validate()?;
-        let rng = StdRng::seed_from_u64(params.seed);
+        let rng = MethodRng::seed_from_u64(params.seed);
         Ok(Self {
             params,
             rng,
@@ -182,8 +182,28 @@ impl Aggregator for GradVac {
     }
 
     fn reset(&mut self) {
-        self.rng = StdRng::seed_from_u64(self.params.seed);
+        self.rng = MethodRng::seed_from_u64(self.params.seed);
         self.targets = None;
+    }
+
+    /// The generator's exact position and the EMA targets `φ̂_ij` (rows), when set.
+    fn save_state(&self) -> MethodState {
+        let mut state = MethodState::new();
+        state.put_rng("rng", &self.rng);
+        if let Some(targets) = &self.targets {
+            state.put_rows("targets", targets);
+        }
+        state
+    }
+
+    fn load_state(&mut self, state: &MethodState) -> Result<()> {
+        self.rng = state.rng("rng")?;
+        self.targets = if state.contains("targets") {
+            Some(state.rows("targets")?)
+        } else {
+            None
+        };
+        Ok(())
     }
 }
 

@@ -5,6 +5,7 @@ use crate::aggregator::projection::con_fig::{CONFIG_OPTIONS, ConFigParams, confi
 use crate::aggregator::{Aggregation, Aggregator, Family, MethodInfo, OptionInfo, StepInput};
 use crate::error::{Error, ParamsError, Result};
 use crate::method::options::Options;
+use crate::method::state::MethodState;
 
 /// Parameters of [`MConFig`].
 #[derive(Clone, Debug, PartialEq)]
@@ -264,6 +265,49 @@ impl Aggregator for MConFig {
 
     fn reset(&mut self) {
         self.state = None;
+    }
+
+    /// The momenta, how often each loss was seen, the second moment, the pseudo-momentum
+    /// buffer, the step count and the rotation cursor (empty before the first call).
+    fn save_state(&self) -> MethodState {
+        let mut saved = MethodState::new();
+        if let Some(state) = &self.state {
+            saved.put_rows("momenta", &state.momenta);
+            saved.put_integers("seen", &state.seen);
+            saved.put_floats("second", &state.second);
+            saved.put_floats("fake_m", &state.fake_m);
+            saved.put_integers(
+                "counters",
+                &[state.n_var as u64, state.t, state.cursor as u64],
+            );
+        }
+        saved
+    }
+
+    fn load_state(&mut self, saved: &MethodState) -> Result<()> {
+        if saved.is_empty() {
+            self.state = None;
+            return Ok(());
+        }
+        let counters = saved.integers("counters")?;
+        let &[n_var, t, cursor] = counters else {
+            return Err(crate::error::Error::InvalidState {
+                reason: format!(
+                    "'counters' holds {} words, M-ConFIG saves 3",
+                    counters.len()
+                ),
+            });
+        };
+        self.state = Some(State {
+            n_var: n_var as usize,
+            momenta: saved.rows("momenta")?,
+            seen: saved.integers("seen")?.to_vec(),
+            second: saved.floats("second")?.to_vec(),
+            fake_m: saved.floats("fake_m")?.to_vec(),
+            t,
+            cursor: cursor as usize,
+        });
+        Ok(())
     }
 }
 

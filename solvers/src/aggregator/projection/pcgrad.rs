@@ -1,7 +1,6 @@
 //! PCGrad: projecting conflicting gradients (Yu et al. 2020).
 
 use rand::SeedableRng;
-use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
 use crate::aggregator::{
@@ -9,6 +8,7 @@ use crate::aggregator::{
 };
 use crate::error::{ParamsError, Result};
 use crate::method::options::Options;
+use crate::method::state::{MethodRng, MethodState};
 
 /// The order in which a gradient-surgery method visits the other objectives `j ≠ i`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,7 +36,7 @@ impl ConflictOrder {
     }
 
     /// The visiting order of the objectives other than `i`.
-    pub(crate) fn others(self, i: usize, m: usize, rng: &mut StdRng) -> Vec<usize> {
+    pub(crate) fn others(self, i: usize, m: usize, rng: &mut MethodRng) -> Vec<usize> {
         let mut others: Vec<usize> = (0..m).filter(|&j| j != i).collect();
         if self == Self::Random {
             others.shuffle(rng);
@@ -91,13 +91,13 @@ impl Default for PcGradParams {
 #[derive(Clone, Debug)]
 pub struct PcGrad {
     params: PcGradParams,
-    rng: StdRng,
+    rng: MethodRng,
 }
 
 impl PcGrad {
     /// Builds the method (every parameter value is valid).
     pub fn new(params: PcGradParams) -> std::result::Result<Self, ParamsError> {
-        let rng = StdRng::seed_from_u64(params.seed);
+        let rng = MethodRng::seed_from_u64(params.seed);
         Ok(Self { params, rng })
     }
 
@@ -147,7 +147,19 @@ impl Aggregator for PcGrad {
     }
 
     fn reset(&mut self) {
-        self.rng = StdRng::seed_from_u64(self.params.seed);
+        self.rng = MethodRng::seed_from_u64(self.params.seed);
+    }
+
+    /// The generator's exact position.
+    fn save_state(&self) -> MethodState {
+        let mut state = MethodState::new();
+        state.put_rng("rng", &self.rng);
+        state
+    }
+
+    fn load_state(&mut self, state: &MethodState) -> Result<()> {
+        self.rng = state.rng("rng")?;
+        Ok(())
     }
 }
 
