@@ -86,6 +86,30 @@ pub struct MethodInfo {
 }
 
 impl Properties {
+    /// Claims non-conflicting directions.
+    pub const fn non_conflicting(mut self) -> Self {
+        self.non_conflicting = true;
+        self
+    }
+
+    /// Claims permutation invariance.
+    pub const fn permutation_invariant(mut self) -> Self {
+        self.permutation_invariant = true;
+        self
+    }
+
+    /// Claims linearity under scaling.
+    pub const fn linear_under_scaling(mut self) -> Self {
+        self.linear_under_scaling = true;
+        self
+    }
+
+    /// Claims weights on the simplex.
+    pub const fn weights_on_simplex(mut self) -> Self {
+        self.weights_on_simplex = true;
+        self
+    }
+
     /// No property claimed.
     pub const NONE: Self = Self {
         non_conflicting: false,
@@ -129,17 +153,12 @@ impl MethodInfo {
     /// A description with every flag off, no claimed property, no option, and the need of its
     /// family (losses for a scalarization, the whole set for a set-level rule, the Jacobian
     /// otherwise); the `const` builders below add the rest.
-    pub const fn new(
-        name: &'static str,
-        display: &'static str,
-        family: Family,
-        citation: &'static str,
-    ) -> Self {
+    pub const fn new(name: &'static str, display: &'static str, family: Family) -> Self {
         Self {
             name,
             display,
             family,
-            citation,
+            citation: "",
             uses_preference: false,
             needs_losses: false,
             stateful: false,
@@ -152,6 +171,12 @@ impl MethodInfo {
                 Family::Aggregator | Family::PreferenceGuided => GradientNeed::Jacobian,
             },
         }
+    }
+
+    /// The paper (or other reference).
+    pub const fn cite(mut self, citation: &'static str) -> Self {
+        self.citation = citation;
+        self
     }
 
     /// Marks the method as reading the preference.
@@ -309,3 +334,15 @@ impl MethodEntry {
         }
     }
 }
+
+/// `Display` for an aggregator type: the display name of its description.
+macro_rules! display_as {
+    ($ty:ty) => {
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str($crate::aggregator::Aggregator::info(self).display)
+            }
+        }
+    };
+}
+pub(crate) use display_as;

@@ -120,6 +120,13 @@ impl MethodState {
         }
     }
 
+    /// A state holding only the exact position of `rng`, under `rng`.
+    pub fn of_rng(rng: &MethodRng) -> Self {
+        let mut state = Self::new();
+        state.put_rng("rng", rng);
+        state
+    }
+
     /// Stores the exact position of `rng` (seed, stream and word position: 7 words).
     pub fn put_rng(&mut self, key: &str, rng: &MethodRng) {
         let seed = rng.get_seed();

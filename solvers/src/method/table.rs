@@ -90,3 +90,60 @@ pub static METHODS: &[MethodEntry] = &[
         c.require_preferences()?
     )),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aggregator::gramian_weighted::NoParams;
+    use crate::aggregator::weighting::{
+        aligned_mtl::AlignedMtlParams, cagrad::CaGradParams, fairgrad::FairGradParams,
+        mgda::MgdaParams, nash_mtl::NashMtlParams, random::RandomParams, upgrad::UpGradParams,
+    };
+
+    #[test]
+    fn method_types_are_send_sync_and_unpin() {
+        fn check<T: Send + Sync + Unpin>() {}
+        check::<Mean>();
+        check::<Sum>();
+        check::<Random>();
+        check::<Mgda>();
+        check::<UpGrad>();
+        check::<DualProj>();
+        check::<CaGrad>();
+        check::<ImtlG>();
+        check::<AlignedMtl>();
+        check::<NashMtl>();
+        check::<FairGrad>();
+        check::<Epo>();
+        check::<Pmgda>();
+        check::<ParetoMtl>();
+        check::<PcGrad>();
+        check::<GradVac>();
+        check::<GradDrop>();
+        check::<ConFig>();
+        check::<MConFig>();
+        check::<Scalarization>();
+        check::<NoParams>();
+        check::<AlignedMtlParams>();
+        check::<CaGradParams>();
+        check::<FairGradParams>();
+        check::<MgdaParams>();
+        check::<NashMtlParams>();
+        check::<RandomParams>();
+        check::<UpGradParams>();
+    }
+
+    #[test]
+    fn names_are_unique_lower_case_kebab() {
+        let mut names: Vec<&str> = METHODS.iter().map(|e| e.info.name).collect();
+        for name in &names {
+            assert!(
+                name.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            );
+        }
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), METHODS.len());
+    }
+}

@@ -470,17 +470,9 @@ impl Scalarization {
     }
 }
 
-impl std::fmt::Display for Scalarization {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.params.kind.info().display)
-    }
-}
+crate::method::entry::display_as!(Scalarization);
 
 impl Aggregator for Scalarization {
-    fn info(&self) -> &'static MethodInfo {
-        self.params.kind.info()
-    }
-
     fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
         let name = self.params.kind.name();
         let losses = input.require_losses(name)?;
@@ -494,6 +486,10 @@ impl Aggregator for Scalarization {
         }
         let weights = self.gradient(losses, pref)?;
         Ok(Aggregation::from_weights(input.jacobian, weights))
+    }
+
+    fn info(&self) -> &'static MethodInfo {
+        self.params.kind.info()
     }
 }
 
@@ -543,7 +539,8 @@ const SCALARIZATION_PROPERTIES: Properties = Properties {
 
 macro_rules! scalarization_info {
     ($name:literal, $display:literal, $citation:literal, $options:expr) => {
-        MethodInfo::new($name, $display, Family::Scalarization, $citation)
+        MethodInfo::new($name, $display, Family::Scalarization)
+            .cite($citation)
             .uses_preference()
             .needs_losses()
             .claims(SCALARIZATION_PROPERTIES)

@@ -385,14 +385,10 @@ impl StepRule for HvGrad {
 const WARMUP_SOLVERS: &[&str] = &["pmgda", "epo", "mtche", "tche", "cosmos", "pbi", "ls"];
 
 /// Registry description of [`HvGrad`].
-pub static HVGRAD_INFO: MethodInfo = MethodInfo::new(
-    "hvgrad",
-    "HVGrad",
-    Family::SetLevel,
-    "Wang, Deutz, Bäck & Emmerich, Hypervolume Indicator Gradient Ascent \
+pub static HVGRAD_INFO: MethodInfo = MethodInfo::new("hvgrad", "HVGrad", Family::SetLevel)
+.cite("Wang, Deutz, Bäck & Emmerich, Hypervolume Indicator Gradient Ascent \
                Multi-objective Optimization, EMO 2017; Deist et al., Multi-Objective Learning \
-               to Predict Pareto Fronts Using Hypervolume Maximization, arXiv:2102.04523",
-)
+               to Predict Pareto Fronts Using Hypervolume Maximization, arXiv:2102.04523")
 .needs_losses()
 .options(&[
         OptionInfo {

@@ -253,13 +253,9 @@ impl StepRule for MooSvgd {
 }
 
 /// Registry description of [`MooSvgd`].
-pub static MOO_SVGD_INFO: MethodInfo = MethodInfo::new(
-    "moo-svgd",
-    "MOO-SVGD",
-    Family::SetLevel,
-    "Liu, Tong & Liu, Profiling Pareto Front With Multi-Objective Stein Variational \
-               Gradient Descent, NeurIPS 2021",
-)
+pub static MOO_SVGD_INFO: MethodInfo = MethodInfo::new("moo-svgd", "MOO-SVGD", Family::SetLevel)
+.cite("Liu, Tong & Liu, Profiling Pareto Front With Multi-Objective Stein Variational \
+               Gradient Descent, NeurIPS 2021")
 .needs_losses()
 .options(&[
         OptionInfo {

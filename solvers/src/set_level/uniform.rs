@@ -644,53 +644,51 @@ impl StepRule for Uniform {
 }
 
 /// Registry description of [`Uniform`].
-pub static UNIFORM_INFO: MethodInfo = MethodInfo::new(
-    "uniform",
-    "Uniform",
-    Family::SetLevel,
-    "UMOD in Zhang et al., LibMOON: A Gradient-based MultiObjective OptimizatioN \
+pub static UNIFORM_INFO: MethodInfo = MethodInfo::new("uniform", "Uniform", Family::SetLevel)
+    .cite(
+        "UMOD in Zhang et al., LibMOON: A Gradient-based MultiObjective OptimizatioN \
                Library in PyTorch, NeurIPS 2024 (max-min-distance preference adaptation)",
-)
-.uses_preference()
-.needs_losses()
-.stateful()
-.options(&[
-    OptionInfo {
-        name: "solver",
-        default: "pmgda",
-        doc: "per-preference solver underneath: pmgda, mtche or epo",
-    },
-    OptionInfo {
-        name: "rounds",
-        default: "4",
-        doc: "preference adaptations, at iterations r*T/(rounds+1)",
-    },
-    OptionInfo {
-        name: "steps",
-        default: "300",
-        doc: "ascent steps on the preferences per adaptation",
-    },
-    OptionInfo {
-        name: "step",
-        default: "0.01",
-        doc: "largest angle (radians) a direction turns per ascent step, decaying to a tenth",
-    },
-    OptionInfo {
-        name: "beta",
-        default: "20",
-        doc: "sharpness of the soft minimum of the pairwise distances (relative to l_min)",
-    },
-    OptionInfo {
-        name: "clip",
-        default: "0.01",
-        doc: "lower bound of every adapted preference entry",
-    },
-    OptionInfo {
-        name: "history",
-        default: "true",
-        doc: "fit the front model on earlier adaptations' pairs too",
-    },
-]);
+    )
+    .uses_preference()
+    .needs_losses()
+    .stateful()
+    .options(&[
+        OptionInfo {
+            name: "solver",
+            default: "pmgda",
+            doc: "per-preference solver underneath: pmgda, mtche or epo",
+        },
+        OptionInfo {
+            name: "rounds",
+            default: "4",
+            doc: "preference adaptations, at iterations r*T/(rounds+1)",
+        },
+        OptionInfo {
+            name: "steps",
+            default: "300",
+            doc: "ascent steps on the preferences per adaptation",
+        },
+        OptionInfo {
+            name: "step",
+            default: "0.01",
+            doc: "largest angle (radians) a direction turns per ascent step, decaying to a tenth",
+        },
+        OptionInfo {
+            name: "beta",
+            default: "20",
+            doc: "sharpness of the soft minimum of the pairwise distances (relative to l_min)",
+        },
+        OptionInfo {
+            name: "clip",
+            default: "0.01",
+            doc: "lower bound of every adapted preference entry",
+        },
+        OptionInfo {
+            name: "history",
+            default: "true",
+            doc: "fit the front model on earlier adaptations' pairs too",
+        },
+    ]);
 
 #[cfg(test)]
 mod tests {

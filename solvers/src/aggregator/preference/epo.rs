@@ -149,17 +149,9 @@ impl Epo {
     }
 }
 
-impl std::fmt::Display for Epo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("EPO")
-    }
-}
+crate::method::entry::display_as!(Epo);
 
 impl Aggregator for Epo {
-    fn info(&self) -> &'static MethodInfo {
-        &EPO_INFO
-    }
-
     fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
         let losses = input.require_losses("epo")?;
         let pref = input.require_preference("epo")?;
@@ -250,6 +242,10 @@ impl Aggregator for Epo {
     fn reset(&mut self) {
         self.last = None;
     }
+
+    fn info(&self) -> &'static MethodInfo {
+        &EPO_INFO
+    }
 }
 
 /// `Σ l̂_i log(m l̂_i)` over the entries above machine epsilon, after clipping at 0
@@ -270,20 +266,12 @@ pub(crate) fn mat_vec(a: &crate::linalg::Gramian, x: &[f64]) -> Vec<f64> {
 }
 
 /// The registry row.
-pub static EPO_INFO: MethodInfo = MethodInfo::new(
-    "epo",
-    "EPO",
-    Family::PreferenceGuided,
-    "Mahapatra & Rajan, Multi-Task Learning with User Preferences: Gradient Descent with Controlled Ascent in Pareto Optimization, ICML 2020",
-)
+pub static EPO_INFO: MethodInfo = MethodInfo::new("epo", "EPO", Family::PreferenceGuided)
+.cite("Mahapatra & Rajan, Multi-Task Learning with User Preferences: Gradient Descent with Controlled Ascent in Pareto Optimization, ICML 2020")
 .need(GradientNeed::Gramian)
 .uses_preference()
 .needs_losses()
-.claims(Properties {
-    permutation_invariant: true,
-    weights_on_simplex: true,
-    ..Properties::NONE
-})
+.claims(Properties::NONE.permutation_invariant().weights_on_simplex())
 .options(&[
         OptionInfo {
             name: "eps",

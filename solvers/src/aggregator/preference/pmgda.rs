@@ -205,17 +205,9 @@ impl Pmgda {
     }
 }
 
-impl std::fmt::Display for Pmgda {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("PMGDA")
-    }
-}
+crate::method::entry::display_as!(Pmgda);
 
 impl Aggregator for Pmgda {
-    fn info(&self) -> &'static MethodInfo {
-        &PMGDA_INFO
-    }
-
     fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
         let losses = input.require_losses("pmgda")?;
         let pref = input.require_preference("pmgda")?;
@@ -321,22 +313,19 @@ impl Aggregator for Pmgda {
     fn reset(&mut self) {
         self.last = None;
     }
+
+    fn info(&self) -> &'static MethodInfo {
+        &PMGDA_INFO
+    }
 }
 
 /// The registry row.
-pub static PMGDA_INFO: MethodInfo = MethodInfo::new(
-    "pmgda",
-    "PMGDA",
-    Family::PreferenceGuided,
-    "Zhang, Lin & Zhang, PMGDA: A Preference-based Multiple Gradient Descent Algorithm, arXiv:2402.09492, 2024",
-)
+pub static PMGDA_INFO: MethodInfo = MethodInfo::new("pmgda", "PMGDA", Family::PreferenceGuided)
+.cite("Zhang, Lin & Zhang, PMGDA: A Preference-based Multiple Gradient Descent Algorithm, arXiv:2402.09492, 2024")
 .need(GradientNeed::Gramian)
 .uses_preference()
 .needs_losses()
-.claims(Properties {
-    permutation_invariant: true,
-    ..Properties::NONE
-})
+.claims(Properties::NONE.permutation_invariant())
 .options(&[
         OptionInfo {
             name: "h_eps",

@@ -349,17 +349,9 @@ fn gram_rows(rows: &[Vec<f64>]) -> crate::linalg::Gramian {
     crate::linalg::Gramian::unscaled(&j)
 }
 
-impl std::fmt::Display for ParetoMtl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ParetoMTL")
-    }
-}
+crate::method::entry::display_as!(ParetoMtl);
 
 impl Aggregator for ParetoMtl {
-    fn info(&self) -> &'static MethodInfo {
-        &PMTL_INFO
-    }
-
     fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
         let losses = input.require_losses("pmtl")?;
         let pref = input.require_preference("pmtl")?;
@@ -438,52 +430,54 @@ impl Aggregator for ParetoMtl {
         };
         Ok(())
     }
+
+    fn info(&self) -> &'static MethodInfo {
+        &PMTL_INFO
+    }
 }
 
 /// The registry row.
-pub static PMTL_INFO: MethodInfo = MethodInfo::new(
-    "pmtl",
-    "ParetoMTL",
-    Family::PreferenceGuided,
-    "Lin, Zhen, Li, Zhang & Kwong, Pareto Multi-Task Learning, NeurIPS 2019 (arXiv:1912.12854)",
-)
-.need(GradientNeed::Gramian)
-.uses_preference()
-.needs_losses()
-.stateful()
-.options(&[
-    OptionInfo {
-        name: "prefs",
-        default: "(required)",
-        doc: "the reference preference set, comma-separated, row-major (n_obj per row)",
-    },
-    OptionInfo {
-        name: "n_obj",
-        default: "2",
-        doc: "row length of prefs",
-    },
-    OptionInfo {
-        name: "index",
-        default: "(match the step's preference)",
-        doc: "which row of prefs this subproblem follows",
-    },
-    OptionInfo {
-        name: "iters",
-        default: "500",
-        doc: "total iterations of the run (sets the default warm-up)",
-    },
-    OptionInfo {
-        name: "warmup",
-        default: "iters/5",
-        doc: "stage-1 length (switch=warmup)",
-    },
-    OptionInfo {
-        name: "switch",
-        default: "warmup",
-        doc: "warmup (paper) or libmoon (leave stage 1 once no constraint is active)",
-    },
-    MGDA_OPTION,
-]);
+pub static PMTL_INFO: MethodInfo = MethodInfo::new("pmtl", "ParetoMTL", Family::PreferenceGuided)
+    .cite(
+        "Lin, Zhen, Li, Zhang & Kwong, Pareto Multi-Task Learning, NeurIPS 2019 (arXiv:1912.12854)",
+    )
+    .need(GradientNeed::Gramian)
+    .uses_preference()
+    .needs_losses()
+    .stateful()
+    .options(&[
+        OptionInfo {
+            name: "prefs",
+            default: "(required)",
+            doc: "the reference preference set, comma-separated, row-major (n_obj per row)",
+        },
+        OptionInfo {
+            name: "n_obj",
+            default: "2",
+            doc: "row length of prefs",
+        },
+        OptionInfo {
+            name: "index",
+            default: "(match the step's preference)",
+            doc: "which row of prefs this subproblem follows",
+        },
+        OptionInfo {
+            name: "iters",
+            default: "500",
+            doc: "total iterations of the run (sets the default warm-up)",
+        },
+        OptionInfo {
+            name: "warmup",
+            default: "iters/5",
+            doc: "stage-1 length (switch=warmup)",
+        },
+        OptionInfo {
+            name: "switch",
+            default: "warmup",
+            doc: "warmup (paper) or libmoon (leave stage 1 once no constraint is active)",
+        },
+        MGDA_OPTION,
+    ]);
 
 #[cfg(test)]
 mod tests {

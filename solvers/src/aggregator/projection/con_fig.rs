@@ -192,17 +192,9 @@ impl ConFig {
     }
 }
 
-impl std::fmt::Display for ConFig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ConFIG")
-    }
-}
+crate::method::entry::display_as!(ConFig);
 
 impl Aggregator for ConFig {
-    fn info(&self) -> &'static MethodInfo {
-        &CONFIG_INFO
-    }
-
     fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
         let (direction, weights) = config_direction(input.jacobian, &self.params)?;
         Ok(Aggregation {
@@ -210,6 +202,10 @@ impl Aggregator for ConFig {
             weights,
             diagnostics: Default::default(),
         })
+    }
+
+    fn info(&self) -> &'static MethodInfo {
+        &CONFIG_INFO
     }
 }
 
@@ -452,17 +448,9 @@ fn config_direct(
 }
 
 /// The registry row.
-pub static CONFIG_INFO: MethodInfo = MethodInfo::new(
-    "config",
-    "ConFIG",
-    Family::Aggregator,
-    "Liu, Chu & Thuerey, ConFIG: Towards Conflict-free Training of Physics Informed Neural Networks, ICLR 2025 (arXiv:2408.11104)",
-)
-.claims(Properties {
-    permutation_invariant: true,
-    linear_under_scaling: true,
-    ..Properties::NONE
-})
+pub static CONFIG_INFO: MethodInfo = MethodInfo::new("config", "ConFIG", Family::Aggregator)
+.cite("Liu, Chu & Thuerey, ConFIG: Towards Conflict-free Training of Physics Informed Neural Networks, ICLR 2025 (arXiv:2408.11104)")
+.claims(Properties::NONE.permutation_invariant().linear_under_scaling())
 .options(&CONFIG_OPTIONS);
 
 pub(crate) const CONFIG_OPTIONS: [OptionInfo; 4] = [

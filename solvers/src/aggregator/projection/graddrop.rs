@@ -106,17 +106,9 @@ impl GradDrop {
     }
 }
 
-impl std::fmt::Display for GradDrop {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("GradDrop")
-    }
-}
+crate::method::entry::display_as!(GradDrop);
 
 impl Aggregator for GradDrop {
-    fn info(&self) -> &'static MethodInfo {
-        &GRADDROP_INFO
-    }
-
     fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
         let (m, n) = (input.n_obj(), input.n_var());
         let leak = &self.params.leak;
@@ -158,24 +150,22 @@ impl Aggregator for GradDrop {
 
     /// The generator's exact position.
     fn save_state(&self) -> MethodState {
-        let mut state = MethodState::new();
-        state.put_rng("rng", &self.rng);
-        state
+        MethodState::of_rng(&self.rng)
     }
 
     fn load_state(&mut self, state: &MethodState) -> Result<()> {
         self.rng = state.rng("rng")?;
         Ok(())
     }
+
+    fn info(&self) -> &'static MethodInfo {
+        &GRADDROP_INFO
+    }
 }
 
 /// The registry row.
-pub static GRADDROP_INFO: MethodInfo = MethodInfo::new(
-    "graddrop",
-    "GradDrop",
-    Family::Aggregator,
-    "Chen et al., Just Pick a Sign: Optimizing Deep Multitask Models with Gradient Sign Dropout, NeurIPS 2020 (arXiv:2010.06808)",
-)
+pub static GRADDROP_INFO: MethodInfo = MethodInfo::new("graddrop", "GradDrop", Family::Aggregator)
+.cite("Chen et al., Just Pick a Sign: Optimizing Deep Multitask Models with Gradient Sign Dropout, NeurIPS 2020 (arXiv:2010.06808)")
 .randomized()
 .options(&[
         OptionInfo {

@@ -132,17 +132,9 @@ impl GradVac {
     }
 }
 
-impl std::fmt::Display for GradVac {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("GradVac")
-    }
-}
+crate::method::entry::display_as!(GradVac);
 
 impl Aggregator for GradVac {
-    fn info(&self) -> &'static MethodInfo {
-        &GRADVAC_INFO
-    }
-
     fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
         let g = crate::linalg::Gramian::unscaled(input.jacobian);
         let m = g.n_obj();
@@ -205,15 +197,15 @@ impl Aggregator for GradVac {
         };
         Ok(())
     }
+
+    fn info(&self) -> &'static MethodInfo {
+        &GRADVAC_INFO
+    }
 }
 
 /// The registry row.
-pub static GRADVAC_INFO: MethodInfo = MethodInfo::new(
-    "gradvac",
-    "GradVac",
-    Family::Aggregator,
-    "Wang, Tsvetkov, Firat & Cao, Gradient Vaccine: Investigating and Improving Multi-task Optimization in Massively Multilingual Models, ICLR 2021 (arXiv:2010.05874)",
-)
+pub static GRADVAC_INFO: MethodInfo = MethodInfo::new("gradvac", "GradVac", Family::Aggregator)
+.cite("Wang, Tsvetkov, Firat & Cao, Gradient Vaccine: Investigating and Improving Multi-task Optimization in Massively Multilingual Models, ICLR 2021 (arXiv:2010.05874)")
 .stateful()
 .randomized()
 .options(&[

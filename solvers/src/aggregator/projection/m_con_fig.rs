@@ -232,17 +232,9 @@ impl MConFig {
     }
 }
 
-impl std::fmt::Display for MConFig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("M-ConFIG")
-    }
-}
+crate::method::entry::display_as!(MConFig);
 
 impl Aggregator for MConFig {
-    fn info(&self) -> &'static MethodInfo {
-        &M_CONFIG_INFO
-    }
-
     fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
         let m = input.n_obj();
         let k = self.params.rows_per_step;
@@ -309,15 +301,15 @@ impl Aggregator for MConFig {
         });
         Ok(())
     }
+
+    fn info(&self) -> &'static MethodInfo {
+        &M_CONFIG_INFO
+    }
 }
 
 /// The registry row.
-pub static M_CONFIG_INFO: MethodInfo = MethodInfo::new(
-    "m-config",
-    "M-ConFIG",
-    Family::Aggregator,
-    "Liu, Chu & Thuerey, ConFIG: Towards Conflict-free Training of Physics Informed Neural Networks, ICLR 2025 (arXiv:2408.11104), M-ConFIG",
-)
+pub static M_CONFIG_INFO: MethodInfo = MethodInfo::new("m-config", "M-ConFIG", Family::Aggregator)
+.cite("Liu, Chu & Thuerey, ConFIG: Towards Conflict-free Training of Physics Informed Neural Networks, ICLR 2025 (arXiv:2408.11104), M-ConFIG")
 .stateful()
 .options(&[
         OptionInfo {

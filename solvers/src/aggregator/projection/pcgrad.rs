@@ -115,17 +115,9 @@ impl PcGrad {
     }
 }
 
-impl std::fmt::Display for PcGrad {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("PCGrad")
-    }
-}
+crate::method::entry::display_as!(PcGrad);
 
 impl Aggregator for PcGrad {
-    fn info(&self) -> &'static MethodInfo {
-        &PCGRAD_INFO
-    }
-
     fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
         let g = crate::linalg::Gramian::unscaled(input.jacobian);
         let m = g.n_obj();
@@ -152,14 +144,16 @@ impl Aggregator for PcGrad {
 
     /// The generator's exact position.
     fn save_state(&self) -> MethodState {
-        let mut state = MethodState::new();
-        state.put_rng("rng", &self.rng);
-        state
+        MethodState::of_rng(&self.rng)
     }
 
     fn load_state(&mut self, state: &MethodState) -> Result<()> {
         self.rng = state.rng("rng")?;
         Ok(())
+    }
+
+    fn info(&self) -> &'static MethodInfo {
+        &PCGRAD_INFO
     }
 }
 
@@ -175,16 +169,9 @@ pub(crate) const SEED_OPTION: OptionInfo = OptionInfo {
 };
 
 /// The registry row.
-pub static PCGRAD_INFO: MethodInfo = MethodInfo::new(
-    "pcgrad",
-    "PCGrad",
-    Family::Aggregator,
-    "Yu, Kumar, Gupta, Levine, Hausman & Finn, Gradient Surgery for Multi-Task Learning, NeurIPS 2020 (arXiv:2001.06782)",
-)
-.claims(Properties {
-    linear_under_scaling: true,
-    ..Properties::NONE
-})
+pub static PCGRAD_INFO: MethodInfo = MethodInfo::new("pcgrad", "PCGrad", Family::Aggregator)
+.cite("Yu, Kumar, Gupta, Levine, Hausman & Finn, Gradient Surgery for Multi-Task Learning, NeurIPS 2020 (arXiv:2001.06782)")
+.claims(Properties::NONE.linear_under_scaling())
 .options(&[ORDER_OPTION, SEED_OPTION]);
 
 #[cfg(test)]

@@ -61,20 +61,16 @@ weighting_type!(
 );
 
 /// The method table's description of [`AlignedMtl`].
-pub static ALIGNED_MTL_INFO: MethodInfo = MethodInfo::new(
-    "aligned-mtl",
-    "Aligned-MTL",
-    Family::Aggregator,
-    "Senushkin et al., Independent Component Alignment for Multi-Task Learning, CVPR \
+pub static ALIGNED_MTL_INFO: MethodInfo =
+    MethodInfo::new("aligned-mtl", "Aligned-MTL", Family::Aggregator)
+        .cite(
+            "Senushkin et al., Independent Component Alignment for Multi-Task Learning, CVPR \
                2023, arXiv:2305.19000",
-)
-.need(GradientNeed::Gramian)
-.uses_preference()
-.claims(Properties {
-    permutation_invariant: true,
-    ..Properties::NONE
-})
-.options(AlignedMtlParams::OPTIONS);
+        )
+        .need(GradientNeed::Gramian)
+        .uses_preference()
+        .claims(Properties::NONE.permutation_invariant())
+        .options(AlignedMtlParams::OPTIONS);
 
 impl AlignedMtlWeighting {
     /// The Aligned-MTL weights for a Gramian `G = JJᵀ` (`n_obj × n_obj`) and preference `u`.
@@ -199,12 +195,5 @@ mod tests {
             }),
             Err(ParamsError::Invalid { .. })
         ));
-    }
-
-    #[test]
-    fn autotraits() {
-        fn check<T: Send + Sync + Unpin>() {}
-        check::<AlignedMtl>();
-        check::<AlignedMtlParams>();
     }
 }

@@ -59,19 +59,14 @@ weighting_type!(
 );
 
 /// The method table's description of [`CaGrad`].
-pub static CAGRAD_INFO: MethodInfo = MethodInfo::new(
-    "cagrad",
-    "CAGrad",
-    Family::Aggregator,
-    "Liu et al., Conflict-Averse Gradient Descent for Multi-task Learning, NeurIPS \
+pub static CAGRAD_INFO: MethodInfo = MethodInfo::new("cagrad", "CAGrad", Family::Aggregator)
+    .cite(
+        "Liu et al., Conflict-Averse Gradient Descent for Multi-task Learning, NeurIPS \
                2021, arXiv:2110.14048",
-)
-.need(GradientNeed::Gramian)
-.claims(Properties {
-    permutation_invariant: true,
-    ..Properties::NONE
-})
-.options(CaGradParams::OPTIONS);
+    )
+    .need(GradientNeed::Gramian)
+    .claims(Properties::NONE.permutation_invariant())
+    .options(CaGradParams::OPTIONS);
 
 impl CaGradWeighting {
     /// When the optimum has `Jᵀw* = 0` every `d` in the ball with `Jd ≥ 0` is optimal; the one
@@ -368,12 +363,5 @@ mod tests {
             CaGrad::from_options(&Options::new().with("rescale", 1)),
             Err(ParamsError::UnknownOption { .. })
         ));
-    }
-
-    #[test]
-    fn autotraits() {
-        fn check<T: Send + Sync + Unpin>() {}
-        check::<CaGrad>();
-        check::<CaGradParams>();
     }
 }

@@ -42,21 +42,15 @@ weighting_type!(
 );
 
 /// The method table's description of [`DualProj`].
-pub static DUALPROJ_INFO: MethodInfo = MethodInfo::new(
-    "dualproj",
-    "DualProj",
-    Family::Aggregator,
-    "Lopez-Paz & Ranzato, Gradient Episodic Memory for Continual Learning, NeurIPS \
+pub static DUALPROJ_INFO: MethodInfo = MethodInfo::new("dualproj", "DualProj", Family::Aggregator)
+    .cite(
+        "Lopez-Paz & Ranzato, Gradient Episodic Memory for Continual Learning, NeurIPS \
                2017, arXiv:1706.08840; Quinton & Rey, arXiv:2406.16232",
-)
-.need(GradientNeed::Gramian)
-.uses_preference()
-.claims(Properties {
-    non_conflicting: true,
-    permutation_invariant: true,
-    ..Properties::NONE
-})
-.options(DualProjParams::OPTIONS);
+    )
+    .need(GradientNeed::Gramian)
+    .uses_preference()
+    .claims(Properties::NONE.non_conflicting().permutation_invariant())
+    .options(DualProjParams::OPTIONS);
 
 impl DualProjWeighting {
     /// The DualProj weights for a Gramian `G = JJᵀ` (`n_obj × n_obj`) and preference `u`.
@@ -116,11 +110,5 @@ mod tests {
                 ..
             }
         ));
-    }
-
-    #[test]
-    fn autotraits() {
-        fn check<T: Send + Sync + Unpin>() {}
-        check::<DualProj>();
     }
 }

@@ -57,20 +57,14 @@ weighting_type!(
 );
 
 /// The method table's description of [`FairGrad`].
-pub static FAIRGRAD_INFO: MethodInfo = MethodInfo::new(
-    "fairgrad",
-    "FairGrad",
-    Family::Aggregator,
-    "Ban & Ji, Fair Resource Allocation in Multi-Task Learning, ICML 2024, \
+pub static FAIRGRAD_INFO: MethodInfo = MethodInfo::new("fairgrad", "FairGrad", Family::Aggregator)
+    .cite(
+        "Ban & Ji, Fair Resource Allocation in Multi-Task Learning, ICML 2024, \
                arXiv:2402.15638",
-)
-.need(GradientNeed::Gramian)
-.claims(Properties {
-    non_conflicting: true,
-    permutation_invariant: true,
-    ..Properties::NONE
-})
-.options(FairGradParams::OPTIONS);
+    )
+    .need(GradientNeed::Gramian)
+    .claims(Properties::NONE.non_conflicting().permutation_invariant())
+    .options(FairGradParams::OPTIONS);
 
 impl FairGradWeighting {
     /// The FairGrad weights for a Gramian `G = JJᵀ` (`n_obj × n_obj`), with the diagnostics.
@@ -152,12 +146,5 @@ mod tests {
             max_iters: 0,
             ..FairGradParams::default()
         }));
-    }
-
-    #[test]
-    fn autotraits() {
-        fn check<T: Send + Sync + Unpin>() {}
-        check::<FairGrad>();
-        check::<FairGradParams>();
     }
 }

@@ -43,19 +43,14 @@ weighting_type!(
 );
 
 /// The method table's description of [`ImtlG`].
-pub static IMTL_G_INFO: MethodInfo = MethodInfo::new(
-    "imtl-g",
-    "IMTL-G",
-    Family::Aggregator,
-    "Liu et al., Towards Impartial Multi-task Learning, ICLR 2021; generalised in \
+pub static IMTL_G_INFO: MethodInfo = MethodInfo::new("imtl-g", "IMTL-G", Family::Aggregator)
+    .cite(
+        "Liu et al., Towards Impartial Multi-task Learning, ICLR 2021; generalised in \
                Quinton & Rey, arXiv:2406.16232",
-)
-.need(GradientNeed::Gramian)
-.claims(Properties {
-    permutation_invariant: true,
-    ..Properties::NONE
-})
-.options(NoParams::OPTIONS);
+    )
+    .need(GradientNeed::Gramian)
+    .claims(Properties::NONE.permutation_invariant())
+    .options(NoParams::OPTIONS);
 
 impl ImtlGWeighting {
     /// The IMTL-G weights for a Gramian `G = JJᵀ` (`n_obj × n_obj`).
@@ -127,11 +122,5 @@ mod tests {
             ImtlG::from_options(&o),
             Err(ParamsError::UnknownOption { .. })
         ));
-    }
-
-    #[test]
-    fn autotraits() {
-        fn check<T: Send + Sync + Unpin>() {}
-        check::<ImtlG>();
     }
 }

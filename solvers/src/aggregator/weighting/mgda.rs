@@ -58,22 +58,20 @@ weighting_type!(
 );
 
 /// The method table's description of [`Mgda`].
-pub static MGDA_INFO: MethodInfo = MethodInfo::new(
-    "mgda",
-    "MGDA",
-    Family::Aggregator,
-    "Désidéri, Multiple-gradient descent algorithm (MGDA), C. R. Math. 2012; Sener & \
+pub static MGDA_INFO: MethodInfo = MethodInfo::new("mgda", "MGDA", Family::Aggregator)
+    .cite(
+        "Désidéri, Multiple-gradient descent algorithm (MGDA), C. R. Math. 2012; Sener & \
                Koltun, Multi-Task Learning as Multi-Objective Optimization, NeurIPS 2018, \
                arXiv:1810.04650",
-)
-.need(GradientNeed::Gramian)
-.claims(Properties {
-    non_conflicting: true,
-    permutation_invariant: true,
-    weights_on_simplex: true,
-    ..Properties::NONE
-})
-.options(MgdaParams::OPTIONS);
+    )
+    .need(GradientNeed::Gramian)
+    .claims(
+        Properties::NONE
+            .non_conflicting()
+            .permutation_invariant()
+            .weights_on_simplex(),
+    )
+    .options(MgdaParams::OPTIONS);
 
 impl MgdaWeighting {
     /// The MGDA weights for a Gramian `G = JJᵀ` (`n_obj × n_obj`), with the solve's diagnostics.
@@ -159,12 +157,5 @@ mod tests {
             Mgda::from_options(&o),
             Err(ParamsError::UnknownOption { .. })
         ));
-    }
-
-    #[test]
-    fn autotraits() {
-        fn check<T: Send + Sync + Unpin>() {}
-        check::<Mgda>();
-        check::<MgdaParams>();
     }
 }

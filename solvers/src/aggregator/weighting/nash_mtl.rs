@@ -1,7 +1,5 @@
 //! Nash-MTL: the Nash bargaining solution among the objectives, clipped in norm.
 
-use std::fmt;
-
 use crate::aggregator::gramian_weighted::diagnostics;
 use crate::aggregator::{
     Aggregation, Aggregator, Diagnostics, Family, MethodInfo, Properties, StepInput,
@@ -83,21 +81,15 @@ pub struct NashMtl {
 }
 
 /// Registry description of [`NashMtl`].
-pub static NASH_MTL_INFO: MethodInfo = MethodInfo::new(
-    "nash-mtl",
-    "Nash-MTL",
-    Family::Aggregator,
-    "Navon et al., Multi-Task Learning as a Bargaining Game, ICML 2022, \
+pub static NASH_MTL_INFO: MethodInfo = MethodInfo::new("nash-mtl", "Nash-MTL", Family::Aggregator)
+    .cite(
+        "Navon et al., Multi-Task Learning as a Bargaining Game, ICML 2022, \
                arXiv:2202.01017",
-)
-.need(GradientNeed::Gramian)
-.stateful()
-.claims(Properties {
-    non_conflicting: true,
-    permutation_invariant: true,
-    ..Properties::NONE
-})
-.options(NashMtlParams::OPTIONS);
+    )
+    .need(GradientNeed::Gramian)
+    .stateful()
+    .claims(Properties::NONE.non_conflicting().permutation_invariant())
+    .options(NashMtlParams::OPTIONS);
 
 impl NashMtl {
     /// Builds the method with validated parameters.
@@ -134,17 +126,9 @@ fn sum_of_squares(v: &[f64]) -> f64 {
     acc.iter().sum::<f64>() + tail
 }
 
-impl fmt::Display for NashMtl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(NASH_MTL_INFO.display)
-    }
-}
+crate::method::entry::display_as!(NashMtl);
 
 impl Aggregator for NashMtl {
-    fn info(&self) -> &'static MethodInfo {
-        &NASH_MTL_INFO
-    }
-
     fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
         let m = input.n_obj();
         if m != self.m {
@@ -231,6 +215,10 @@ impl Aggregator for NashMtl {
         };
         Ok(())
     }
+
+    fn info(&self) -> &'static MethodInfo {
+        &NASH_MTL_INFO
+    }
 }
 
 #[cfg(test)]
@@ -288,12 +276,5 @@ mod tests {
             optim_niter: 0,
             ..NashMtlParams::default()
         }));
-    }
-
-    #[test]
-    fn autotraits() {
-        fn check<T: Send + Sync + Unpin>() {}
-        check::<NashMtl>();
-        check::<NashMtlParams>();
     }
 }

@@ -49,22 +49,16 @@ pub struct RandomWeighting {
 }
 
 /// The method table's description of [`Random`].
-pub static RANDOM_INFO: MethodInfo = MethodInfo::new(
-    "random",
-    "RLW",
-    Family::Aggregator,
-    "Lin et al., Reasonable Effectiveness of Random Weighting: A Litmus Test for \
+pub static RANDOM_INFO: MethodInfo = MethodInfo::new("random", "RLW", Family::Aggregator)
+    .cite(
+        "Lin et al., Reasonable Effectiveness of Random Weighting: A Litmus Test for \
                Multi-Task Learning, TMLR 2022, arXiv:2111.10603",
-)
-.need(GradientNeed::Losses)
-.stateful()
-.randomized()
-.claims(Properties {
-    linear_under_scaling: true,
-    weights_on_simplex: true,
-    ..Properties::NONE
-})
-.options(RandomParams::OPTIONS);
+    )
+    .need(GradientNeed::Losses)
+    .stateful()
+    .randomized()
+    .claims(Properties::NONE.linear_under_scaling().weights_on_simplex())
+    .options(RandomParams::OPTIONS);
 
 impl FromParams for RandomWeighting {
     type Params = RandomParams;
@@ -120,9 +114,7 @@ impl Weighting for RandomWeighting {
 
     /// The generator's exact position.
     fn save_state(&self) -> MethodState {
-        let mut state = MethodState::new();
-        state.put_rng("rng", &self.rng);
-        state
+        MethodState::of_rng(&self.rng)
     }
 
     fn load_state(&mut self, state: &MethodState) -> Result<()> {
@@ -160,12 +152,5 @@ mod tests {
             Random::from_options(&o),
             Err(ParamsError::BadValue { .. })
         ));
-    }
-
-    #[test]
-    fn autotraits() {
-        fn check<T: Send + Sync + Unpin>() {}
-        check::<Random>();
-        check::<RandomParams>();
     }
 }

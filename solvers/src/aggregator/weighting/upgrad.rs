@@ -61,22 +61,20 @@ weighting_type!(
 );
 
 /// The method table's description of [`UpGrad`].
-pub static UPGRAD_INFO: MethodInfo = MethodInfo::new(
-    "upgrad",
-    "UPGrad",
-    Family::Aggregator,
-    "Quinton & Rey, Jacobian Descent for Multi-Objective Optimization, 2024, \
+pub static UPGRAD_INFO: MethodInfo = MethodInfo::new("upgrad", "UPGrad", Family::Aggregator)
+    .cite(
+        "Quinton & Rey, Jacobian Descent for Multi-Objective Optimization, 2024, \
                arXiv:2406.16232",
-)
-.need(GradientNeed::Gramian)
-.uses_preference()
-.claims(Properties {
-    non_conflicting: true,
-    permutation_invariant: true,
-    linear_under_scaling: true,
-    ..Properties::NONE
-})
-.options(UpGradParams::OPTIONS);
+    )
+    .need(GradientNeed::Gramian)
+    .uses_preference()
+    .claims(
+        Properties::NONE
+            .non_conflicting()
+            .permutation_invariant()
+            .linear_under_scaling(),
+    )
+    .options(UpGradParams::OPTIONS);
 
 impl UpGradWeighting {
     /// The UPGrad weights for a Gramian `G = JJᵀ` (`n_obj × n_obj`) and preference `u`
@@ -191,12 +189,5 @@ mod tests {
         })
         .unwrap();
         assert!(a.aggregate(&StepInput::new(&j)).is_err());
-    }
-
-    #[test]
-    fn autotraits() {
-        fn check<T: Send + Sync + Unpin>() {}
-        check::<UpGrad>();
-        check::<UpGradParams>();
     }
 }
