@@ -167,10 +167,14 @@ params! {
     pub struct NoParams {}
 }
 
-/// Declares a weighting's struct holding its parameters and its [`FromParams`] impl.
+/// Declares a method `Alias = GramianWeighted<Name>` (with the doc comment given), the weighting
+/// struct `Name` holding its parameters, and its [`FromParams`] impl.
 macro_rules! weighting_type {
-    ($(#[$meta:meta])* $name:ident($params:ty), $info:expr) => {
+    ($(#[$meta:meta])* $alias:ident = $name:ident($params:ty), $info:expr) => {
         $(#[$meta])*
+        pub type $alias = GramianWeighted<$name>;
+
+        #[doc = concat!("The weighting of [`", stringify!($alias), "`].")]
         #[derive(Clone, Debug)]
         pub struct $name {
             params: $params,
@@ -191,6 +195,18 @@ macro_rules! weighting_type {
     };
 }
 pub(crate) use weighting_type;
+
+/// What a weighting's file needs, in one `use`.
+pub(crate) mod prelude {
+    pub(crate) use super::{
+        FromParams, GramianWeighted, NoParams, WeightInput, Weighting, diagnostics, weighting_type,
+    };
+    pub(crate) use crate::aggregator::{Diagnostics, Family, MethodInfo, Properties};
+    pub(crate) use crate::error::Result;
+    pub(crate) use crate::method::entry::GradientNeed;
+    pub(crate) use crate::method::params::{MethodParams, option_choices, params};
+    pub(crate) use tradeoff_pareto::Matrix;
+}
 
 /// The aggregator of a [`Weighting`]: `w = W(G, …)`, `d = Jᵀw` (TorchJD's
 /// `GramianWeightedAggregator`). The Gramian is computed once per step, in one blocked pass

@@ -346,3 +346,13 @@ macro_rules! display_as {
     };
 }
 pub(crate) use display_as;
+
+/// `fn info` of a method trait impl, returning the given description.
+macro_rules! info_is {
+    ($info:expr) => {
+        fn info(&self) -> &'static $crate::method::entry::MethodInfo {
+            &$info
+        }
+    };
+}
+pub(crate) use info_is;

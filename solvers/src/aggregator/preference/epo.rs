@@ -243,9 +243,7 @@ impl Aggregator for Epo {
         self.last = None;
     }
 
-    fn info(&self) -> &'static MethodInfo {
-        &EPO_INFO
-    }
+    crate::method::entry::info_is!(EPO_INFO);
 }
 
 /// `Σ l̂_i log(m l̂_i)` over the entries above machine epsilon, after clipping at 0

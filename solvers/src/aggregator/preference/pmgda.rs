@@ -314,9 +314,7 @@ impl Aggregator for Pmgda {
         self.last = None;
     }
 
-    fn info(&self) -> &'static MethodInfo {
-        &PMGDA_INFO
-    }
+    crate::method::entry::info_is!(PMGDA_INFO);
 }
 
 /// The registry row.

@@ -431,9 +431,7 @@ impl Aggregator for ParetoMtl {
         Ok(())
     }
 
-    fn info(&self) -> &'static MethodInfo {
-        &PMTL_INFO
-    }
+    crate::method::entry::info_is!(PMTL_INFO);
 }
 
 /// The registry row.

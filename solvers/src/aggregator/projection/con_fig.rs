@@ -204,9 +204,7 @@ impl Aggregator for ConFig {
         })
     }
 
-    fn info(&self) -> &'static MethodInfo {
-        &CONFIG_INFO
-    }
+    crate::method::entry::info_is!(CONFIG_INFO);
 }
 
 /// The Gramian path is used when `n > GRAM_MIN_N` and `n ≥ GRAM_MIN_RATIO·m`: below that the

@@ -6,7 +6,7 @@ use crate::aggregator::projection::pcgrad::SEED_OPTION;
 use crate::aggregator::{Aggregation, Aggregator, Family, MethodInfo, OptionInfo, StepInput};
 use crate::error::{Error, ParamsError, Result};
 use crate::method::options::{BuildContext, Options};
-use crate::method::state::{MethodRng, MethodState};
+use crate::method::state::MethodRng;
 
 /// Parameters of [`GradDrop`].
 #[derive(Clone, Debug, PartialEq)]
@@ -148,19 +148,9 @@ impl Aggregator for GradDrop {
         self.rng = MethodRng::seed_from_u64(self.params.seed);
     }
 
-    /// The generator's exact position.
-    fn save_state(&self) -> MethodState {
-        MethodState::of_rng(&self.rng)
-    }
+    crate::method::state::rng_state!();
 
-    fn load_state(&mut self, state: &MethodState) -> Result<()> {
-        self.rng = state.rng("rng")?;
-        Ok(())
-    }
-
-    fn info(&self) -> &'static MethodInfo {
-        &GRADDROP_INFO
-    }
+    crate::method::entry::info_is!(GRADDROP_INFO);
 }
 
 /// The registry row.

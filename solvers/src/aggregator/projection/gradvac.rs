@@ -198,9 +198,7 @@ impl Aggregator for GradVac {
         Ok(())
     }
 
-    fn info(&self) -> &'static MethodInfo {
-        &GRADVAC_INFO
-    }
+    crate::method::entry::info_is!(GRADVAC_INFO);
 }
 
 /// The registry row.

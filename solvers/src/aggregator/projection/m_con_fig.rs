@@ -302,9 +302,7 @@ impl Aggregator for MConFig {
         Ok(())
     }
 
-    fn info(&self) -> &'static MethodInfo {
-        &M_CONFIG_INFO
-    }
+    crate::method::entry::info_is!(M_CONFIG_INFO);
 }
 
 /// The registry row.

@@ -8,7 +8,7 @@ use crate::aggregator::{
 };
 use crate::error::{ParamsError, Result};
 use crate::method::options::Options;
-use crate::method::state::{MethodRng, MethodState};
+use crate::method::state::MethodRng;
 
 /// The order in which a gradient-surgery method visits the other objectives `j ≠ i`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -142,19 +142,9 @@ impl Aggregator for PcGrad {
         self.rng = MethodRng::seed_from_u64(self.params.seed);
     }
 
-    /// The generator's exact position.
-    fn save_state(&self) -> MethodState {
-        MethodState::of_rng(&self.rng)
-    }
+    crate::method::state::rng_state!();
 
-    fn load_state(&mut self, state: &MethodState) -> Result<()> {
-        self.rng = state.rng("rng")?;
-        Ok(())
-    }
-
-    fn info(&self) -> &'static MethodInfo {
-        &PCGRAD_INFO
-    }
+    crate::method::entry::info_is!(PCGRAD_INFO);
 }
 
 pub(crate) const ORDER_OPTION: OptionInfo = OptionInfo {

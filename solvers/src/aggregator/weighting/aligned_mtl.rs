@@ -1,16 +1,8 @@
 //! Aligned-MTL: weights from the balance transformation that makes the gradient system
 //! orthogonal with equal singular values.
 
-use tradeoff_pareto::Matrix;
-
-use crate::aggregator::gramian_weighted::{
-    FromParams, GramianWeighted, WeightInput, Weighting, weighting_type,
-};
-use crate::aggregator::{Diagnostics, Family, MethodInfo, Properties};
-use crate::error::Result;
+use crate::aggregator::gramian_weighted::prelude::*;
 use crate::linalg::*;
-use crate::method::entry::GradientNeed;
-use crate::method::params::{MethodParams, option_choices, params};
 
 params! {
     /// Parameters of [`AlignedMtl`].
@@ -30,33 +22,30 @@ option_choices!(ScaleMode {
     Rmse = "rmse",
 });
 
-/// Aligned-MTL: `w = B u` with the balance transformation `B = √σ · V Λ^{−1/2} Vᵀ` of the
-/// Gramian, which makes the transformed gradients orthogonal with equal norms.
-///
-/// **Paper**: Senushkin, Patakin, Kuznetsov & Konushin, *Independent Component Alignment for
-/// Multi-Task Learning*, CVPR 2023, arXiv:2305.19000, Algorithm 1 (TorchJD `AlignedMTL`).
-///
-/// **Formula**: `G = V Λ Vᵀ`; keep the `r` eigenpairs with `λ > λ_max·m·ε` (none kept: `B = I`);
-/// `B = √σ · V_r Λ_r^{−1/2} V_rᵀ` with `σ` = the smallest, median or mean kept eigenvalue;
-/// `w = B u`, `d = Jᵀw`.
-///
-/// **Parameters**: `pref` (default: the step's preference, else `1/m`), `scale_mode` (default
-/// `min`) — see [`AlignedMtlParams`].
-///
-/// **Properties** (as in [`ALIGNED_MTL_INFO`]): permutation-invariant. Not non-conflicting, not
-/// linear under scaling, weights not on the simplex.
-///
-/// **Cost**: `O(m²n)` for `G`, a Jacobi eigendecomposition `O(m³)`, `O(mn)` for `d`.
-///
-/// **Differences from the reference implementation**: our Jacobi eigensolver replaces LAPACK's
-/// `eigh` (same rank rule, on `G/trace(G)`, which leaves `B` unchanged). TorchJD's default `u = 1/m`
-/// gives weights `1/m` times the original code's (LibMTL's `Aligned_MTL`, which no longer runs on
-/// current torch); pass `pref=1,…,1` for those.
-pub type AlignedMtl = GramianWeighted<AlignedMtlWeighting>;
-
 weighting_type!(
-    /// The weighting of [`AlignedMtl`].
-    AlignedMtlWeighting(AlignedMtlParams),
+    /// Aligned-MTL: `w = B u` with the balance transformation `B = √σ · V Λ^{−1/2} Vᵀ` of the
+    /// Gramian, which makes the transformed gradients orthogonal with equal norms.
+    ///
+    /// **Paper**: Senushkin, Patakin, Kuznetsov & Konushin, *Independent Component Alignment for
+    /// Multi-Task Learning*, CVPR 2023, arXiv:2305.19000, Algorithm 1 (TorchJD `AlignedMTL`).
+    ///
+    /// **Formula**: `G = V Λ Vᵀ`; keep the `r` eigenpairs with `λ > λ_max·m·ε` (none kept: `B = I`);
+    /// `B = √σ · V_r Λ_r^{−1/2} V_rᵀ` with `σ` = the smallest, median or mean kept eigenvalue;
+    /// `w = B u`, `d = Jᵀw`.
+    ///
+    /// **Parameters**: `pref` (default: the step's preference, else `1/m`), `scale_mode` (default
+    /// `min`) — see [`AlignedMtlParams`].
+    ///
+    /// **Properties** (as in [`ALIGNED_MTL_INFO`]): permutation-invariant. Not non-conflicting, not
+    /// linear under scaling, weights not on the simplex.
+    ///
+    /// **Cost**: `O(m²n)` for `G`, a Jacobi eigendecomposition `O(m³)`, `O(mn)` for `d`.
+    ///
+    /// **Differences from the reference implementation**: our Jacobi eigensolver replaces LAPACK's
+    /// `eigh` (same rank rule, on `G/trace(G)`, which leaves `B` unchanged). TorchJD's default `u = 1/m`
+    /// gives weights `1/m` times the original code's (LibMTL's `Aligned_MTL`, which no longer runs on
+    /// current torch); pass `pref=1,…,1` for those.
+    AlignedMtl = AlignedMtlWeighting(AlignedMtlParams),
     ALIGNED_MTL_INFO
 );
 
@@ -109,9 +98,7 @@ impl AlignedMtlWeighting {
 }
 
 impl Weighting for AlignedMtlWeighting {
-    fn info(&self) -> &'static MethodInfo {
-        &ALIGNED_MTL_INFO
-    }
+    crate::method::entry::info_is!(ALIGNED_MTL_INFO);
 
     fn weights(&mut self, input: &WeightInput<'_>) -> Result<(Vec<f64>, Diagnostics)> {
         let u = input.preference_or_uniform(self.params.pref.as_deref())?;

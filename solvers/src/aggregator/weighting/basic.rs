@@ -1,32 +1,24 @@
 //! The two fixed weightings: [`Mean`] (`w = 1/m`) and [`Sum`] (`w = 1`).
 
-use crate::aggregator::gramian_weighted::{
-    FromParams, GramianWeighted, NoParams, WeightInput, Weighting, weighting_type,
-};
-use crate::aggregator::{Diagnostics, Family, MethodInfo, Properties};
-use crate::error::Result;
-use crate::method::entry::GradientNeed;
-
-/// The average of the gradients, `d = (1/m) Σ_i ∇f_i`: gradient descent on the mean objective.
-///
-/// **Reference**: linear scalarization with equal weights (TorchJD `Mean`; LibMTL `EW` uses
-/// weights 1, see [`Sum`]).
-///
-/// **Formula**: `w = 1/m`, `d = Jᵀw`.
-///
-/// **Parameters**: none.
-///
-/// **Properties** (as in [`MEAN_INFO`]): permutation-invariant, linear under scaling, weights on
-/// the simplex; not non-conflicting.
-///
-/// **Cost**: one pass over `J`, `O(mn)`; no Gramian.
-///
-/// **Differences from the reference implementation**: none.
-pub type Mean = GramianWeighted<MeanWeighting>;
+use crate::aggregator::gramian_weighted::prelude::*;
 
 weighting_type!(
-    /// The weighting of [`Mean`]: `w = 1/m`.
-    MeanWeighting(NoParams),
+    /// The average of the gradients, `d = (1/m) Σ_i ∇f_i`: gradient descent on the mean objective.
+    ///
+    /// **Reference**: linear scalarization with equal weights (TorchJD `Mean`; LibMTL `EW` uses
+    /// weights 1, see [`Sum`]).
+    ///
+    /// **Formula**: `w = 1/m`, `d = Jᵀw`.
+    ///
+    /// **Parameters**: none.
+    ///
+    /// **Properties** (as in [`MEAN_INFO`]): permutation-invariant, linear under scaling, weights on
+    /// the simplex; not non-conflicting.
+    ///
+    /// **Cost**: one pass over `J`, `O(mn)`; no Gramian.
+    ///
+    /// **Differences from the reference implementation**: none.
+    Mean = MeanWeighting(NoParams),
     MEAN_INFO
 );
 
@@ -42,9 +34,7 @@ pub static MEAN_INFO: MethodInfo = MethodInfo::new("mean", "Mean", Family::Aggre
     );
 
 impl Weighting for MeanWeighting {
-    fn info(&self) -> &'static MethodInfo {
-        &MEAN_INFO
-    }
+    crate::method::entry::info_is!(MEAN_INFO);
 
     fn weights(&mut self, input: &WeightInput<'_>) -> Result<(Vec<f64>, Diagnostics)> {
         let m = input.n_obj;
@@ -52,25 +42,22 @@ impl Weighting for MeanWeighting {
     }
 }
 
-/// The sum of the gradients, `d = Σ_i ∇f_i`: gradient descent on the summed objective.
-///
-/// **Reference**: linear scalarization with unit weights (TorchJD `Sum`; LibMTL `EW`).
-///
-/// **Formula**: `w = 1`, `d = Jᵀw`.
-///
-/// **Parameters**: none.
-///
-/// **Properties** (as in [`SUM_INFO`]): permutation-invariant, linear under scaling; the weights
-/// are not on the simplex; not non-conflicting.
-///
-/// **Cost**: one pass over `J`, `O(mn)`; no Gramian.
-///
-/// **Differences from the reference implementation**: none.
-pub type Sum = GramianWeighted<SumWeighting>;
-
 weighting_type!(
-    /// The weighting of [`Sum`]: `w = 1`.
-    SumWeighting(NoParams),
+    /// The sum of the gradients, `d = Σ_i ∇f_i`: gradient descent on the summed objective.
+    ///
+    /// **Reference**: linear scalarization with unit weights (TorchJD `Sum`; LibMTL `EW`).
+    ///
+    /// **Formula**: `w = 1`, `d = Jᵀw`.
+    ///
+    /// **Parameters**: none.
+    ///
+    /// **Properties** (as in [`SUM_INFO`]): permutation-invariant, linear under scaling; the weights
+    /// are not on the simplex; not non-conflicting.
+    ///
+    /// **Cost**: one pass over `J`, `O(mn)`; no Gramian.
+    ///
+    /// **Differences from the reference implementation**: none.
+    Sum = SumWeighting(NoParams),
     SUM_INFO
 );
 
@@ -85,9 +72,7 @@ pub static SUM_INFO: MethodInfo = MethodInfo::new("sum", "Sum", Family::Aggregat
     );
 
 impl Weighting for SumWeighting {
-    fn info(&self) -> &'static MethodInfo {
-        &SUM_INFO
-    }
+    crate::method::entry::info_is!(SUM_INFO);
 
     fn weights(&mut self, input: &WeightInput<'_>) -> Result<(Vec<f64>, Diagnostics)> {
         Ok((vec![1.0; input.n_obj], Diagnostics::default()))

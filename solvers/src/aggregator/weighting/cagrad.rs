@@ -1,15 +1,7 @@
 //! CAGrad: the direction in a ball around the mean gradient that maximises the worst improvement.
 
-use tradeoff_pareto::Matrix;
-
-use crate::aggregator::gramian_weighted::{
-    FromParams, GramianWeighted, WeightInput, Weighting, weighting_type,
-};
-use crate::aggregator::{Diagnostics, Family, MethodInfo, Properties};
-use crate::error::Result;
+use crate::aggregator::gramian_weighted::prelude::*;
 use crate::linalg::*;
-use crate::method::entry::GradientNeed;
-use crate::method::params::{MethodParams, params};
 
 params! {
     /// Parameters of [`CaGrad`].
@@ -20,41 +12,38 @@ params! {
     }
 }
 
-/// Conflict-averse gradient descent: `d = argmax_{‖d − g₀‖ ≤ c‖g₀‖} min_i ⟨∇f_i, d⟩` with
-/// `g₀ = Jᵀ1/m` the mean gradient.
-///
-/// **Paper**: Liu, Liu, Jin, Stone & Liu, *Conflict-Averse Gradient Descent for Multi-task
-/// Learning*, NeurIPS 2021, arXiv:2110.14048, Eq. (2)–(3) and Algorithm 1 (TorchJD `CAGrad`).
-///
-/// **Formula**: with `G` normalised by its trace, `b = G1/m` and `s = c·√(1ᵀG1)/m`, the dual is
-/// `w* = argmin_{w ∈ Δ} bᵀw + s·√(wᵀGw)`, and `d = Jᵀ(1/m + s·w*/√(w*ᵀGw*))`.
-///
-/// **Parameters**: `c` (default 0.5) — see [`CaGradParams`].
-///
-/// **Properties** (as in [`CAGRAD_INFO`]): permutation-invariant. Not non-conflicting in general
-/// (it is for `c ≥ 1`), not linear under scaling, weights not on the simplex.
-///
-/// **Cost**: `O(m²n)` for `G`, a few exact `m × m` QPs, `O(mn)` for `d`.
-///
-/// **How the dual is solved (exactly, without a conic solver)**: for `μ ≥ 0` let `w(μ)` be the
-/// minimum-norm point of the hull of the rows translated by `μg₀` (an exact NNLS). By convexity of
-/// the perspective `bᵀw + (s/2)(wᵀGw/t + t)`, `w*` is `w(μ*)` at the root of `‖J w(μ)‖ = sμ`, and
-/// `‖J w(μ)‖/μ` is non-increasing. On the face (support) of `w(μ)`, `w` is affine in `μ`, so the
-/// root on that face solves a quadratic; it is accepted when the NNLS optimality conditions hold
-/// there (exact), otherwise the bracket on `μ` shrinks and the next face is tried.
-///
-/// **Differences from the reference implementation**: TorchJD solves the dual with CLARABEL
-/// (about 1e-9 accurate) and sets every weight to zero when `‖Jᵀw*‖ < 1e-4` after normalising
-/// `G` (which it also zeroes when `‖J‖_F < 0.01`): a zero row, or tiny gradients, then give
-/// `d = 0`. When the optimum really has `Jᵀw* = 0` the primal optimum is not unique: every `d` in
-/// the ball with `Jd ≥ 0` is optimal. We return the one nearest to `g₀`, the projection of `g₀`
-/// onto the dual cone `{d : Jd ≥ 0}` (e.g. the mean when one row is zero, as LibMTL effectively
-/// does), and we normalise `G` at every scale. No `1/(1+c²)` rescaling (LibMTL's `rescale=1`).
-pub type CaGrad = GramianWeighted<CaGradWeighting>;
-
 weighting_type!(
-    /// The weighting of [`CaGrad`].
-    CaGradWeighting(CaGradParams),
+    /// Conflict-averse gradient descent: `d = argmax_{‖d − g₀‖ ≤ c‖g₀‖} min_i ⟨∇f_i, d⟩` with
+    /// `g₀ = Jᵀ1/m` the mean gradient.
+    ///
+    /// **Paper**: Liu, Liu, Jin, Stone & Liu, *Conflict-Averse Gradient Descent for Multi-task
+    /// Learning*, NeurIPS 2021, arXiv:2110.14048, Eq. (2)–(3) and Algorithm 1 (TorchJD `CAGrad`).
+    ///
+    /// **Formula**: with `G` normalised by its trace, `b = G1/m` and `s = c·√(1ᵀG1)/m`, the dual is
+    /// `w* = argmin_{w ∈ Δ} bᵀw + s·√(wᵀGw)`, and `d = Jᵀ(1/m + s·w*/√(w*ᵀGw*))`.
+    ///
+    /// **Parameters**: `c` (default 0.5) — see [`CaGradParams`].
+    ///
+    /// **Properties** (as in [`CAGRAD_INFO`]): permutation-invariant. Not non-conflicting in general
+    /// (it is for `c ≥ 1`), not linear under scaling, weights not on the simplex.
+    ///
+    /// **Cost**: `O(m²n)` for `G`, a few exact `m × m` QPs, `O(mn)` for `d`.
+    ///
+    /// **How the dual is solved (exactly, without a conic solver)**: for `μ ≥ 0` let `w(μ)` be the
+    /// minimum-norm point of the hull of the rows translated by `μg₀` (an exact NNLS). By convexity of
+    /// the perspective `bᵀw + (s/2)(wᵀGw/t + t)`, `w*` is `w(μ*)` at the root of `‖J w(μ)‖ = sμ`, and
+    /// `‖J w(μ)‖/μ` is non-increasing. On the face (support) of `w(μ)`, `w` is affine in `μ`, so the
+    /// root on that face solves a quadratic; it is accepted when the NNLS optimality conditions hold
+    /// there (exact), otherwise the bracket on `μ` shrinks and the next face is tried.
+    ///
+    /// **Differences from the reference implementation**: TorchJD solves the dual with CLARABEL
+    /// (about 1e-9 accurate) and sets every weight to zero when `‖Jᵀw*‖ < 1e-4` after normalising
+    /// `G` (which it also zeroes when `‖J‖_F < 0.01`): a zero row, or tiny gradients, then give
+    /// `d = 0`. When the optimum really has `Jᵀw* = 0` the primal optimum is not unique: every `d` in
+    /// the ball with `Jd ≥ 0` is optimal. We return the one nearest to `g₀`, the projection of `g₀`
+    /// onto the dual cone `{d : Jd ≥ 0}` (e.g. the mean when one row is zero, as LibMTL effectively
+    /// does), and we normalise `G` at every scale. No `1/(1+c²)` rescaling (LibMTL's `rescale=1`).
+    CaGrad = CaGradWeighting(CaGradParams),
     CAGRAD_INFO
 );
 
@@ -184,9 +173,7 @@ impl CaGradWeighting {
 }
 
 impl Weighting for CaGradWeighting {
-    fn info(&self) -> &'static MethodInfo {
-        &CAGRAD_INFO
-    }
+    crate::method::entry::info_is!(CAGRAD_INFO);
 
     fn weights(&mut self, input: &WeightInput<'_>) -> Result<(Vec<f64>, Diagnostics)> {
         Ok(self.solve(&input.require_gramian(CAGRAD_INFO.name)?.matrix))

@@ -1,43 +1,32 @@
 //! DualProj: project the (preference-weighted) mean gradient onto the dual cone of the gradients.
 
-use tradeoff_pareto::Matrix;
-
-use crate::aggregator::gramian_weighted::{
-    FromParams, GramianWeighted, WeightInput, Weighting, diagnostics, weighting_type,
-};
+use crate::aggregator::gramian_weighted::prelude::*;
 use crate::aggregator::weighting::upgrad::{UpGradParams, regularized_gramian};
-use crate::aggregator::{Diagnostics, Family, MethodInfo, Properties};
-use crate::error::Result;
 use crate::linalg::*;
-use crate::method::entry::GradientNeed;
-use crate::method::params::MethodParams;
-
-/// The projection of `Jᵀu` (by default the mean gradient) onto the dual cone `{d : Jd ≥ 0}`.
-///
-/// **Paper**: Lopez-Paz & Ranzato, *Gradient Episodic Memory for Continual Learning*, NeurIPS
-/// 2017, arXiv:1706.08840, Eq. (11) (the dual QP of GEM), as the aggregator `DualProj` of Quinton
-/// & Rey, *Jacobian Descent for Multi-Objective Optimization*, arXiv:2406.16232.
-///
-/// **Formula**: `G' = G/trace(G) + ε I`, `w = argmin_{v ≥ u} vᵀG'v`, `d = Jᵀw`.
-///
-/// **Parameters**: `pref` (default: the step's preference, else `1/m`), `reg_eps` (default 1e-4) —
-/// see [`UpGradParams`].
-///
-/// **Properties** (as in [`DUALPROJ_INFO`]): non-conflicting (up to `reg_eps`),
-/// permutation-invariant; not linear under scaling (the projection of a sum is not the sum of the
-/// projections); weights not on the simplex.
-///
-/// **Cost**: `O(m²n)` for `G`, one exact dual-cone QP of size `m`, `O(mn)` for `d`.
-///
-/// **Differences from the reference implementation**: as for [`crate::UpGrad`]: an exact
-/// Lawson–Hanson solve instead of quadprog with the same regularised, trace-normalised Gramian, and
-/// no zeroing of `G` when `‖J‖_F < 0.01` (TorchJD then returns the mean), so the weights do not
-/// depend on the scale of `J`.
-pub type DualProj = GramianWeighted<DualProjWeighting>;
 
 weighting_type!(
-    /// The weighting of [`DualProj`].
-    DualProjWeighting(DualProjParams),
+    /// The projection of `Jᵀu` (by default the mean gradient) onto the dual cone `{d : Jd ≥ 0}`.
+    ///
+    /// **Paper**: Lopez-Paz & Ranzato, *Gradient Episodic Memory for Continual Learning*, NeurIPS
+    /// 2017, arXiv:1706.08840, Eq. (11) (the dual QP of GEM), as the aggregator `DualProj` of Quinton
+    /// & Rey, *Jacobian Descent for Multi-Objective Optimization*, arXiv:2406.16232.
+    ///
+    /// **Formula**: `G' = G/trace(G) + ε I`, `w = argmin_{v ≥ u} vᵀG'v`, `d = Jᵀw`.
+    ///
+    /// **Parameters**: `pref` (default: the step's preference, else `1/m`), `reg_eps` (default 1e-4) —
+    /// see [`UpGradParams`].
+    ///
+    /// **Properties** (as in [`DUALPROJ_INFO`]): non-conflicting (up to `reg_eps`),
+    /// permutation-invariant; not linear under scaling (the projection of a sum is not the sum of the
+    /// projections); weights not on the simplex.
+    ///
+    /// **Cost**: `O(m²n)` for `G`, one exact dual-cone QP of size `m`, `O(mn)` for `d`.
+    ///
+    /// **Differences from the reference implementation**: as for [`crate::UpGrad`]: an exact
+    /// Lawson–Hanson solve instead of quadprog with the same regularised, trace-normalised Gramian, and
+    /// no zeroing of `G` when `‖J‖_F < 0.01` (TorchJD then returns the mean), so the weights do not
+    /// depend on the scale of `J`.
+    DualProj = DualProjWeighting(DualProjParams),
     DUALPROJ_INFO
 );
 
@@ -63,9 +52,7 @@ impl DualProjWeighting {
 }
 
 impl Weighting for DualProjWeighting {
-    fn info(&self) -> &'static MethodInfo {
-        &DUALPROJ_INFO
-    }
+    crate::method::entry::info_is!(DUALPROJ_INFO);
 
     fn weights(&mut self, input: &WeightInput<'_>) -> Result<(Vec<f64>, Diagnostics)> {
         let u = input.preference_or_uniform(self.params.pref.as_deref())?;

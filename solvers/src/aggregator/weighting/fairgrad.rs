@@ -1,15 +1,7 @@
 //! FairGrad: α-fair allocation of the update among the objectives.
 
-use tradeoff_pareto::Matrix;
-
-use crate::aggregator::gramian_weighted::{
-    FromParams, GramianWeighted, WeightInput, Weighting, diagnostics, weighting_type,
-};
-use crate::aggregator::{Diagnostics, Family, MethodInfo, Properties};
-use crate::error::Result;
+use crate::aggregator::gramian_weighted::prelude::*;
 use crate::linalg::*;
-use crate::method::entry::GradientNeed;
-use crate::method::params::{MethodParams, params};
 
 params! {
     /// Parameters of [`FairGrad`].
@@ -22,37 +14,34 @@ params! {
     }
 }
 
-/// FairGrad: `d = Jᵀx` with `x > 0` solving `G x = x^{−1/α}`, i.e. the improvement
-/// `⟨∇f_i, d⟩` of every objective is `x_i^{−1/α}` (α-fair utility maximisation).
-///
-/// **Paper**: Ban & Ji, *Fair Resource Allocation in Multi-Task Learning*, ICML 2024,
-/// arXiv:2402.15638, Algorithm 1 (TorchJD `FairGrad`, LibMTL `FairGrad`).
-///
-/// **Formula**: `x = argmin_{x > 0} ½xᵀGx + Σ_i h(x_i)` with `h′(x) = −x^{−1/α}`, whose
-/// stationarity condition is `Gx = x^{−1/α}`; `d = Jᵀx`. `α = 1` is Nash-MTL's bargaining
-/// solution without the norm clipping.
-///
-/// **Parameters**: `alpha` (default 1), `max_iters` (default 100) — see [`FairGradParams`].
-///
-/// **Properties** (as in [`FAIRGRAD_INFO`]): non-conflicting (`(Jd)_i = x_i^{−1/α} > 0`, and `= 0`
-/// for rows that no direction can improve), permutation-invariant. Not linear under scaling (for
-/// `α = 1`, `d` does not depend on the scale of `J`), weights not on the simplex.
-///
-/// **Cost**: `O(m²n)` for `G`, damped Newton with `m × m` Cholesky steps (quadratic convergence),
-/// `O(mn)` for `d`.
-///
-/// **Differences from the reference implementation**: TorchJD and LibMTL call
-/// `scipy.optimize.least_squares` from `x = 1/m` (at most `100·m` evaluations, so some outputs are
-/// not converged); we minimise the convex potential above by Newton's method to a residual of
-/// 1e-9 plus one polishing step, on `G/trace(G)`, and rescale exactly. When no positive solution
-/// exists (a zero row, opposite rows, `0` inside the hull of the rows) the least-squares iterates
-/// diverge while `d` converges; we return that limit exactly (see
-/// [`crate::linalg::alpha_fair_weights`]), with finite weights.
-pub type FairGrad = GramianWeighted<FairGradWeighting>;
-
 weighting_type!(
-    /// The weighting of [`FairGrad`].
-    FairGradWeighting(FairGradParams),
+    /// FairGrad: `d = Jᵀx` with `x > 0` solving `G x = x^{−1/α}`, i.e. the improvement
+    /// `⟨∇f_i, d⟩` of every objective is `x_i^{−1/α}` (α-fair utility maximisation).
+    ///
+    /// **Paper**: Ban & Ji, *Fair Resource Allocation in Multi-Task Learning*, ICML 2024,
+    /// arXiv:2402.15638, Algorithm 1 (TorchJD `FairGrad`, LibMTL `FairGrad`).
+    ///
+    /// **Formula**: `x = argmin_{x > 0} ½xᵀGx + Σ_i h(x_i)` with `h′(x) = −x^{−1/α}`, whose
+    /// stationarity condition is `Gx = x^{−1/α}`; `d = Jᵀx`. `α = 1` is Nash-MTL's bargaining
+    /// solution without the norm clipping.
+    ///
+    /// **Parameters**: `alpha` (default 1), `max_iters` (default 100) — see [`FairGradParams`].
+    ///
+    /// **Properties** (as in [`FAIRGRAD_INFO`]): non-conflicting (`(Jd)_i = x_i^{−1/α} > 0`, and `= 0`
+    /// for rows that no direction can improve), permutation-invariant. Not linear under scaling (for
+    /// `α = 1`, `d` does not depend on the scale of `J`), weights not on the simplex.
+    ///
+    /// **Cost**: `O(m²n)` for `G`, damped Newton with `m × m` Cholesky steps (quadratic convergence),
+    /// `O(mn)` for `d`.
+    ///
+    /// **Differences from the reference implementation**: TorchJD and LibMTL call
+    /// `scipy.optimize.least_squares` from `x = 1/m` (at most `100·m` evaluations, so some outputs are
+    /// not converged); we minimise the convex potential above by Newton's method to a residual of
+    /// 1e-9 plus one polishing step, on `G/trace(G)`, and rescale exactly. When no positive solution
+    /// exists (a zero row, opposite rows, `0` inside the hull of the rows) the least-squares iterates
+    /// diverge while `d` converges; we return that limit exactly (see
+    /// [`crate::linalg::alpha_fair_weights`]), with finite weights.
+    FairGrad = FairGradWeighting(FairGradParams),
     FAIRGRAD_INFO
 );
 
@@ -91,9 +80,7 @@ impl FairGradWeighting {
 }
 
 impl Weighting for FairGradWeighting {
-    fn info(&self) -> &'static MethodInfo {
-        &FAIRGRAD_INFO
-    }
+    crate::method::entry::info_is!(FAIRGRAD_INFO);
 
     fn weights(&mut self, input: &WeightInput<'_>) -> Result<(Vec<f64>, Diagnostics)> {
         let gramian = input.require_gramian(FAIRGRAD_INFO.name)?;

@@ -1,44 +1,33 @@
 //! IMTL-G: the combination whose projections on every unit gradient are equal.
 
-use tradeoff_pareto::Matrix;
-
-use crate::aggregator::gramian_weighted::{
-    FromParams, GramianWeighted, NoParams, WeightInput, Weighting, weighting_type,
-};
-use crate::aggregator::{Diagnostics, Family, MethodInfo, Properties};
-use crate::error::Result;
+use crate::aggregator::gramian_weighted::prelude::*;
 use crate::linalg::*;
-use crate::method::entry::GradientNeed;
-use crate::method::params::MethodParams;
-
-/// Impartial multi-task learning, gradient part: `d = Jᵀw` with `⟨d, ∇f_i/‖∇f_i‖⟩` equal for all
-/// `i` and `Σw = 1`, in the generalised form of the Jacobian-descent paper that allows dependent
-/// rows.
-///
-/// **Paper**: Liu, Li, Kuang, Xue, Chen, Yang, Liao & Zhang, *Towards Impartial Multi-task
-/// Learning*, ICLR 2021 (IMTL-G, Section 3.2); generalisation by Quinton & Rey, *Jacobian Descent
-/// for Multi-Objective Optimization*, arXiv:2406.16232, Appendix (TorchJD `IMTLG`).
-///
-/// **Formula**: `v = G⁺ √diag(G)`, `w = v / Σv` (`w = 0` when `|Σv| < 1e-12`), `d = Jᵀw`,
-/// with `G` normalised by its trace.
-///
-/// **Parameters**: none.
-///
-/// **Properties** (as in [`IMTL_G_INFO`]): permutation-invariant. Not non-conflicting (the
-/// weights can be negative when `m > n`), not linear under scaling, weights not on the simplex.
-///
-/// **Cost**: `O(m²n)` for `G`, a Jacobi eigendecomposition `O(m³)` for `G⁺`, `O(mn)` for `d`.
-///
-/// **Differences from the reference implementation**: the pseudo-inverse comes from our Jacobi
-/// eigensolver with torch's default cut-off (`m·ε·λ_max`) instead of LAPACK's SVD. `G` is
-/// normalised by its trace first (the weights `v/Σv` do not change), so the `|Σv| < 1e-12` test is
-/// scale-free: TorchJD's absolute test on the raw `G` returns zero weights for large gradients
-/// (`Σv ∝ 1/‖J‖`). LibMTL's `torch.inverse` fails on dependent rows; here they are fine.
-pub type ImtlG = GramianWeighted<ImtlGWeighting>;
 
 weighting_type!(
-    /// The weighting of [`ImtlG`].
-    ImtlGWeighting(NoParams),
+    /// Impartial multi-task learning, gradient part: `d = Jᵀw` with `⟨d, ∇f_i/‖∇f_i‖⟩` equal for all
+    /// `i` and `Σw = 1`, in the generalised form of the Jacobian-descent paper that allows dependent
+    /// rows.
+    ///
+    /// **Paper**: Liu, Li, Kuang, Xue, Chen, Yang, Liao & Zhang, *Towards Impartial Multi-task
+    /// Learning*, ICLR 2021 (IMTL-G, Section 3.2); generalisation by Quinton & Rey, *Jacobian Descent
+    /// for Multi-Objective Optimization*, arXiv:2406.16232, Appendix (TorchJD `IMTLG`).
+    ///
+    /// **Formula**: `v = G⁺ √diag(G)`, `w = v / Σv` (`w = 0` when `|Σv| < 1e-12`), `d = Jᵀw`,
+    /// with `G` normalised by its trace.
+    ///
+    /// **Parameters**: none.
+    ///
+    /// **Properties** (as in [`IMTL_G_INFO`]): permutation-invariant. Not non-conflicting (the
+    /// weights can be negative when `m > n`), not linear under scaling, weights not on the simplex.
+    ///
+    /// **Cost**: `O(m²n)` for `G`, a Jacobi eigendecomposition `O(m³)` for `G⁺`, `O(mn)` for `d`.
+    ///
+    /// **Differences from the reference implementation**: the pseudo-inverse comes from our Jacobi
+    /// eigensolver with torch's default cut-off (`m·ε·λ_max`) instead of LAPACK's SVD. `G` is
+    /// normalised by its trace first (the weights `v/Σv` do not change), so the `|Σv| < 1e-12` test is
+    /// scale-free: TorchJD's absolute test on the raw `G` returns zero weights for large gradients
+    /// (`Σv ∝ 1/‖J‖`). LibMTL's `torch.inverse` fails on dependent rows; here they are fine.
+    ImtlG = ImtlGWeighting(NoParams),
     IMTL_G_INFO
 );
 
@@ -72,9 +61,7 @@ impl ImtlGWeighting {
 }
 
 impl Weighting for ImtlGWeighting {
-    fn info(&self) -> &'static MethodInfo {
-        &IMTL_G_INFO
-    }
+    crate::method::entry::info_is!(IMTL_G_INFO);
 
     fn weights(&mut self, input: &WeightInput<'_>) -> Result<(Vec<f64>, Diagnostics)> {
         Ok((

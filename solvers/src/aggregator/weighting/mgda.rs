@@ -1,13 +1,7 @@
 //! MGDA: the minimum-norm point of the convex hull of the gradients, solved exactly.
 
-use crate::aggregator::gramian_weighted::{
-    FromParams, GramianWeighted, WeightInput, Weighting, diagnostics, weighting_type,
-};
-use crate::aggregator::{Diagnostics, Family, MethodInfo, Properties};
-use crate::error::Result;
+use crate::aggregator::gramian_weighted::prelude::*;
 use crate::linalg::*;
-use crate::method::entry::GradientNeed;
-use crate::method::params::{MethodParams, params};
 
 params! {
     /// Parameters of [`Mgda`].
@@ -21,39 +15,36 @@ params! {
     }
 }
 
-/// The multiple-gradient descent algorithm: the minimum-norm element of the convex hull of the
-/// gradients, `d = argmin_{d ∈ conv{∇f_i}} ‖d‖`.
-///
-/// **Paper**: Désidéri, *Multiple-gradient descent algorithm (MGDA) for multiobjective
-/// optimization*, Comptes Rendus Mathématique 350 (2012); as used for multi-task learning by Sener
-/// & Koltun, *Multi-Task Learning as Multi-Objective Optimization*, NeurIPS 2018, arXiv:1810.04650,
-/// Eq. (3)/Algorithm 2.
-///
-/// **Formula**: `w = argmin_{w ≥ 0, Σw = 1} wᵀGw` with `G = JJᵀ`, `d = Jᵀw`. At the optimum
-/// `⟨∇f_i, d⟩ ≥ ‖d‖²` for every `i`, so `d` decreases every objective unless `d = 0` (a
-/// Pareto-stationary point).
-///
-/// **Parameters**: `tol` (default 1e-14), `max_iters` (default 1000) — see [`MgdaParams`].
-///
-/// **Properties** (as in [`MGDA_INFO`]): non-conflicting, permutation-invariant (the direction;
-/// tied weights may be split differently), weights on the simplex; not linear under scaling.
-///
-/// **Cost**: `O(m²n)` for `G`, an `m × m` solve (closed form for `m = 2`, Lawson–Hanson NNLS
-/// otherwise: about `O(m³)` in practice), `O(mn)` for `d`.
-///
-/// **Differences from the reference implementation**: TorchJD's `MGDA` runs Frank–Wolfe with
-/// tolerance `1e-3` and 100 iterations (5e-5 away from the optimum on some inputs), LibMTL's
-/// clamps the two-task step to `[0.001, 0.999]`, LibMOON uses a float32 closed form for two tasks
-/// and cvxopt otherwise. We solve the same QP exactly: the two-task closed form, and for `m > 2`
-/// Lawson & Hanson's reduction of least-distance programming to NNLS on `[Jᵀ; γ1ᵀ]` (finite active
-/// set, exact up to rounding, and valid for singular `G`). When every weight is optimal (a zero
-/// Jacobian, or two identical rows for `m = 2`) the uniform weights are returned, where TorchJD
-/// returns `e_1`.
-pub type Mgda = GramianWeighted<MgdaWeighting>;
-
 weighting_type!(
-    /// The weighting of [`Mgda`].
-    MgdaWeighting(MgdaParams),
+    /// The multiple-gradient descent algorithm: the minimum-norm element of the convex hull of the
+    /// gradients, `d = argmin_{d ∈ conv{∇f_i}} ‖d‖`.
+    ///
+    /// **Paper**: Désidéri, *Multiple-gradient descent algorithm (MGDA) for multiobjective
+    /// optimization*, Comptes Rendus Mathématique 350 (2012); as used for multi-task learning by Sener
+    /// & Koltun, *Multi-Task Learning as Multi-Objective Optimization*, NeurIPS 2018, arXiv:1810.04650,
+    /// Eq. (3)/Algorithm 2.
+    ///
+    /// **Formula**: `w = argmin_{w ≥ 0, Σw = 1} wᵀGw` with `G = JJᵀ`, `d = Jᵀw`. At the optimum
+    /// `⟨∇f_i, d⟩ ≥ ‖d‖²` for every `i`, so `d` decreases every objective unless `d = 0` (a
+    /// Pareto-stationary point).
+    ///
+    /// **Parameters**: `tol` (default 1e-14), `max_iters` (default 1000) — see [`MgdaParams`].
+    ///
+    /// **Properties** (as in [`MGDA_INFO`]): non-conflicting, permutation-invariant (the direction;
+    /// tied weights may be split differently), weights on the simplex; not linear under scaling.
+    ///
+    /// **Cost**: `O(m²n)` for `G`, an `m × m` solve (closed form for `m = 2`, Lawson–Hanson NNLS
+    /// otherwise: about `O(m³)` in practice), `O(mn)` for `d`.
+    ///
+    /// **Differences from the reference implementation**: TorchJD's `MGDA` runs Frank–Wolfe with
+    /// tolerance `1e-3` and 100 iterations (5e-5 away from the optimum on some inputs), LibMTL's
+    /// clamps the two-task step to `[0.001, 0.999]`, LibMOON uses a float32 closed form for two tasks
+    /// and cvxopt otherwise. We solve the same QP exactly: the two-task closed form, and for `m > 2`
+    /// Lawson & Hanson's reduction of least-distance programming to NNLS on `[Jᵀ; γ1ᵀ]` (finite active
+    /// set, exact up to rounding, and valid for singular `G`). When every weight is optimal (a zero
+    /// Jacobian, or two identical rows for `m = 2`) the uniform weights are returned, where TorchJD
+    /// returns `e_1`.
+    Mgda = MgdaWeighting(MgdaParams),
     MGDA_INFO
 );
 
@@ -109,9 +100,7 @@ impl MgdaWeighting {
 }
 
 impl Weighting for MgdaWeighting {
-    fn info(&self) -> &'static MethodInfo {
-        &MGDA_INFO
-    }
+    crate::method::entry::info_is!(MGDA_INFO);
 
     fn weights(&mut self, input: &WeightInput<'_>) -> Result<(Vec<f64>, Diagnostics)> {
         Ok(self.solve(&input.require_gramian(MGDA_INFO.name)?.matrix))

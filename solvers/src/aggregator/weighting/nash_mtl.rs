@@ -216,9 +216,7 @@ impl Aggregator for NashMtl {
         Ok(())
     }
 
-    fn info(&self) -> &'static MethodInfo {
-        &NASH_MTL_INFO
-    }
+    crate::method::entry::info_is!(NASH_MTL_INFO);
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use crate::error::{ParamsError, Result};
 use crate::method::entry::GradientNeed;
 use crate::method::options::{BuildContext, Options};
 use crate::method::params::{MethodParams, params};
-use crate::method::state::{MethodRng, MethodState};
+use crate::method::state::MethodRng;
 
 params! {
     /// Parameters of [`Random`].
@@ -90,9 +90,7 @@ impl GramianWeighted<RandomWeighting> {
 }
 
 impl Weighting for RandomWeighting {
-    fn info(&self) -> &'static MethodInfo {
-        &RANDOM_INFO
-    }
+    crate::method::entry::info_is!(RANDOM_INFO);
 
     fn weights(&mut self, input: &WeightInput<'_>) -> Result<(Vec<f64>, Diagnostics)> {
         let m = input.n_obj;
@@ -112,15 +110,7 @@ impl Weighting for RandomWeighting {
         self.rng = MethodRng::seed_from_u64(self.params.seed);
     }
 
-    /// The generator's exact position.
-    fn save_state(&self) -> MethodState {
-        MethodState::of_rng(&self.rng)
-    }
-
-    fn load_state(&mut self, state: &MethodState) -> Result<()> {
-        self.rng = state.rng("rng")?;
-        Ok(())
-    }
+    crate::method::state::rng_state!();
 }
 
 #[cfg(test)]

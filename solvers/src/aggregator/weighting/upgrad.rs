@@ -1,15 +1,7 @@
 //! UPGrad: project every gradient onto the dual cone of all gradients and average the projections.
 
-use tradeoff_pareto::Matrix;
-
-use crate::aggregator::gramian_weighted::{
-    FromParams, GramianWeighted, WeightInput, Weighting, diagnostics, weighting_type,
-};
-use crate::aggregator::{Diagnostics, Family, MethodInfo, Properties};
-use crate::error::Result;
+use crate::aggregator::gramian_weighted::prelude::*;
 use crate::linalg::*;
-use crate::method::entry::GradientNeed;
-use crate::method::params::{MethodParams, params};
 
 params! {
     /// Parameters of [`UpGrad`] (and of [`crate::DualProj`], which shares them).
@@ -24,39 +16,36 @@ params! {
     }
 }
 
-/// Unconflicting projection of gradients: the average of the projections of every `u_i ∇f_i` onto
-/// the dual cone `{d : Jd ≥ 0}`.
-///
-/// **Paper**: Quinton & Rey, *Jacobian Descent for Multi-Objective Optimization*, 2024,
-/// arXiv:2406.16232, Eq. (5) and Proposition 1 (TorchJD `UPGrad`).
-///
-/// **Formula**: `G' = G/trace(G) + ε I`; for each `i`, `v⁽ⁱ⁾ = argmin_{v ≥ u_i e_i} vᵀG'v`;
-/// `w = Σ_i v⁽ⁱ⁾`, `d = Jᵀw`. With `ε = 0`, `Jᵀv⁽ⁱ⁾` is exactly the projection of `u_i ∇f_i`
-/// onto the dual cone.
-///
-/// **Parameters**: `pref` (default: the step's preference, else `1/m`), `reg_eps` (default
-/// 1e-4) — see [`UpGradParams`].
-///
-/// **Properties** (as in [`UPGRAD_INFO`]): non-conflicting (up to `reg_eps`:
-/// `(Jd)_i ≥ −ε·‖J‖_F²·w_i`), permutation-invariant, linear under scaling
-/// (`d(diag(c)J) = Σ c_i u_i Π(∇f_i)` for the exact projection, `ε → 0`; with `ε > 0` a row with
-/// `‖∇f_i‖² ≲ ε·‖J‖_F²` is barely constrained, so linearity holds only approximately when row
-/// norms differ by orders of magnitude); weights not on the simplex.
-///
-/// **Cost**: `O(m²n)` for `G`, `m` exact dual-cone QPs of size `m`, `O(mn)` for `d`.
-///
-/// **Differences from the reference implementation**: the QP `min vᵀG'v s.t. v ≥ u` is solved
-/// exactly by Lawson–Hanson NNLS instead of quadprog, with the same `G'` (same normalisation and
-/// `reg_eps`), so results agree to about 1e-12. TorchJD zeroes `G` when `‖J‖_F < 0.01`
-/// (`norm_eps`), which silently returns the mean of the gradients; we normalise by the trace at
-/// every scale, so `UPGrad(cJ) = c·UPGrad(J)` for every `c > 0`. There is therefore no
-/// `norm_eps`. A zero Jacobian gives `d = 0` (weights `u`). The option `pref` takes precedence over
-/// the step's preference.
-pub type UpGrad = GramianWeighted<UpGradWeighting>;
-
 weighting_type!(
-    /// The weighting of [`UpGrad`].
-    UpGradWeighting(UpGradParams),
+    /// Unconflicting projection of gradients: the average of the projections of every `u_i ∇f_i` onto
+    /// the dual cone `{d : Jd ≥ 0}`.
+    ///
+    /// **Paper**: Quinton & Rey, *Jacobian Descent for Multi-Objective Optimization*, 2024,
+    /// arXiv:2406.16232, Eq. (5) and Proposition 1 (TorchJD `UPGrad`).
+    ///
+    /// **Formula**: `G' = G/trace(G) + ε I`; for each `i`, `v⁽ⁱ⁾ = argmin_{v ≥ u_i e_i} vᵀG'v`;
+    /// `w = Σ_i v⁽ⁱ⁾`, `d = Jᵀw`. With `ε = 0`, `Jᵀv⁽ⁱ⁾` is exactly the projection of `u_i ∇f_i`
+    /// onto the dual cone.
+    ///
+    /// **Parameters**: `pref` (default: the step's preference, else `1/m`), `reg_eps` (default
+    /// 1e-4) — see [`UpGradParams`].
+    ///
+    /// **Properties** (as in [`UPGRAD_INFO`]): non-conflicting (up to `reg_eps`:
+    /// `(Jd)_i ≥ −ε·‖J‖_F²·w_i`), permutation-invariant, linear under scaling
+    /// (`d(diag(c)J) = Σ c_i u_i Π(∇f_i)` for the exact projection, `ε → 0`; with `ε > 0` a row with
+    /// `‖∇f_i‖² ≲ ε·‖J‖_F²` is barely constrained, so linearity holds only approximately when row
+    /// norms differ by orders of magnitude); weights not on the simplex.
+    ///
+    /// **Cost**: `O(m²n)` for `G`, `m` exact dual-cone QPs of size `m`, `O(mn)` for `d`.
+    ///
+    /// **Differences from the reference implementation**: the QP `min vᵀG'v s.t. v ≥ u` is solved
+    /// exactly by Lawson–Hanson NNLS instead of quadprog, with the same `G'` (same normalisation and
+    /// `reg_eps`), so results agree to about 1e-12. TorchJD zeroes `G` when `‖J‖_F < 0.01`
+    /// (`norm_eps`), which silently returns the mean of the gradients; we normalise by the trace at
+    /// every scale, so `UPGrad(cJ) = c·UPGrad(J)` for every `c > 0`. There is therefore no
+    /// `norm_eps`. A zero Jacobian gives `d = 0` (weights `u`). The option `pref` takes precedence over
+    /// the step's preference.
+    UpGrad = UpGradWeighting(UpGradParams),
     UPGRAD_INFO
 );
 
@@ -102,9 +91,7 @@ impl UpGradWeighting {
 }
 
 impl Weighting for UpGradWeighting {
-    fn info(&self) -> &'static MethodInfo {
-        &UPGRAD_INFO
-    }
+    crate::method::entry::info_is!(UPGRAD_INFO);
 
     fn weights(&mut self, input: &WeightInput<'_>) -> Result<(Vec<f64>, Diagnostics)> {
         let u = input.preference_or_uniform(self.params.pref.as_deref())?;
