@@ -317,3 +317,43 @@ pub(crate) fn diagnostics(stats: SolveStats) -> Diagnostics {
         residual: stats.residual,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use tradeoff_pareto::Matrix;
+
+    use crate::{Options, StepInput, aggregate, build_method};
+
+    /// TorchJD's docstring example `J_base = [[-4, 1, 1], [6, 1, 1]]` for each weighting, with
+    /// TorchJD's values (`tests/unit/aggregation/test_values.py`) and the tolerance to them.
+    #[test]
+    fn torchjd_doc_examples() {
+        let j = Matrix::from_rows(&[[-4.0, 1.0, 1.0], [6.0, 1.0, 1.0]]).unwrap();
+        let cases: [(&str, [f64; 3], f64); 4] = [
+            // TorchJD's docstring / test_values.py: UPGrad()(J_base) = [0.2929, 1.9004, 1.9004].
+            (
+                "upgrad",
+                [0.29290200015693646, 1.9003520780018968, 1.9003520780018968],
+                1e-10,
+            ),
+            (
+                "dualproj",
+                [0.5563158128582222, 1.1109210467854445, 1.1109210467854445],
+                1e-10,
+            ),
+            (
+                "fairgrad",
+                [0.0765842883858352, 0.9985326351132684, 0.9985326351132684],
+                1e-8,
+            ),
+            ("imtl-g", [0.07669683062202104, 1.0, 1.0], 1e-12),
+        ];
+        for (name, want, tol) in cases {
+            let mut method = build_method(name, &Options::new()).unwrap();
+            let a = aggregate(method.as_mut(), &StepInput::new(&j)).unwrap();
+            for (x, y) in a.direction.iter().zip(want) {
+                assert!((x - y).abs() < tol, "{name}: {:?}", a.direction);
+            }
+        }
+    }
+}

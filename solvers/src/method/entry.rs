@@ -7,6 +7,17 @@ use crate::error::{Error, Result};
 use crate::method::options::{BuildContext, Options};
 use crate::run::StepRule;
 
+/// `const` builder methods that set boolean fields to `true`.
+macro_rules! flag_setters {
+    ($($(#[$meta:meta])* $field:ident,)*) => {$(
+        $(#[$meta])*
+        pub const fn $field(mut self) -> Self {
+            self.$field = true;
+            self
+        }
+    )*};
+}
+
 /// Which family a method belongs to (for `list solvers`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Family {
@@ -86,28 +97,15 @@ pub struct MethodInfo {
 }
 
 impl Properties {
-    /// Claims non-conflicting directions.
-    pub const fn non_conflicting(mut self) -> Self {
-        self.non_conflicting = true;
-        self
-    }
-
-    /// Claims permutation invariance.
-    pub const fn permutation_invariant(mut self) -> Self {
-        self.permutation_invariant = true;
-        self
-    }
-
-    /// Claims linearity under scaling.
-    pub const fn linear_under_scaling(mut self) -> Self {
-        self.linear_under_scaling = true;
-        self
-    }
-
-    /// Claims weights on the simplex.
-    pub const fn weights_on_simplex(mut self) -> Self {
-        self.weights_on_simplex = true;
-        self
+    flag_setters! {
+        /// Claims non-conflicting directions.
+        non_conflicting,
+        /// Claims permutation invariance.
+        permutation_invariant,
+        /// Claims linearity under scaling.
+        linear_under_scaling,
+        /// Claims weights on the simplex.
+        weights_on_simplex,
     }
 
     /// No property claimed.
@@ -179,28 +177,15 @@ impl MethodInfo {
         self
     }
 
-    /// Marks the method as reading the preference.
-    pub const fn uses_preference(mut self) -> Self {
-        self.uses_preference = true;
-        self
-    }
-
-    /// Marks the method as needing the objective values.
-    pub const fn needs_losses(mut self) -> Self {
-        self.needs_losses = true;
-        self
-    }
-
-    /// Marks the method as keeping state between calls.
-    pub const fn stateful(mut self) -> Self {
-        self.stateful = true;
-        self
-    }
-
-    /// Marks the method as drawing from its own seeded generator.
-    pub const fn randomized(mut self) -> Self {
-        self.randomized = true;
-        self
+    flag_setters! {
+        /// Marks the method as reading the preference.
+        uses_preference,
+        /// Marks the method as needing the objective values.
+        needs_losses,
+        /// Marks the method as keeping state between calls.
+        stateful,
+        /// Marks the method as drawing from its own seeded generator.
+        randomized,
     }
 
     /// The claimed properties.

@@ -96,73 +96,45 @@ impl Options {
     }
 
     /// A number, or `default`.
+    ///
+    /// # Errors
+    /// [`ParamsError::BadValue`] for text that is not a finite number.
     pub fn f64(&self, method: &'static str, key: &str, default: f64) -> Result<f64, ParamsError> {
-        match self.raw(key) {
-            None => Ok(default),
-            Some(v) => v
-                .parse::<f64>()
-                .ok()
-                .filter(|x| x.is_finite())
-                .ok_or_else(|| ParamsError::BadValue {
-                    method,
-                    name: key.to_string(),
-                    expected: "a finite number",
-                    got: v.clone(),
-                }),
-        }
+        Ok(self.value(method, key)?.unwrap_or(default))
     }
 
     /// A non-negative integer, or `default`.
+    ///
+    /// # Errors
+    /// [`ParamsError::BadValue`] for text that is not a non-negative integer.
     pub fn usize(
         &self,
         method: &'static str,
         key: &str,
         default: usize,
     ) -> Result<usize, ParamsError> {
-        match self.raw(key) {
-            None => Ok(default),
-            Some(v) => v.parse::<usize>().map_err(|_| ParamsError::BadValue {
-                method,
-                name: key.to_string(),
-                expected: "a non-negative integer",
-                got: v.clone(),
-            }),
-        }
+        Ok(self.value(method, key)?.unwrap_or(default))
     }
 
     /// An unsigned 64-bit integer (seeds), or `default`.
+    ///
+    /// # Errors
+    /// [`ParamsError::BadValue`] for text that is not a non-negative integer.
     pub fn u64(&self, method: &'static str, key: &str, default: u64) -> Result<u64, ParamsError> {
-        match self.raw(key) {
-            None => Ok(default),
-            Some(v) => v.parse::<u64>().map_err(|_| ParamsError::BadValue {
-                method,
-                name: key.to_string(),
-                expected: "a non-negative integer",
-                got: v.clone(),
-            }),
-        }
+        Ok(self.value(method, key)?.unwrap_or(default))
     }
 
-    /// A boolean (`true`/`false`), or `default`.
+    /// A boolean (`true`/`false`, `1`/`0`, `yes`/`no`), or `default`.
+    ///
+    /// # Errors
+    /// [`ParamsError::BadValue`] for other text.
     pub fn bool(
         &self,
         method: &'static str,
         key: &str,
         default: bool,
     ) -> Result<bool, ParamsError> {
-        match self.raw(key) {
-            None => Ok(default),
-            Some(v) => match v.to_ascii_lowercase().as_str() {
-                "true" | "1" | "yes" => Ok(true),
-                "false" | "0" | "no" => Ok(false),
-                _ => Err(ParamsError::BadValue {
-                    method,
-                    name: key.to_string(),
-                    expected: "true or false",
-                    got: v.clone(),
-                }),
-            },
-        }
+        Ok(self.value(method, key)?.unwrap_or(default))
     }
 
     /// One of `choices` (case-insensitive), or `default`.
@@ -189,25 +161,15 @@ impl Options {
     }
 
     /// A comma-separated list of numbers, or `None` when absent.
+    ///
+    /// # Errors
+    /// [`ParamsError::BadValue`] for text that is not comma-separated finite numbers.
     pub fn f64_list(
         &self,
         method: &'static str,
         key: &str,
     ) -> Result<Option<Vec<f64>>, ParamsError> {
-        match self.raw(key) {
-            None => Ok(None),
-            Some(v) => v
-                .split(',')
-                .map(|s| s.trim().parse::<f64>().ok().filter(|x| x.is_finite()))
-                .collect::<Option<Vec<_>>>()
-                .map(Some)
-                .ok_or_else(|| ParamsError::BadValue {
-                    method,
-                    name: key.to_string(),
-                    expected: "comma-separated finite numbers",
-                    got: v.clone(),
-                }),
-        }
+        self.value(method, key)
     }
 
     /// Fails on any given key that `info`'s option table does not declare.

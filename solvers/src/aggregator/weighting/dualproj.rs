@@ -70,19 +70,6 @@ mod tests {
     use crate::{Aggregator, Options, ParamsError, StepInput};
 
     #[test]
-    fn torchjd_doc_example() {
-        let j = Matrix::from_rows(&[[-4.0, 1.0, 1.0], [6.0, 1.0, 1.0]]).unwrap();
-        let a = DualProj::new(DualProjParams::default())
-            .unwrap()
-            .aggregate(&StepInput::new(&j))
-            .unwrap();
-        let want = [0.5563158128582222, 1.1109210467854445, 1.1109210467854445];
-        for (x, y) in a.direction.iter().zip(want) {
-            assert!((x - y).abs() < 1e-10, "{:?}", a.direction);
-        }
-    }
-
-    #[test]
     fn validation_names_dualproj() {
         let err = DualProj::new(DualProjParams {
             reg_eps: -1.0,

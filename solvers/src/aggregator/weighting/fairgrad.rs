@@ -98,20 +98,6 @@ mod tests {
     use crate::{Aggregator, Options, ParamsError, StepInput};
 
     #[test]
-    fn torchjd_doc_example() {
-        let j = Matrix::from_rows(&[[-4.0, 1.0, 1.0], [6.0, 1.0, 1.0]]).unwrap();
-        let a = FairGrad::new(FairGradParams::default())
-            .unwrap()
-            .aggregate(&StepInput::new(&j))
-            .unwrap();
-        let want = [0.0765842883858352, 0.9985326351132684, 0.9985326351132684];
-        for (x, y) in a.direction.iter().zip(want) {
-            assert!((x - y).abs() < 1e-8, "{:?}", a.direction);
-        }
-        assert!(a.diagnostics.converged);
-    }
-
-    #[test]
     fn alpha_zero_is_uniform() {
         let g = Matrix::from_rows(&[[1.0, 0.3], [0.3, 2.0]]).unwrap();
         let f = FairGrad::new(FairGradParams {
