@@ -40,9 +40,10 @@ pub use aggregator::{
     Aggregation, Aggregator, Diagnostics, StepInput, aggregate, combine_rows, first_non_finite,
 };
 pub use error::{Error, ParamsError, Result};
+pub use linalg::Gramian;
 pub use method::entry::{
     AggregatorBuilder, Constructor, Family, GradientNeed, MethodEntry, MethodInfo, OptionInfo,
-    Properties, RuleBuilder, SetRuleBuilder,
+    Properties, RuleBuilder, SetRuleBuilder, WeightingBuilder, build_weighting,
 };
 pub use method::find::{
     all_method_infos, all_methods, build_method, build_rule, build_rule_in, build_run_rule,

@@ -147,6 +147,32 @@ pub trait Weighting: Send + Sync + fmt::Debug {
     }
 }
 
+impl Weighting for Box<dyn Weighting> {
+    fn info(&self) -> &'static MethodInfo {
+        (**self).info()
+    }
+
+    fn weights(&mut self, input: &WeightInput<'_>) -> Result<(Vec<f64>, Diagnostics)> {
+        (**self).weights(input)
+    }
+
+    fn reset(&mut self) {
+        (**self).reset();
+    }
+
+    fn observe(&mut self, losses_after: &[f64]) {
+        (**self).observe(losses_after);
+    }
+
+    fn save_state(&self) -> MethodState {
+        (**self).save_state()
+    }
+
+    fn load_state(&mut self, state: &MethodState) -> Result<()> {
+        (**self).load_state(state)
+    }
+}
+
 /// A weighting built from a validated parameter struct (its `params!` table).
 pub trait FromParams: Weighting + Sized {
     /// The parameter struct.
@@ -225,6 +251,11 @@ impl<W: Weighting> GramianWeighted<W> {
     /// The weighting.
     pub fn weighting(&self) -> &W {
         &self.weighting
+    }
+
+    /// The weighting, taken out.
+    pub fn into_weighting(self) -> W {
+        self.weighting
     }
 
     /// The weights for `input` (the same call [`Aggregator::aggregate`] makes).

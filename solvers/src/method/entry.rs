@@ -3,8 +3,10 @@
 //! `method/table.rs` lists every method.
 
 use crate::aggregator::Aggregator;
+use crate::aggregator::gramian_weighted::{FromParams, GramianWeighted, Weighting};
 use crate::error::{Error, Result};
 use crate::method::options::{BuildContext, Options};
+use crate::method::params::MethodParams;
 use crate::run::StepRule;
 
 /// `const` builder methods that set boolean fields to `true`.
@@ -222,9 +224,14 @@ pub type RuleBuilder = fn(&Options, &BuildContext<'_>) -> Result<Box<dyn StepRul
 /// `switch=libmoon`), else `None`.
 pub type SetRuleBuilder = fn(&Options, &BuildContext<'_>) -> Result<Option<Box<dyn StepRule>>>;
 
+/// Builds a weighting (the `w` of `d = Jᵀw`) from options in a context.
+pub type WeightingBuilder = fn(&Options, &BuildContext<'_>) -> Result<Box<dyn Weighting>>;
+
 /// How a method is built.
 #[derive(Clone, Copy)]
 pub enum Constructor {
+    /// A [`Weighting`]; its aggregator is [`GramianWeighted`] around it.
+    Weighting(WeightingBuilder),
     /// An aggregator of one Jacobian; a run holds one per preference row.
     Aggregator {
         /// Builds one instance.
@@ -253,7 +260,33 @@ impl std::fmt::Debug for MethodEntry {
     }
 }
 
+/// Builds the weighting `W` from its option table (defaults for absent keys, validated).
+///
+/// # Errors
+/// Option errors and [`crate::ParamsError::Invalid`].
+pub fn build_weighting<W: FromParams + 'static>(
+    options: &Options,
+    _context: &BuildContext<'_>,
+) -> Result<Box<dyn Weighting>> {
+    let params = W::Params::read(W::INFO.name, options)?;
+    params.validate_for(W::INFO.name)?;
+    Ok(Box::new(W::from_params(params)))
+}
+
 impl MethodEntry {
+    /// The weighting alone (for callers that combine `w` with their own Jacobians), when the
+    /// method is one; `None` for other methods.
+    pub fn build_weighting(
+        &self,
+        options: &Options,
+        context: &BuildContext<'_>,
+    ) -> Option<Result<Box<dyn Weighting>>> {
+        match self.constructor {
+            Constructor::Weighting(build) => Some(build(options, context)),
+            _ => None,
+        }
+    }
+
     /// An aggregator's row.
     pub const fn aggregator(info: &'static MethodInfo, build: AggregatorBuilder) -> Self {
         Self {
@@ -280,6 +313,14 @@ impl MethodEntry {
         }
     }
 
+    /// A weighting's row.
+    pub const fn weighting(info: &'static MethodInfo, build: WeightingBuilder) -> Self {
+        Self {
+            info,
+            constructor: Constructor::Weighting(build),
+        }
+    }
+
     /// A set-level rule's row.
     pub const fn set_level(info: &'static MethodInfo, build: RuleBuilder) -> Self {
         Self {
@@ -290,7 +331,7 @@ impl MethodEntry {
 
     /// Whether the method aggregates one Jacobian (not a set-level rule).
     pub fn is_aggregator(&self) -> bool {
-        matches!(self.constructor, Constructor::Aggregator { .. })
+        !matches!(self.constructor, Constructor::SetLevel(_))
     }
 
     /// Builds the aggregator with `options` and no context (defaults for absent keys; unknown
@@ -313,6 +354,9 @@ impl MethodEntry {
     ) -> Result<Box<dyn Aggregator>> {
         match self.constructor {
             Constructor::Aggregator { build, .. } => build(options, context),
+            Constructor::Weighting(build) => Ok(Box::new(GramianWeighted::from_weighting(build(
+                options, context,
+            )?))),
             Constructor::SetLevel(_) => Err(Error::SetLevelMethod {
                 name: self.info.name,
             }),

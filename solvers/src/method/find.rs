@@ -127,6 +127,9 @@ pub fn build_rule_in(
     let entry = find_method(name)?;
     match entry.constructor {
         Constructor::SetLevel(build) => build(options, context),
+        Constructor::Weighting(_) => Ok(Box::new(PerPreference::from_entry(
+            &entry, options, context,
+        )?)),
         Constructor::Aggregator { set_rule, .. } => {
             if let Some(set_rule) = set_rule {
                 if let Some(rule) = set_rule(options, context)? {

@@ -9,17 +9,17 @@ use crate::aggregator::projection::graddrop::{GRADDROP_INFO, GradDrop};
 use crate::aggregator::projection::gradvac::{GRADVAC_INFO, GradVac};
 use crate::aggregator::projection::m_con_fig::{M_CONFIG_INFO, MConFig};
 use crate::aggregator::projection::pcgrad::{PCGRAD_INFO, PcGrad};
-use crate::aggregator::weighting::aligned_mtl::{ALIGNED_MTL_INFO, AlignedMtl};
-use crate::aggregator::weighting::basic::{MEAN_INFO, Mean, SUM_INFO, Sum};
-use crate::aggregator::weighting::cagrad::{CAGRAD_INFO, CaGrad};
-use crate::aggregator::weighting::dualproj::{DUALPROJ_INFO, DualProj};
-use crate::aggregator::weighting::fairgrad::{FAIRGRAD_INFO, FairGrad};
-use crate::aggregator::weighting::imtl_g::{IMTL_G_INFO, ImtlG};
-use crate::aggregator::weighting::mgda::{MGDA_INFO, Mgda};
+use crate::aggregator::weighting::aligned_mtl::{ALIGNED_MTL_INFO, AlignedMtlWeighting};
+use crate::aggregator::weighting::basic::{MEAN_INFO, MeanWeighting, SUM_INFO, SumWeighting};
+use crate::aggregator::weighting::cagrad::{CAGRAD_INFO, CaGradWeighting};
+use crate::aggregator::weighting::dualproj::{DUALPROJ_INFO, DualProjWeighting};
+use crate::aggregator::weighting::fairgrad::{FAIRGRAD_INFO, FairGradWeighting};
+use crate::aggregator::weighting::imtl_g::{IMTL_G_INFO, ImtlGWeighting};
+use crate::aggregator::weighting::mgda::{MGDA_INFO, MgdaWeighting};
 use crate::aggregator::weighting::nash_mtl::{NASH_MTL_INFO, NashMtl};
 use crate::aggregator::weighting::random::{RANDOM_INFO, Random};
-use crate::aggregator::weighting::upgrad::{UPGRAD_INFO, UpGrad};
-use crate::method::entry::MethodEntry;
+use crate::aggregator::weighting::upgrad::{UPGRAD_INFO, UpGradWeighting};
+use crate::method::entry::{MethodEntry, build_weighting};
 use crate::scalarization::{Scalarization, ScalarizationKind as Kind};
 use crate::set_level::{
     HVGRAD_INFO, HvGrad, MOO_SVGD_INFO, MooSvgd, PmtlSet, UNIFORM_INFO, Uniform,
@@ -29,6 +29,13 @@ use crate::set_level::{
 macro_rules! aggregator {
     ($info:expr, |$o:ident, $c:pat_param| $make:expr) => {
         MethodEntry::aggregator(&$info, |$o, $c| Ok(Box::new($make?)))
+    };
+}
+
+/// A weighting row (its aggregator is `GramianWeighted` around it).
+macro_rules! weighting {
+    ($info:expr, $weighting:ty) => {
+        MethodEntry::weighting(&$info, build_weighting::<$weighting>)
     };
 }
 
@@ -60,17 +67,19 @@ pub static METHODS: &[MethodEntry] = &[
     scalarization!(Kind::SmTche),
     scalarization!(Kind::Aasf),
     scalarization!(Kind::PNorm),
-    aggregator!(MEAN_INFO, |o, _| Mean::from_options(o)),
-    aggregator!(SUM_INFO, |o, _| Sum::from_options(o)),
-    aggregator!(RANDOM_INFO, |o, c| Random::from_options_in(o, c)),
-    aggregator!(MGDA_INFO, |o, _| Mgda::from_options(o)),
-    aggregator!(UPGRAD_INFO, |o, _| UpGrad::from_options(o)),
-    aggregator!(DUALPROJ_INFO, |o, _| DualProj::from_options(o)),
-    aggregator!(CAGRAD_INFO, |o, _| CaGrad::from_options(o)),
-    aggregator!(IMTL_G_INFO, |o, _| ImtlG::from_options(o)),
-    aggregator!(ALIGNED_MTL_INFO, |o, _| AlignedMtl::from_options(o)),
+    weighting!(MEAN_INFO, MeanWeighting),
+    weighting!(SUM_INFO, SumWeighting),
+    MethodEntry::weighting(&RANDOM_INFO, |o, c| {
+        Ok(Box::new(Random::from_options_in(o, c)?.into_weighting()))
+    }),
+    weighting!(MGDA_INFO, MgdaWeighting),
+    weighting!(UPGRAD_INFO, UpGradWeighting),
+    weighting!(DUALPROJ_INFO, DualProjWeighting),
+    weighting!(CAGRAD_INFO, CaGradWeighting),
+    weighting!(IMTL_G_INFO, ImtlGWeighting),
+    weighting!(ALIGNED_MTL_INFO, AlignedMtlWeighting),
     aggregator!(NASH_MTL_INFO, |o, _| NashMtl::from_options(o)),
-    aggregator!(FAIRGRAD_INFO, |o, _| FairGrad::from_options(o)),
+    weighting!(FAIRGRAD_INFO, FairGradWeighting),
     aggregator!(EPO_INFO, |o, _| Epo::from_options(o)),
     aggregator!(PMGDA_INFO, |o, _| Pmgda::from_options(o)),
     MethodEntry::aggregator_or_set(
@@ -99,6 +108,7 @@ mod tests {
         aligned_mtl::AlignedMtlParams, cagrad::CaGradParams, fairgrad::FairGradParams,
         mgda::MgdaParams, nash_mtl::NashMtlParams, random::RandomParams, upgrad::UpGradParams,
     };
+    use crate::{AlignedMtl, CaGrad, DualProj, FairGrad, ImtlG, Mean, Mgda, Sum, UpGrad};
 
     #[test]
     fn method_types_are_send_sync_and_unpin() {

@@ -2,7 +2,6 @@
 
 use rand::{Rng, SeedableRng};
 
-use crate::aggregator::projection::pcgrad::SEED_OPTION;
 use crate::aggregator::{Aggregation, Aggregator, Family, MethodInfo, OptionInfo, StepInput};
 use crate::error::{Error, ParamsError, Result};
 use crate::method::options::{BuildContext, Options};
@@ -163,7 +162,11 @@ pub static GRADDROP_INFO: MethodInfo = MethodInfo::new("graddrop", "GradDrop", F
             default: "0",
             doc: "leak in [0, 1]: one value, or comma-separated per objective",
         },
-        SEED_OPTION,
+        OptionInfo {
+            name: "seed",
+            default: "0",
+            doc: "seed of the method's own random generator",
+        },
     ]);
 
 #[cfg(test)]

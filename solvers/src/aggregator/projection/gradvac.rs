@@ -2,56 +2,25 @@
 
 use rand::SeedableRng;
 
-use crate::aggregator::projection::pcgrad::{ConflictOrder, SEED_OPTION};
-use crate::aggregator::{Aggregation, Aggregator, Family, MethodInfo, OptionInfo, StepInput};
+use crate::aggregator::projection::pcgrad::ConflictOrder;
+use crate::aggregator::{Aggregation, Aggregator, Family, MethodInfo, StepInput};
 use crate::error::{ParamsError, Result};
 use crate::method::options::{BuildContext, Options};
+use crate::method::params::{MethodParams, params};
 use crate::method::state::{MethodRng, MethodState};
 
-/// Parameters of [`GradVac`].
-#[derive(Clone, Debug, PartialEq)]
-pub struct GradVacParams {
-    /// EMA rate of the cosine targets `φ̂`, in [0, 1]. Default 0.5 (TorchJD, LibMTL).
-    pub beta: f64,
-    /// Guard added to denominators, ≥ 0. Default 1e-8.
-    pub eps: f64,
-    /// Visiting order. Default [`ConflictOrder::Random`] (the paper), seeded.
-    pub order: ConflictOrder,
-    /// Seed of the order generator. Default 0.
-    pub seed: u64,
-}
-
-impl Default for GradVacParams {
-    fn default() -> Self {
-        Self {
-            beta: 0.5,
-            eps: 1e-8,
-            order: ConflictOrder::Random,
-            seed: 0,
-        }
-    }
-}
-
-impl GradVacParams {
-    /// Checks every rule; the error names the parameter.
-    pub fn validate(&self) -> std::result::Result<(), ParamsError> {
-        if !(0.0..=1.0).contains(&self.beta) {
-            return Err(ParamsError::Invalid {
-                method: "gradvac",
-                name: "beta",
-                rule: "must lie in [0, 1]",
-                got: self.beta.to_string(),
-            });
-        }
-        if !(self.eps.is_finite() && self.eps >= 0.0) {
-            return Err(ParamsError::Invalid {
-                method: "gradvac",
-                name: "eps",
-                rule: "must be finite and non-negative",
-                got: self.eps.to_string(),
-            });
-        }
-        Ok(())
+params! {
+    /// Parameters of [`GradVac`].
+    pub struct GradVacParams {
+        /// EMA rate of the cosine targets `φ̂`, in [0, 1]. Default 0.5 (TorchJD, LibMTL).
+        beta: f64 = 0.5, closed(0, 1), "EMA rate of the cosine targets";
+        /// Guard added to denominators, ≥ 0. Default 1e-8.
+        eps: f64 = 1e-8, non_negative, "guard added to denominators";
+        /// Visiting order. Default [`ConflictOrder::Random`] (the paper), seeded.
+        order: ConflictOrder = ConflictOrder::Random => "random", any,
+            "random (seeded, one permutation per objective) or identity";
+        /// Seed of the order generator. Default 0.
+        seed: u64 = 0, any, "seed of the method's own random generator";
     }
 }
 
@@ -90,7 +59,7 @@ pub struct GradVac {
 impl GradVac {
     /// Validates `params`.
     pub fn new(params: GradVacParams) -> std::result::Result<Self, ParamsError> {
-        params.validate()?;
+        params.validate_for(GRADVAC_INFO.name)?;
         let rng = MethodRng::seed_from_u64(params.seed);
         Ok(Self {
             params,
@@ -110,14 +79,8 @@ impl GradVac {
         options: &Options,
         context: &BuildContext<'_>,
     ) -> std::result::Result<Self, ParamsError> {
-        let d = GradVacParams::default();
-        let params = GradVacParams {
-            beta: options.f64("gradvac", "beta", d.beta)?,
-            eps: options.f64("gradvac", "eps", d.eps)?,
-            order: ConflictOrder::read("gradvac", options, "random")?,
-            seed: context.row_seed(options.u64("gradvac", "seed", d.seed)?),
-        };
-        options.finish(&GRADVAC_INFO)?;
+        let mut params = GradVacParams::read(GRADVAC_INFO.name, options)?;
+        params.seed = context.row_seed(params.seed);
         Self::new(params)
     }
 
@@ -206,24 +169,7 @@ pub static GRADVAC_INFO: MethodInfo = MethodInfo::new("gradvac", "GradVac", Fami
 .cite("Wang, Tsvetkov, Firat & Cao, Gradient Vaccine: Investigating and Improving Multi-task Optimization in Massively Multilingual Models, ICLR 2021 (arXiv:2010.05874)")
 .stateful()
 .randomized()
-.options(&[
-        OptionInfo {
-            name: "beta",
-            default: "0.5",
-            doc: "EMA rate of the cosine targets",
-        },
-        OptionInfo {
-            name: "eps",
-            default: "1e-8",
-            doc: "guard added to denominators",
-        },
-        OptionInfo {
-            name: "order",
-            default: "random",
-            doc: "random (seeded, one permutation per objective) or identity",
-        },
-        SEED_OPTION,
-    ]);
+.options(GradVacParams::OPTIONS);
 
 #[cfg(test)]
 mod tests {

@@ -3,11 +3,10 @@
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 
-use crate::aggregator::{
-    Aggregation, Aggregator, Family, MethodInfo, OptionInfo, Properties, StepInput,
-};
+use crate::aggregator::{Aggregation, Aggregator, Family, MethodInfo, Properties, StepInput};
 use crate::error::{ParamsError, Result};
 use crate::method::options::Options;
+use crate::method::params::{MethodParams, option_choices, params};
 use crate::method::state::MethodRng;
 
 /// The order in which a gradient-surgery method visits the other objectives `j ≠ i`.
@@ -22,19 +21,6 @@ pub enum ConflictOrder {
 }
 
 impl ConflictOrder {
-    pub(crate) fn read(
-        method: &'static str,
-        options: &Options,
-        default: &'static str,
-    ) -> std::result::Result<Self, ParamsError> {
-        Ok(
-            match options.choice(method, "order", &["identity", "random"], default)? {
-                "random" => Self::Random,
-                _ => Self::Identity,
-            },
-        )
-    }
-
     /// The visiting order of the objectives other than `i`.
     pub(crate) fn others(self, i: usize, m: usize, rng: &mut MethodRng) -> Vec<usize> {
         let mut others: Vec<usize> = (0..m).filter(|&j| j != i).collect();
@@ -45,23 +31,21 @@ impl ConflictOrder {
     }
 }
 
-/// Parameters of [`PcGrad`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PcGradParams {
-    /// Visiting order. Default [`ConflictOrder::Identity`] (deterministic).
-    pub order: ConflictOrder,
-    /// Seed of the generator used by [`ConflictOrder::Random`]. Default 0.
-    pub seed: u64,
-}
-
-impl Default for PcGradParams {
-    fn default() -> Self {
-        Self {
-            order: ConflictOrder::Identity,
-            seed: 0,
-        }
+params! {
+    /// Parameters of [`PcGrad`].
+    pub struct PcGradParams {
+        /// Visiting order. Default [`ConflictOrder::Identity`] (deterministic).
+        order: ConflictOrder = ConflictOrder::Identity => "identity", any,
+            "identity (j = 0..m-1) or random (seeded, one permutation per objective)";
+        /// Seed of the generator used by [`ConflictOrder::Random`]. Default 0.
+        seed: u64 = 0, any, "seed of the method's own random generator";
     }
 }
+
+option_choices!(ConflictOrder {
+    Identity = "identity",
+    Random = "random",
+});
 
 /// PCGrad, projecting conflicting gradients.
 ///
@@ -103,10 +87,7 @@ impl PcGrad {
 
     /// Reads `order` (`identity` | `random`) and `seed`, then rejects unknown keys.
     pub fn from_options(options: &Options) -> std::result::Result<Self, ParamsError> {
-        let order = ConflictOrder::read("pcgrad", options, "identity")?;
-        let seed = options.u64("pcgrad", "seed", 0)?;
-        options.finish(&PCGRAD_INFO)?;
-        Self::new(PcGradParams { order, seed })
+        Self::new(PcGradParams::read(PCGRAD_INFO.name, options)?)
     }
 
     /// The parameters.
@@ -147,22 +128,11 @@ impl Aggregator for PcGrad {
     crate::method::entry::info_is!(PCGRAD_INFO);
 }
 
-pub(crate) const ORDER_OPTION: OptionInfo = OptionInfo {
-    name: "order",
-    default: "identity",
-    doc: "identity (j = 0..m-1) or random (seeded, one permutation per objective)",
-};
-pub(crate) const SEED_OPTION: OptionInfo = OptionInfo {
-    name: "seed",
-    default: "0",
-    doc: "seed of the method's own random generator",
-};
-
 /// The registry row.
 pub static PCGRAD_INFO: MethodInfo = MethodInfo::new("pcgrad", "PCGrad", Family::Aggregator)
 .cite("Yu, Kumar, Gupta, Levine, Hausman & Finn, Gradient Surgery for Multi-Task Learning, NeurIPS 2020 (arXiv:2001.06782)")
 .claims(Properties::NONE.linear_under_scaling())
-.options(&[ORDER_OPTION, SEED_OPTION]);
+.options(PcGradParams::OPTIONS);
 
 #[cfg(test)]
 mod tests {
