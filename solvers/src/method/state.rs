@@ -207,6 +207,25 @@ fn missing(key: &str) -> Error {
     }
 }
 
+/// `save_state`/`load_state` of a method whose only state is its generator `self.rng`.
+macro_rules! rng_state {
+    () => {
+        /// The generator's exact position.
+        fn save_state(&self) -> $crate::method::state::MethodState {
+            $crate::method::state::MethodState::of_rng(&self.rng)
+        }
+
+        fn load_state(
+            &mut self,
+            state: &$crate::method::state::MethodState,
+        ) -> $crate::error::Result<()> {
+            self.rng = state.rng("rng")?;
+            Ok(())
+        }
+    };
+}
+pub(crate) use rng_state;
+
 #[cfg(test)]
 mod tests {
     use rand::Rng;
@@ -250,22 +269,3 @@ mod tests {
         assert!(outer.floats_of_len("row0.w", 3).is_err());
     }
 }
-
-/// `save_state`/`load_state` of a method whose only state is its generator `self.rng`.
-macro_rules! rng_state {
-    () => {
-        /// The generator's exact position.
-        fn save_state(&self) -> $crate::method::state::MethodState {
-            $crate::method::state::MethodState::of_rng(&self.rng)
-        }
-
-        fn load_state(
-            &mut self,
-            state: &$crate::method::state::MethodState,
-        ) -> $crate::error::Result<()> {
-            self.rng = state.rng("rng")?;
-            Ok(())
-        }
-    };
-}
-pub(crate) use rng_state;
