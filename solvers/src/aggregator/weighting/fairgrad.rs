@@ -8,9 +8,10 @@ params! {
     pub struct FairGradParams {
         /// The fairness exponent α (default 1.0, proportional fairness; range `[0, 1000]`;
         /// `α = 0` gives the mean).
-        alpha: f64 = 1.0, closed(0, 1e3), "fairness exponent alpha (0: mean, 1: proportional fairness)";
+        alpha: f64 = 1.0 => "1", closed(0, 1e3),
+            "fairness exponent: 0 = uniform weights, 1 = proportional fairness";
         /// Cap on the Newton steps of the α-fair solve (default 100; at least 1).
-        max_iters: usize = 100, at_least(1), "cap on Newton steps of the alpha-fair solve";
+        max_iters: usize = 100, at_least(1), "cap on Newton iterations";
     }
 }
 

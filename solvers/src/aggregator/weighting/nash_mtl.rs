@@ -19,14 +19,16 @@ params! {
     pub struct NashMtlParams {
         /// Largest allowed `‖d‖`; longer directions are scaled down to it (default 1.0; `0`
         /// disables the clipping; range `[0, ∞)`).
-        max_norm: f64 = 1.0, non_negative, "largest allowed norm of d (0: no clipping)";
+        max_norm: f64 = 1.0 => "1", non_negative,
+            "largest allowed norm of the direction (0 = no clipping)";
         /// Recompute the weights every this many calls and reuse them in between (default 1,
         /// at least 1).
         update_weights_every: usize = 1, at_least(1),
-            "recompute the weights every this many calls (reuse them in between)";
+            "recompute the weights every this many calls, reuse them in between";
         /// Cap on the Newton iterations of one weight computation (default 20, at least 1),
         /// warm started from the previous call's solution.
-        optim_niter: usize = 20, at_least(1), "cap on Newton iterations per weight computation";
+        optim_niter: usize = 20, at_least(1),
+            "cap on Newton iterations per weight computation (warm-started)";
     }
 }
 
