@@ -305,7 +305,9 @@ pub fn build_rule(
     prefs: &Matrix,
     iters: usize,
 ) -> Result<Box<dyn tradeoff_solvers::StepRule>> {
-    Ok(tradeoff_solvers::build_run_rule(name, options, prefs, iters)?)
+    Ok(tradeoff_solvers::build_run_rule(
+        name, options, prefs, iters,
+    )?)
 }
 
 /// Every indicator of the final front.
