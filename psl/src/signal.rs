@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use tradeoff_pareto::Matrix;
 use tradeoff_problems::{JacobianBatch, ProblemInfo};
 use tradeoff_solvers::{
-    Aggregator, Options, Scalarization, ScalarizationKind, StepInput, aggregate, build_method,
-    method_entries,
+    Aggregator, BuildContext, GradientNeed, Gramian, Options, Scalarization, ScalarizationKind,
+    StepInput, WeightInput, Weighting, aggregate, build_method, find_method, method_entries,
 };
 
 use crate::error::{Error, Result};
@@ -111,8 +111,13 @@ pub struct BatchWeights {
 #[derive(Debug)]
 enum SignalKind {
     Scalarization(Scalarization),
+    /// A weighting of the method table (the solvers' own `Weighting` trait).
+    Weighting(Box<dyn Weighting>),
     Aggregator(Box<dyn Aggregator>),
-    Hypervolume { reference: Vec<f64>, power: f64 },
+    Hypervolume {
+        reference: Vec<f64>,
+        power: f64,
+    },
 }
 
 /// A resolved training signal.
@@ -207,7 +212,11 @@ impl Signal {
                     known: known.join(", "),
                 });
             }
-            SignalKind::Aggregator(build_method(&name, &spec.solver_options())?)
+            let options = spec.solver_options();
+            match find_method(&name)?.build_weighting(&options, &BuildContext::none()) {
+                Some(weighting) => SignalKind::Weighting(weighting?),
+                None => SignalKind::Aggregator(build_method(&name, &options)?),
+            }
         };
         Ok(Self {
             spec: LossSpec {
@@ -227,7 +236,11 @@ impl Signal {
     /// Whether the weights need each row's Jacobian (aggregators do; scalarizations and the
     /// hypervolume signal need only the objective values).
     pub fn needs_jacobian(&self) -> bool {
-        matches!(self.kind, SignalKind::Aggregator(_))
+        match &self.kind {
+            SignalKind::Aggregator(_) => true,
+            SignalKind::Weighting(w) => w.info().need == GradientNeed::Gramian,
+            _ => false,
+        }
     }
 
     /// Weights `w_b = ∂loss_b/∂f_b` and losses for a batch: `f` and `prefs` are `B × n_obj`;
@@ -254,6 +267,41 @@ impl Signal {
                     let (value, grad) = s.value_and_gradient(f.row(k), prefs.row(k))?;
                     weights.row_mut(k).copy_from_slice(&grad);
                     losses.push(value);
+                }
+            }
+            SignalKind::Weighting(weighting) => {
+                let need_gramian = weighting.info().need == GradientNeed::Gramian;
+                for k in 0..b {
+                    let j = match jacobians {
+                        Some(jac) => {
+                            Some(Matrix::from_vec(m, jac.shape().2, jac.point(k).to_vec())?)
+                        }
+                        None if need_gramian => {
+                            return Err(Error::DimensionMismatch {
+                                what: "Jacobians given to a Gramian weighting signal",
+                                expected: b,
+                                got: 0,
+                            });
+                        }
+                        None => None,
+                    };
+                    if let Some(j) = &j {
+                        StepInput::new(j)
+                            .with_losses(f.row(k))
+                            .with_preference(prefs.row(k))
+                            .validate()?;
+                    }
+                    let gramian = j.as_ref().filter(|_| need_gramian).map(Gramian::new);
+                    let (w, _) = weighting.weights(&WeightInput {
+                        n_obj: m,
+                        gramian: gramian.as_ref(),
+                        losses: Some(f.row(k)),
+                        preference: Some(prefs.row(k)),
+                        iteration: None,
+                        epoch: None,
+                    })?;
+                    losses.push(w.iter().zip(f.row(k)).map(|(a, b)| a * b).sum());
+                    weights.row_mut(k).copy_from_slice(&w);
                 }
             }
             SignalKind::Aggregator(agg) => {

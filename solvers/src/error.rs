@@ -26,6 +26,12 @@ pub enum ParamsError {
         /// The method's options, comma-separated.
         known: String,
     },
+    /// Option text that is not of the form `key=value`.
+    #[error("option '{text}' is not of the form key=value")]
+    Malformed {
+        /// The text given.
+        text: String,
+    },
     /// An option value that does not parse.
     #[error("{method}: option '{name}' expects {expected}, got '{got}'")]
     BadValue {
@@ -54,6 +60,15 @@ pub enum Error {
         name: String,
         /// The known names.
         known: String,
+    },
+    /// A set-level rule asked for as an aggregator of one Jacobian.
+    #[error(
+        "{name} is a set-level method (it moves the whole set of solutions together), not an \
+         aggregator of one Jacobian: run it through a rule (solve_with_method, build_rule)"
+    )]
+    SetLevelMethod {
+        /// The method's name.
+        name: &'static str,
     },
     /// Inputs of the wrong size.
     #[error("{what}: expected {expected}, got {got}")]

@@ -9,6 +9,9 @@ mod run;
 mod scalarization;
 mod set_level;
 
+pub use aggregator::gramian_weighted::{
+    FromParams, GramianWeighted, NoParams, WeightInput, Weighting,
+};
 pub use aggregator::preference::epo::{EPO_INFO, Epo, EpoMode, EpoParams, EpoStep};
 pub use aggregator::preference::pmgda::{
     MgdaSolve, PMGDA_INFO, Pmgda, PmgdaBranch, PmgdaParams, PmgdaStep,
@@ -34,17 +37,25 @@ pub use aggregator::weighting::nash_mtl::{NASH_MTL_INFO, NashMtl, NashMtlParams}
 pub use aggregator::weighting::random::{RANDOM_INFO, Random, RandomParams};
 pub use aggregator::weighting::upgrad::{UPGRAD_INFO, UpGrad, UpGradParams};
 pub use aggregator::{
-    Aggregation, Aggregator, Diagnostics, Family, MethodInfo, OptionInfo, Properties, StepInput,
-    aggregate, combine_rows, first_non_finite,
+    Aggregation, Aggregator, Diagnostics, StepInput, aggregate, combine_rows, first_non_finite,
 };
 pub use error::{Error, ParamsError, Result};
-pub use method::options::Options;
-pub use method::registry::{MethodEntry, build_method, find_method, method_entries};
+pub use linalg::Gramian;
+pub use method::entry::{
+    AggregatorBuilder, Constructor, Family, GradientNeed, MethodEntry, MethodInfo, OptionInfo,
+    Properties, RuleBuilder, SetRuleBuilder, WeightingBuilder, build_weighting,
+};
+pub use method::find::{
+    all_method_infos, all_methods, build_method, build_rule, build_rule_in, build_run_rule,
+    find_method, method_entries, set_level_entries,
+};
+pub use method::options::{BuildContext, Options};
+pub use method::params::{Check, MethodParams, OptionValue};
 pub use method::state::{MethodRng, MethodState};
 pub use run::optimizer::{Optimizer, OptimizerState};
 pub use run::{
     DriverConfig, HistoryRecord, Init, PerPreference, SolveResult, StepContext, StepRule,
-    Termination, solve, solve_observed, solve_with_method,
+    Termination, solve, solve_observed, solve_with_method, solve_with_rule_name,
 };
 pub use scalarization::{
     AASF_INFO, COSMOS_INFO, INVAGG_INFO, LS_INFO, MTCHE_INFO, PBI_INFO, PNORM_INFO, SMTCHE_INFO,
@@ -52,7 +63,6 @@ pub use scalarization::{
 };
 pub use set_level::{
     FrontModel, HVGRAD_INFO, HvGrad, HvGradParams, HvReference, MOO_SVGD_INFO, MooSvgd,
-    MooSvgdParams, PmtlSet, SetLevelEntry, SvgdDrive, SvgdKernel, UNIFORM_INFO, Uniform,
-    UniformParams, UniformSolver, all_method_infos, build_rule, set_level_entries,
-    solve_with_rule_name,
+    MooSvgdParams, PmtlSet, SvgdDrive, SvgdKernel, UNIFORM_INFO, Uniform, UniformParams,
+    UniformSolver,
 };

@@ -222,6 +222,7 @@ static TEST_LS_INFO: MethodInfo = MethodInfo {
         weights_on_simplex: false,
     },
     options: &[],
+    need: tradeoff_solvers::GradientNeed::Losses,
 };
 
 /// Linear scalarization as an [`Aggregator`], counting its calls (state that must stay

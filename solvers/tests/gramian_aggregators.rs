@@ -1083,7 +1083,7 @@ fn registry_has_every_method() {
         assert_eq!(info.name, name);
         assert_eq!(info.family, Family::Aggregator);
         assert!(!info.display.is_empty() && !info.citation.is_empty());
-        let agg = (entry.build)(&Options::new()).unwrap();
+        let agg = entry.build(&Options::new()).unwrap();
         assert_eq!(agg.info().name, name);
         // A typo is an error, not a silent default.
         let err = build_method(name, &Options::new().with("no_such_option", 1));

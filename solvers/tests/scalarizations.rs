@@ -319,8 +319,8 @@ fn registry_names_and_options() {
             };
             options = options.with(o.name, value);
         }
-        assert!((entry.build)(&options).is_ok(), "{name}");
-        assert!((entry.build)(&Options::new().with("nonsense", 1)).is_err());
+        assert!(entry.build(&options).is_ok(), "{name}");
+        assert!(entry.build(&Options::new().with("nonsense", 1)).is_err());
     }
     // Option values reach the parameters.
     let s = Scalarization::from_options(

@@ -323,24 +323,17 @@ pub fn run(args: SolveArgs) -> Result<()> {
 
 /// The step rule for a solver name: a set-level method, or a per-preference aggregator.
 ///
-/// A method with an `iters` option (ParetoMTL's warm-up is a fraction of the run) gets the
-/// run's iteration count unless the user set it.
+/// The library gives the run's iteration count to methods whose defaults depend on it
+/// (ParetoMTL's warm-up is a fraction of the run) unless the user set it.
 pub fn build_rule(
     name: &str,
     options: &Options,
     prefs: &Matrix,
     iters: usize,
 ) -> Result<Box<dyn tradeoff_solvers::StepRule>> {
-    let mut options = options.clone();
-    let lower = name.trim().to_ascii_lowercase();
-    let takes_iters = tradeoff_solvers::all_method_infos()
-        .iter()
-        .find(|i| i.name == lower)
-        .is_some_and(|i| i.options.iter().any(|o| o.name == "iters"));
-    if takes_iters && !options.contains("iters") {
-        options = options.with("iters", iters);
-    }
-    Ok(tradeoff_solvers::build_rule(name, &options, prefs)?)
+    Ok(tradeoff_solvers::build_run_rule(
+        name, options, prefs, iters,
+    )?)
 }
 
 /// Every indicator of the final front.

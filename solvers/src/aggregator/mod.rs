@@ -1,5 +1,6 @@
 //! The one interface every gradient aggregator implements, and the types around it.
 
+pub(crate) mod gramian_weighted;
 pub(crate) mod preference;
 pub(crate) mod projection;
 pub(crate) mod weighting;
@@ -8,6 +9,8 @@ use tradeoff_pareto::Matrix;
 
 use crate::error::{Error, Result};
 use crate::method::state::MethodState;
+
+pub use crate::method::entry::{Family, MethodInfo, OptionInfo, Properties};
 
 /// What an aggregator sees at one step.
 #[derive(Clone, Copy, Debug)]
@@ -18,6 +21,8 @@ pub struct StepInput<'a> {
     pub losses: Option<&'a [f64]>,
     /// A preference vector (length `n_obj`, non-negative), for preference-based methods.
     pub preference: Option<&'a [f64]>,
+    /// Steps taken so far, when the caller counts them (the driver does).
+    pub iteration: Option<usize>,
 }
 
 impl<'a> StepInput<'a> {
@@ -27,7 +32,15 @@ impl<'a> StepInput<'a> {
             jacobian,
             losses: None,
             preference: None,
+            iteration: None,
         }
+    }
+
+    /// Adds the number of steps taken so far.
+    #[must_use]
+    pub fn with_iteration(mut self, iteration: usize) -> Self {
+        self.iteration = Some(iteration);
+        self
     }
 
     /// Adds the objective values.
@@ -200,82 +213,6 @@ pub fn first_non_finite(values: &[f64]) -> Option<usize> {
         return None;
     }
     values.iter().position(|v| !v.is_finite())
-}
-
-/// Which family a method belongs to (for `list solvers`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Family {
-    /// A scalarization of the objectives, minimised by gradient descent.
-    Scalarization,
-    /// A gradient aggregator from multi-task learning / Jacobian descent.
-    Aggregator,
-    /// A preference-guided method from multi-objective optimisation (EPO, PMGDA, ParetoMTL).
-    PreferenceGuided,
-    /// A method that moves the whole set of solutions together.
-    SetLevel,
-}
-
-impl Family {
-    /// Lower-case name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Scalarization => "scalarization",
-            Self::Aggregator => "aggregator",
-            Self::PreferenceGuided => "preference-guided",
-            Self::SetLevel => "set-level",
-        }
-    }
-}
-
-/// The properties a method claims; the property tests check exactly these.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Properties {
-    /// `J·d ≥ 0` for every input (for some methods: under stated conditions, see the method).
-    pub non_conflicting: bool,
-    /// Permuting the rows of `J` (and losses/preference alike) leaves `d` unchanged.
-    pub permutation_invariant: bool,
-    /// Linear under scaling in TorchJD's sense: for row scalings `c > 0`, `d(diag(c)·J)` is
-    /// linear in `c` (so in particular `d(cJ) = c·d(J)` for a scalar `c > 0`); each method's doc
-    /// states the tolerance to which it holds.
-    pub linear_under_scaling: bool,
-    /// Weights lie on the simplex.
-    pub weights_on_simplex: bool,
-}
-
-/// One option of a method, for `list solvers` and the docs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct OptionInfo {
-    /// The key for `--set key=value`.
-    pub name: &'static str,
-    /// The default, as text.
-    pub default: &'static str,
-    /// What it does, one line.
-    pub doc: &'static str,
-}
-
-/// Static description of a method.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct MethodInfo {
-    /// CLI name, lower-case kebab (`upgrad`, `nash-mtl`).
-    pub name: &'static str,
-    /// Display name, as the paper spells it (`UPGrad`, `Nash-MTL`).
-    pub display: &'static str,
-    /// The method's family.
-    pub family: Family,
-    /// The paper.
-    pub citation: &'static str,
-    /// Whether the method uses the preference vector.
-    pub uses_preference: bool,
-    /// Whether the method needs the objective values.
-    pub needs_losses: bool,
-    /// Whether the method keeps state between calls.
-    pub stateful: bool,
-    /// Whether the method draws random numbers (from its own seeded generator).
-    pub randomized: bool,
-    /// The properties it claims.
-    pub properties: Properties,
-    /// Its options and defaults.
-    pub options: &'static [OptionInfo],
 }
 
 /// A gradient aggregator: maps a Jacobian (and optionally losses and a preference) to one

@@ -61,27 +61,21 @@ pub fn combine(jacobian: &Matrix, weights: &[f64]) -> Vec<f64> {
     out
 }
 
-/// `G = JJᵀ` as nested rows (`g[i][j]`), for the methods that index it that way; the same one
-/// blocked pass over `J` as [`gramian`].
-pub fn gramian_rows(jacobian: &Matrix) -> Vec<Vec<f64>> {
-    let g = gramian(jacobian);
-    g.rows().map(<[f64]>::to_vec).collect()
-}
-
-/// A Gramian stored as `(J/s)(J/s)ᵀ` with `s` a power of two (usually 1), so that Jacobians whose
-/// squared entries would overflow or underflow still give a usable, exactly rescaled Gramian.
+/// The Gramian `G = JJᵀ` of a step, the one representation every method reads: stored as
+/// `(J/s)(J/s)ᵀ` with `s` a power of two (usually 1), so that Jacobians whose squared entries
+/// would overflow or underflow still give a usable, exactly rescaled Gramian. Row `i` is `g[i]`.
 ///
 /// The true Gramian is `scale² · matrix`. Methods whose weights depend on `G` only up to a positive
 /// factor (all but FairGrad) use `matrix` directly; FairGrad rescales its solution with `scale`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct ScaledGramian {
+pub struct Gramian {
     /// `(J/s)(J/s)ᵀ`, `n_obj × n_obj`.
     pub matrix: Matrix,
     /// `s`, a power of two.
     pub scale: f64,
 }
 
-impl ScaledGramian {
+impl Gramian {
     /// Computes the Gramian of `jacobian` (`n_obj × n_var`), rescaling `J` by a power of two first
     /// only when `trace(JJᵀ)` overflows or is so small (< 1e-200) that entries may have underflowed.
     /// The extra pass happens only in that case.
@@ -109,6 +103,38 @@ impl ScaledGramian {
         }
     }
 
+    /// `JJᵀ` exactly as the blocked kernel gives it (`scale = 1`, never rescaled), for methods
+    /// whose results depend on the Gramian's own scale.
+    pub fn unscaled(jacobian: &Matrix) -> Self {
+        Self {
+            matrix: gramian(jacobian),
+            scale: 1.0,
+        }
+    }
+
+    /// A Gramian from its rows (`m` rows of length `m`, symmetric), `scale = 1`.
+    ///
+    /// # Panics
+    /// When the rows are not `m` rows of length `m`.
+    pub fn from_rows(rows: Vec<Vec<f64>>) -> Self {
+        let m = rows.len();
+        let data: Vec<f64> = rows.into_iter().flatten().collect();
+        Self {
+            matrix: Matrix::from_vec(m, m, data).expect("m rows of length m"),
+            scale: 1.0,
+        }
+    }
+
+    /// The number of objectives `m`.
+    pub fn n_obj(&self) -> usize {
+        self.matrix.n_rows()
+    }
+
+    /// The rows of the stored matrix.
+    pub fn rows(&self) -> impl ExactSizeIterator<Item = &[f64]> + '_ {
+        self.matrix.rows()
+    }
+
     /// `trace(G)` of the stored matrix (the true trace is `scale²` times this).
     pub fn trace(&self) -> f64 {
         trace(&self.matrix)
@@ -117,6 +143,15 @@ impl ScaledGramian {
     /// `G / trace(G)` (scale-free), or `None` when `J` is zero.
     pub fn normalized(&self) -> Option<Matrix> {
         normalized(&self.matrix)
+    }
+}
+
+impl std::ops::Index<usize> for Gramian {
+    type Output = [f64];
+
+    /// Row `i` of the stored matrix.
+    fn index(&self, i: usize) -> &[f64] {
+        self.matrix.row(i)
     }
 }
 
@@ -359,7 +394,7 @@ mod tests {
     fn scaled_gramian_survives_overflow_and_underflow() {
         for factor in [1e200, 1e-180] {
             let j = Matrix::from_rows(&[[3.0 * factor, 4.0 * factor], [factor, 0.0]]).unwrap();
-            let sg = ScaledGramian::new(&j);
+            let sg = Gramian::new(&j);
             let g = sg.normalized().unwrap();
             // G ∝ [[25, 3], [3, 1]], trace 26.
             assert!((g.get(0, 0) - 25.0 / 26.0).abs() < 1e-14);
@@ -367,6 +402,6 @@ mod tests {
             assert!(sg.scale != 1.0);
         }
         let zero = Matrix::zeros(2, 3);
-        assert!(ScaledGramian::new(&zero).normalized().is_none());
+        assert!(Gramian::new(&zero).normalized().is_none());
     }
 }

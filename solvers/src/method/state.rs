@@ -75,6 +75,58 @@ impl MethodState {
             .ok_or_else(|| missing(key))
     }
 
+    /// Stores rows of numbers (any lengths) under `key`: the values, and their lengths under
+    /// `key.lengths`.
+    pub fn put_rows(&mut self, key: &str, rows: &[Vec<f64>]) {
+        let flat: Vec<f64> = rows.iter().flatten().copied().collect();
+        let lengths: Vec<u64> = rows.iter().map(|r| r.len() as u64).collect();
+        self.put_floats(key, &flat);
+        self.put_integers(&format!("{key}.lengths"), &lengths);
+    }
+
+    /// The rows stored by [`MethodState::put_rows`].
+    pub fn rows(&self, key: &str) -> Result<Vec<Vec<f64>>> {
+        let flat = self.floats(key)?;
+        let lengths = self.integers(&format!("{key}.lengths"))?;
+        if lengths.iter().sum::<u64>() != flat.len() as u64 {
+            return Err(Error::InvalidState {
+                reason: format!(
+                    "'{key}' holds {} values, its lengths sum to another",
+                    flat.len()
+                ),
+            });
+        }
+        let mut rows = Vec::with_capacity(lengths.len());
+        let mut at = 0;
+        for &len in lengths {
+            rows.push(flat[at..at + len as usize].to_vec());
+            at += len as usize;
+        }
+        Ok(rows)
+    }
+
+    /// Whether anything is stored under `key` (a float or integer array).
+    pub fn contains(&self, key: &str) -> bool {
+        self.floats.contains_key(key) || self.integers.contains_key(key)
+    }
+
+    /// The single integer under `key`.
+    pub fn integer(&self, key: &str) -> Result<u64> {
+        match self.integers(key)? {
+            [value] => Ok(*value),
+            other => Err(Error::InvalidState {
+                reason: format!("'{key}' holds {} words, expected 1", other.len()),
+            }),
+        }
+    }
+
+    /// A state holding only the exact position of `rng`, under `rng`.
+    pub fn of_rng(rng: &MethodRng) -> Self {
+        let mut state = Self::new();
+        state.put_rng("rng", rng);
+        state
+    }
+
     /// Stores the exact position of `rng` (seed, stream and word position: 7 words).
     pub fn put_rng(&mut self, key: &str, rng: &MethodRng) {
         let seed = rng.get_seed();
@@ -154,6 +206,25 @@ fn missing(key: &str) -> Error {
         reason: format!("'{key}' is missing"),
     }
 }
+
+/// `save_state`/`load_state` of a method whose only state is its generator `self.rng`.
+macro_rules! rng_state {
+    () => {
+        /// The generator's exact position.
+        fn save_state(&self) -> $crate::method::state::MethodState {
+            $crate::method::state::MethodState::of_rng(&self.rng)
+        }
+
+        fn load_state(
+            &mut self,
+            state: &$crate::method::state::MethodState,
+        ) -> $crate::error::Result<()> {
+            self.rng = state.rng("rng")?;
+            Ok(())
+        }
+    };
+}
+pub(crate) use rng_state;
 
 #[cfg(test)]
 mod tests {

@@ -29,4 +29,4 @@ mod runner;
 pub use config::{DriverConfig, Init};
 pub use result::{HistoryRecord, SolveResult, Termination};
 pub use rule::{PerPreference, StepContext, StepRule};
-pub use runner::{solve, solve_observed, solve_with_method};
+pub use runner::{solve, solve_observed, solve_with_method, solve_with_rule_name};

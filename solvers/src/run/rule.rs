@@ -5,8 +5,9 @@ use tradeoff_problems::JacobianBatch;
 
 use crate::aggregator::{Aggregation, Aggregator, StepInput, aggregate};
 use crate::error::{Error, Result};
-use crate::method::options::Options;
-use crate::method::registry::find_method;
+use crate::method::entry::MethodEntry;
+use crate::method::find::find_method;
+use crate::method::options::{BuildContext, Options};
 use crate::method::state::MethodState;
 
 /// What a [`StepRule`] sees at one iteration. All matrices describe the same batch of `K`
@@ -92,55 +93,33 @@ impl PerPreference {
         })
     }
 
-    /// Builds the registry method `name` with `options` once per row of `preferences`
-    /// (`K × n_obj`).
+    /// Builds the aggregator `name` with `options` once per row of `preferences`
+    /// (`K × n_obj`), each in the context of its row (see [`BuildContext`]: ParetoMTL takes the
+    /// preference set and its row, a randomized method serving row `k` draws from `seed + k`).
     ///
-    /// The driver fills in what only it knows, for methods that declare these options and
-    /// when `options` leaves them unset:
-    /// - `prefs` (and `n_obj`): the whole preference set, row-major (ParetoMTL's sectors);
-    /// - `index`: the row `k` an aggregator serves;
-    /// - `seed`, for randomized methods: row `k` gets `seed + k` (the given seed or the
-    ///   method's default), so the rows draw different random streams and one seed still
-    ///   determines the run.
+    /// # Errors
+    /// [`Error::UnknownMethod`], [`Error::SetLevelMethod`] and the method's option errors.
     pub fn from_method(name: &str, options: &Options, preferences: &Matrix) -> Result<Self> {
-        let entry = find_method(name)?;
-        let info = entry.info;
-        let declares = |key: &str| info.options.iter().any(|o| o.name == key);
-        let mut shared = options.clone();
-        if declares("prefs") && options.f64_list(info.name, "prefs")?.is_none() {
-            let flat: Vec<String> = preferences.as_slice().iter().map(f64::to_string).collect();
-            shared = shared.with("prefs", flat.join(","));
-            if declares("n_obj") {
-                shared = shared.with("n_obj", preferences.n_cols());
-            }
-        }
-        let fill_index =
-            declares("index") && options.usize(info.name, "index", usize::MAX)? == usize::MAX;
-        let seed = match info.options.iter().find(|o| o.name == "seed") {
-            Some(option) if info.randomized => {
-                let default = option.default.parse::<u64>().unwrap_or(0);
-                Some(options.u64(info.name, "seed", default)?)
-            }
-            _ => None,
-        };
-        let mut aggregators = Vec::with_capacity(preferences.n_rows());
-        for k in 0..preferences.n_rows() {
-            let aggregator = if fill_index || seed.is_some() {
-                let mut row = shared.clone();
-                if fill_index {
-                    row = row.with("index", k);
-                }
-                if let Some(seed) = seed {
-                    row = row.with("seed", seed.wrapping_add(k as u64));
-                }
-                (entry.build)(&row)?
-            } else {
-                (entry.build)(&shared)?
-            };
-            aggregators.push(aggregator);
-        }
+        let context = BuildContext::none().with_preferences(preferences);
+        Self::from_entry(&find_method(name)?, options, &context)
+    }
+
+    /// Builds `entry` with `options` once per row of the context's preference set, each in the
+    /// context of its row.
+    ///
+    /// # Errors
+    /// As [`PerPreference::from_method`]; [`Error::MissingInput`] without a preference set.
+    pub fn from_entry(
+        entry: &MethodEntry,
+        options: &Options,
+        context: &BuildContext<'_>,
+    ) -> Result<Self> {
+        let preferences = context.require_preferences()?;
+        let aggregators = (0..preferences.n_rows())
+            .map(|k| entry.build_in(options, &context.for_row(k)))
+            .collect::<Result<Vec<_>>>()?;
         let mut rule = Self::new(aggregators)?;
-        rule.name = info.name.to_string();
+        rule.name = entry.info.name.to_string();
         Ok(rule)
     }
 
@@ -186,7 +165,8 @@ impl StepRule for PerPreference {
                 .copy_from_slice(ctx.jacobians.point(row));
             let input = StepInput::new(&self.jacobian)
                 .with_losses(ctx.objectives.row(row))
-                .with_preference(ctx.preferences.row(row));
+                .with_preference(ctx.preferences.row(row))
+                .with_iteration(ctx.iteration);
             let aggregation = aggregate(aggregator.as_mut(), &input)?;
             if aggregation.direction.len() != n {
                 return Err(Error::DimensionMismatch {

@@ -7,8 +7,9 @@ use tradeoff_problems::Problem;
 
 use super::config::DriverConfig;
 use super::result::{HistoryRecord, SolveResult, Termination};
-use super::rule::{PerPreference, StepContext, StepRule};
+use super::rule::{StepContext, StepRule};
 use crate::error::{Error, Result};
+use crate::method::find::build_run_rule;
 use crate::method::options::Options;
 use crate::run::optimizer::OptimizerState;
 
@@ -226,12 +227,14 @@ pub fn solve_observed(
     })
 }
 
-/// [`solve`] with a [`PerPreference`] rule built from the registry method `method` and its
-/// `options`, once per preference row (see [`PerPreference::from_method`] for the options the
-/// driver fills in).
+/// [`solve`] with the rule for any method of the table, by name: scalarizations, aggregators
+/// and preference-guided methods run one instance per preference row, set-level methods
+/// (`hvgrad`, `moo-svgd`, `uniform`) move the whole set (see [`build_run_rule`]; methods whose
+/// defaults depend on the run's length, such as ParetoMTL's warm-up, get `config.max_iters`).
 ///
 /// # Errors
-/// An unknown method or bad options, and everything [`solve`] reports.
+/// An unknown method (the error lists every name) or bad options, and everything [`solve`]
+/// reports.
 pub fn solve_with_method(
     problem: &dyn Problem,
     method: &str,
@@ -239,8 +242,25 @@ pub fn solve_with_method(
     preferences: &Matrix,
     config: &DriverConfig,
 ) -> Result<SolveResult> {
-    let mut rule = PerPreference::from_method(method, options, preferences)?;
-    solve(problem, &mut rule, preferences, config)
+    let mut rule = build_run_rule(method, options, preferences, config.max_iters)?;
+    solve(problem, rule.as_mut(), preferences, config)
+}
+
+/// [`solve`] with the rule [`build_rule`](crate::build_rule) gives (no iteration count in the
+/// build context). Kept for existing callers; [`solve_with_method`] is the entry point.
+///
+/// # Errors
+/// As [`solve_with_method`].
+#[doc(hidden)]
+pub fn solve_with_rule_name(
+    problem: &dyn Problem,
+    name: &str,
+    options: &Options,
+    preferences: &Matrix,
+    config: &DriverConfig,
+) -> Result<SolveResult> {
+    let mut rule = crate::method::find::build_rule(name, options, preferences)?;
+    solve(problem, rule.as_mut(), preferences, config)
 }
 
 /// Computes the indicators of one iteration.

@@ -52,7 +52,6 @@ use crate::aggregator::{
 };
 use crate::error::{Error, ParamsError, Result};
 use crate::method::options::Options;
-use crate::method::registry::MethodEntry;
 
 /// Which scalarization function.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,7 +94,7 @@ impl ScalarizationKind {
     ];
 
     /// The method description of this kind.
-    pub fn info(self) -> &'static MethodInfo {
+    pub const fn info(self) -> &'static MethodInfo {
         match self {
             Self::Ls => &LS_INFO,
             Self::Tche => &TCHE_INFO,
@@ -274,7 +273,7 @@ impl Scalarization {
             ScalarizationKind::PNorm => params.p = options.f64(name, "p", params.p)?,
             ScalarizationKind::Ls => {}
         }
-        options.finish(name)?;
+        options.finish(kind.info())?;
         Self::new(params)
     }
 
@@ -471,17 +470,9 @@ impl Scalarization {
     }
 }
 
-impl std::fmt::Display for Scalarization {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.params.kind.info().display)
-    }
-}
+crate::method::entry::display_as!(Scalarization);
 
 impl Aggregator for Scalarization {
-    fn info(&self) -> &'static MethodInfo {
-        self.params.kind.info()
-    }
-
     fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
         let name = self.params.kind.name();
         let losses = input.require_losses(name)?;
@@ -496,11 +487,13 @@ impl Aggregator for Scalarization {
         let weights = self.gradient(losses, pref)?;
         Ok(Aggregation::from_weights(input.jacobian, weights))
     }
+
+    fn info(&self) -> &'static MethodInfo {
+        self.params.kind.info()
+    }
 }
 
-pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
+pub(crate) use crate::linalg::dot;
 
 pub(crate) fn norm(a: &[f64]) -> f64 {
     dot(a, a).sqrt()
@@ -546,18 +539,12 @@ const SCALARIZATION_PROPERTIES: Properties = Properties {
 
 macro_rules! scalarization_info {
     ($name:literal, $display:literal, $citation:literal, $options:expr) => {
-        MethodInfo {
-            name: $name,
-            display: $display,
-            family: Family::Scalarization,
-            citation: $citation,
-            uses_preference: true,
-            needs_losses: true,
-            stateful: false,
-            randomized: false,
-            properties: SCALARIZATION_PROPERTIES,
-            options: $options,
-        }
+        MethodInfo::new($name, $display, Family::Scalarization)
+            .cite($citation)
+            .uses_preference()
+            .needs_losses()
+            .claims(SCALARIZATION_PROPERTIES)
+            .options($options)
     };
 }
 
@@ -672,68 +659,6 @@ pub static PNORM_INFO: MethodInfo = scalarization_info!(
         }
     ]
 );
-
-macro_rules! builder {
-    ($fn_name:ident, $kind:expr) => {
-        fn $fn_name(options: &Options) -> Result<Box<dyn Aggregator>> {
-            Ok(Box::new(Scalarization::from_options($kind, options)?))
-        }
-    };
-}
-builder!(build_ls, ScalarizationKind::Ls);
-builder!(build_tche, ScalarizationKind::Tche);
-builder!(build_mtche, ScalarizationKind::MTche);
-builder!(build_pbi, ScalarizationKind::Pbi);
-builder!(build_cosmos, ScalarizationKind::Cosmos);
-builder!(build_invagg, ScalarizationKind::InvAgg);
-builder!(build_stche, ScalarizationKind::STche);
-builder!(build_smtche, ScalarizationKind::SmTche);
-builder!(build_aasf, ScalarizationKind::Aasf);
-builder!(build_pnorm, ScalarizationKind::PNorm);
-
-/// Registry rows of the ten scalarizations.
-pub(crate) const ENTRIES: &[MethodEntry] = &[
-    MethodEntry {
-        info: &LS_INFO,
-        build: build_ls,
-    },
-    MethodEntry {
-        info: &TCHE_INFO,
-        build: build_tche,
-    },
-    MethodEntry {
-        info: &MTCHE_INFO,
-        build: build_mtche,
-    },
-    MethodEntry {
-        info: &PBI_INFO,
-        build: build_pbi,
-    },
-    MethodEntry {
-        info: &COSMOS_INFO,
-        build: build_cosmos,
-    },
-    MethodEntry {
-        info: &INVAGG_INFO,
-        build: build_invagg,
-    },
-    MethodEntry {
-        info: &STCHE_INFO,
-        build: build_stche,
-    },
-    MethodEntry {
-        info: &SMTCHE_INFO,
-        build: build_smtche,
-    },
-    MethodEntry {
-        info: &AASF_INFO,
-        build: build_aasf,
-    },
-    MethodEntry {
-        info: &PNORM_INFO,
-        build: build_pnorm,
-    },
-];
 
 #[cfg(test)]
 mod tests {

@@ -3,9 +3,10 @@
 use tradeoff_pareto::{Matrix, NonDominatedSort, hypervolume_gradient};
 
 use super::{axpy, batch_shape, reference_option};
-use crate::aggregator::{Family, MethodInfo, OptionInfo, Properties};
+use crate::aggregator::{Family, MethodInfo, OptionInfo};
 use crate::error::{Error, ParamsError, Result};
 use crate::method::options::Options;
+use crate::method::state::MethodState;
 use crate::run::{PerPreference, StepContext, StepRule};
 
 /// Which reference point the objective-space hypervolume gradient uses.
@@ -86,7 +87,7 @@ impl HvGradParams {
                 got: self.warmup.to_string(),
             });
         }
-        if crate::method::registry::find_method(&self.warmup_solver).is_err() {
+        if crate::method::find::find_method(&self.warmup_solver).is_err() {
             return Err(ParamsError::Invalid {
                 method: "hvgrad",
                 name: "warmup_solver",
@@ -177,6 +178,8 @@ pub struct HvGrad {
     params: HvGradParams,
     /// The warm-up rule, built at the first warm-up step (it needs the preferences).
     warmup: Option<PerPreference>,
+    /// A loaded warm-up state, applied when the warm-up rule is built.
+    pending: Option<MethodState>,
 }
 
 impl HvGrad {
@@ -186,6 +189,7 @@ impl HvGrad {
         Ok(Self {
             params,
             warmup: None,
+            pending: None,
         })
     }
 
@@ -206,7 +210,7 @@ impl HvGrad {
         let warmup_solver = options
             .choice(name, "warmup_solver", WARMUP_SOLVERS, "pmgda")?
             .to_string();
-        options.finish(name)?;
+        options.finish(&HVGRAD_INFO)?;
         Self::new(HvGradParams {
             reference,
             margin,
@@ -334,6 +338,9 @@ impl StepRule for HvGrad {
                 )?);
             }
             let rule = self.warmup.as_mut().expect("built above");
+            if let Some(state) = self.pending.take() {
+                rule.load_state(&state)?;
+            }
             return rule.directions(ctx);
         }
         let weights = self.weights(ctx.objectives)?;
@@ -350,6 +357,27 @@ impl StepRule for HvGrad {
 
     fn reset(&mut self) {
         self.warmup = None;
+        self.pending = None;
+    }
+
+    /// The warm-up rule's state under `warmup`, once it exists.
+    fn save_state(&self) -> MethodState {
+        let mut state = MethodState::new();
+        match (&self.warmup, &self.pending) {
+            (Some(rule), _) => state.insert_nested("warmup", rule.save_state()),
+            (None, Some(pending)) => state.insert_nested("warmup", pending.clone()),
+            (None, None) => return state,
+        }
+        state.put_integers("warmup_built", &[1]);
+        state
+    }
+
+    fn load_state(&mut self, state: &MethodState) -> Result<()> {
+        self.warmup = None;
+        self.pending = state
+            .contains("warmup_built")
+            .then(|| state.nested("warmup"));
+        Ok(())
     }
 }
 
@@ -357,24 +385,12 @@ impl StepRule for HvGrad {
 const WARMUP_SOLVERS: &[&str] = &["pmgda", "epo", "mtche", "tche", "cosmos", "pbi", "ls"];
 
 /// Registry description of [`HvGrad`].
-pub static HVGRAD_INFO: MethodInfo = MethodInfo {
-    name: "hvgrad",
-    display: "HVGrad",
-    family: Family::SetLevel,
-    citation: "Wang, Deutz, Bäck & Emmerich, Hypervolume Indicator Gradient Ascent \
+pub static HVGRAD_INFO: MethodInfo = MethodInfo::new("hvgrad", "HVGrad", Family::SetLevel)
+.cite("Wang, Deutz, Bäck & Emmerich, Hypervolume Indicator Gradient Ascent \
                Multi-objective Optimization, EMO 2017; Deist et al., Multi-Objective Learning \
-               to Predict Pareto Fronts Using Hypervolume Maximization, arXiv:2102.04523",
-    uses_preference: false,
-    needs_losses: true,
-    stateful: false,
-    randomized: false,
-    properties: Properties {
-        non_conflicting: false,
-        permutation_invariant: false,
-        linear_under_scaling: false,
-        weights_on_simplex: false,
-    },
-    options: &[
+               to Predict Pareto Fronts Using Hypervolume Maximization, arXiv:2102.04523")
+.needs_losses()
+.options(&[
         OptionInfo {
             name: "ref",
             default: "(none: purely dynamic)",
@@ -405,8 +421,7 @@ pub static HVGRAD_INFO: MethodInfo = MethodInfo {
             default: "pmgda",
             doc: "preference-guided warm-up: pmgda, epo, mtche, tche, cosmos, pbi or ls",
         },
-    ],
-};
+    ]);
 
 #[cfg(test)]
 mod tests {

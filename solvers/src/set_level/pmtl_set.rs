@@ -7,7 +7,8 @@ use crate::aggregator::preference::pmtl::{
 };
 use crate::aggregator::{Aggregator, StepInput, aggregate};
 use crate::error::{Error, Result};
-use crate::method::options::Options;
+use crate::method::options::{BuildContext, Options};
+use crate::method::state::MethodState;
 use crate::run::{StepContext, StepRule};
 
 /// ParetoMTL over a preference set, leaving stage 1 the way LibMOON's current code does: once
@@ -39,6 +40,23 @@ impl PmtlSet {
             options.choice(PMTL_INFO.name, "switch", &["warmup", "libmoon"], "warmup")?
                 == "libmoon",
         )
+    }
+
+    /// The rule when `options` ask for LibMOON's whole-set switch, else `None` (the method
+    /// table's whole-set constructor for `pmtl`).
+    ///
+    /// # Errors
+    /// As [`PmtlSet::from_options`]; [`Error::MissingInput`] without a preference set.
+    pub(crate) fn build_if_wanted(
+        options: &Options,
+        context: &BuildContext<'_>,
+    ) -> Result<Option<Box<dyn StepRule>>> {
+        if Self::wanted(options)? {
+            let preferences = context.require_preferences()?;
+            Ok(Some(Box::new(Self::from_options(options, preferences)?)))
+        } else {
+            Ok(None)
+        }
     }
 
     /// One [`ParetoMtl`] per row of `preferences` (`K × n_obj`), parsed from `options` as the
@@ -128,6 +146,22 @@ impl StepRule for PmtlSet {
         for row in &mut self.rows {
             row.reset();
         }
+    }
+
+    /// Each row's state under `row{k}`.
+    fn save_state(&self) -> MethodState {
+        let mut state = MethodState::new();
+        for (k, row) in self.rows.iter().enumerate() {
+            state.insert_nested(&format!("row{k}"), row.save_state());
+        }
+        state
+    }
+
+    fn load_state(&mut self, state: &MethodState) -> Result<()> {
+        for (k, row) in self.rows.iter_mut().enumerate() {
+            row.load_state(&state.nested(&format!("row{k}")))?;
+        }
+        Ok(())
     }
 }
 

@@ -2,9 +2,11 @@
 
 use tradeoff_pareto::Matrix;
 
+use crate::linalg::Gramian;
+
 use super::{axpy, batch_shape, dist2, dot};
 use crate::aggregator::preference::pmgda::{MGDA_OPTION, MgdaSolve};
-use crate::aggregator::{Family, MethodInfo, OptionInfo, Properties};
+use crate::aggregator::{Family, MethodInfo, OptionInfo};
 use crate::error::{ParamsError, Result};
 use crate::method::options::Options;
 use crate::run::{StepContext, StepRule};
@@ -141,7 +143,7 @@ impl MooSvgd {
         };
         let bandwidth = options.f64(name, "bandwidth", d.bandwidth)?;
         let mgda = MgdaSolve::read(name, options)?;
-        options.finish(name)?;
+        options.finish(&MOO_SVGD_INFO)?;
         Self::new(MooSvgdParams {
             kernel,
             drive,
@@ -210,10 +212,11 @@ impl StepRule for MooSvgd {
         for p in 0..k {
             let jac = ctx.jacobians.point(p);
             let rows: Vec<&[f64]> = (0..m).map(|i| &jac[i * n..(i + 1) * n]).collect();
-            let gram: Vec<Vec<f64>> = rows
-                .iter()
-                .map(|a| rows.iter().map(|b| dot(a, b)).collect())
-                .collect();
+            let gram = Gramian::from_rows(
+                rows.iter()
+                    .map(|a| rows.iter().map(|b| dot(a, b)).collect())
+                    .collect(),
+            );
             let alpha = self.params.mgda.solve(&gram).weights;
             for (i, row) in rows.iter().enumerate() {
                 axpy(g.row_mut(p), alpha[i], row);
@@ -250,23 +253,11 @@ impl StepRule for MooSvgd {
 }
 
 /// Registry description of [`MooSvgd`].
-pub static MOO_SVGD_INFO: MethodInfo = MethodInfo {
-    name: "moo-svgd",
-    display: "MOO-SVGD",
-    family: Family::SetLevel,
-    citation: "Liu, Tong & Liu, Profiling Pareto Front With Multi-Objective Stein Variational \
-               Gradient Descent, NeurIPS 2021",
-    uses_preference: false,
-    needs_losses: true,
-    stateful: false,
-    randomized: false,
-    properties: Properties {
-        non_conflicting: false,
-        permutation_invariant: false,
-        linear_under_scaling: false,
-        weights_on_simplex: false,
-    },
-    options: &[
+pub static MOO_SVGD_INFO: MethodInfo = MethodInfo::new("moo-svgd", "MOO-SVGD", Family::SetLevel)
+.cite("Liu, Tong & Liu, Profiling Pareto Front With Multi-Objective Stein Variational \
+               Gradient Descent, NeurIPS 2021")
+.needs_losses()
+.options(&[
         OptionInfo {
             name: "kernel",
             default: "rbf",
@@ -283,8 +274,7 @@ pub static MOO_SVGD_INFO: MethodInfo = MethodInfo {
             doc: "LibMOON's bandwidth constant (kernel=libmoon only)",
         },
         MGDA_OPTION,
-    ],
-};
+    ]);
 
 #[cfg(test)]
 mod tests {

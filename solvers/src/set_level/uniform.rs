@@ -3,10 +3,11 @@
 use tradeoff_pareto::Matrix;
 
 use super::{batch_shape, dist2, dot};
-use crate::aggregator::{Family, MethodInfo, OptionInfo, Properties};
+use crate::aggregator::{Family, MethodInfo, OptionInfo};
 use crate::error::{Error, ParamsError, Result};
 use crate::linalg::lu_solve;
 use crate::method::options::Options;
+use crate::method::state::MethodState;
 use crate::run::{PerPreference, StepContext, StepRule};
 
 /// The per-preference solver under [`Uniform`]; each puts the solution of preference `λ` on
@@ -372,7 +373,7 @@ impl Uniform {
             clip: options.f64(name, "clip", d.clip)?,
             history: options.bool(name, "history", d.history)?,
         };
-        options.finish(name)?;
+        options.finish(&UNIFORM_INFO)?;
         Self::new(params, preferences)
     }
 
@@ -597,26 +598,61 @@ impl StepRule for Uniform {
         self.rounds_done = 0;
         self.model = None;
     }
+
+    /// The adapted preferences, the history the front model is fitted to, the rounds done, the
+    /// model, and the inner rule's state under `inner`.
+    fn save_state(&self) -> MethodState {
+        let mut state = MethodState::new();
+        state.insert_nested("inner", self.inner.save_state());
+        if let Some(prefs) = &self.prefs {
+            state.put_rows("prefs", &prefs.to_rows());
+        }
+        state.put_rows("history_prefs", &self.history_prefs);
+        state.put_rows("history_objs", &self.history_objs);
+        state.put_integers("rounds_done", &[self.rounds_done as u64]);
+        if let Some(model) = &self.model {
+            state.put_rows("model.centers", &model.centers);
+            state.put_floats("model.coef", &model.coef);
+            state.put_floats("model.scalars", &[model.mean, model.sigma2]);
+        }
+        state
+    }
+
+    fn load_state(&mut self, state: &MethodState) -> Result<()> {
+        self.inner.load_state(&state.nested("inner"))?;
+        self.prefs = if state.contains("prefs") {
+            Some(Matrix::from_rows(&state.rows("prefs")?)?)
+        } else {
+            None
+        };
+        self.history_prefs = state.rows("history_prefs")?;
+        self.history_objs = state.rows("history_objs")?;
+        self.rounds_done = state.integer("rounds_done")? as usize;
+        self.model = if state.contains("model.coef") {
+            let scalars = state.floats_of_len("model.scalars", 2)?;
+            Some(FrontModel {
+                centers: state.rows("model.centers")?,
+                coef: state.floats("model.coef")?.to_vec(),
+                mean: scalars[0],
+                sigma2: scalars[1],
+            })
+        } else {
+            None
+        };
+        Ok(())
+    }
 }
 
 /// Registry description of [`Uniform`].
-pub static UNIFORM_INFO: MethodInfo = MethodInfo {
-    name: "uniform",
-    display: "Uniform",
-    family: Family::SetLevel,
-    citation: "UMOD in Zhang et al., LibMOON: A Gradient-based MultiObjective OptimizatioN \
+pub static UNIFORM_INFO: MethodInfo = MethodInfo::new("uniform", "Uniform", Family::SetLevel)
+    .cite(
+        "UMOD in Zhang et al., LibMOON: A Gradient-based MultiObjective OptimizatioN \
                Library in PyTorch, NeurIPS 2024 (max-min-distance preference adaptation)",
-    uses_preference: true,
-    needs_losses: true,
-    stateful: true,
-    randomized: false,
-    properties: Properties {
-        non_conflicting: false,
-        permutation_invariant: false,
-        linear_under_scaling: false,
-        weights_on_simplex: false,
-    },
-    options: &[
+    )
+    .uses_preference()
+    .needs_losses()
+    .stateful()
+    .options(&[
         OptionInfo {
             name: "solver",
             default: "pmgda",
@@ -652,8 +688,7 @@ pub static UNIFORM_INFO: MethodInfo = MethodInfo {
             default: "true",
             doc: "fit the front model on earlier adaptations' pairs too",
         },
-    ],
-};
+    ]);
 
 #[cfg(test)]
 mod tests {

@@ -2,11 +2,13 @@
 
 use crate::aggregator::preference::pmgda::{MGDA_OPTION, MgdaSolve};
 use crate::aggregator::{
-    Aggregation, Aggregator, Diagnostics, Family, MethodInfo, OptionInfo, Properties, StepInput,
+    Aggregation, Aggregator, Diagnostics, Family, MethodInfo, OptionInfo, StepInput,
 };
 use crate::error::{Error, ParamsError, Result};
-use crate::method::options::Options;
-use crate::method::registry::MethodEntry;
+use crate::method::entry::GradientNeed;
+use crate::method::options::{BuildContext, Options};
+use crate::method::state::MethodState;
+use tradeoff_pareto::Matrix;
 
 /// When ParetoMTL leaves its first (feasibility-seeking) stage.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -177,6 +179,16 @@ impl ParetoMtl {
     /// `index`, `iters`, `warmup`, `switch` (`warmup` | `libmoon`) and `mgda` (`exact` |
     /// `libmoon`), then rejects unknown keys.
     pub fn from_options(options: &Options) -> std::result::Result<Self, ParamsError> {
+        Self::from_options_in(options, &BuildContext::none())
+    }
+
+    /// As [`ParetoMtl::from_options`], with what the run knows for the keys left unset: the
+    /// preference set (`prefs`), this instance's row (`index`) and the run's iteration count
+    /// (`iters`, which sets the default warm-up).
+    pub fn from_options_in(
+        options: &Options,
+        context: &BuildContext<'_>,
+    ) -> std::result::Result<Self, ParamsError> {
         let d = PmtlParams::default();
         let flat = options.f64_list("pmtl", "prefs")?;
         let n_obj = options.usize("pmtl", "n_obj", 2)?;
@@ -188,9 +200,9 @@ impl ParetoMtl {
             _ => PmtlSwitch::Warmup,
         };
         let mgda = MgdaSolve::read("pmtl", options)?;
-        options.finish("pmtl")?;
+        options.finish(&PMTL_INFO)?;
         let prefs = match flat {
-            None => Vec::new(),
+            None => context.preferences.map(Matrix::to_rows).unwrap_or_default(),
             Some(flat) => {
                 if n_obj == 0 || flat.len() % n_obj != 0 {
                     return Err(ParamsError::Invalid {
@@ -205,8 +217,12 @@ impl ParetoMtl {
         };
         Self::new(PmtlParams {
             prefs,
-            index: (index != usize::MAX).then_some(index),
-            iters,
+            index: (index != usize::MAX).then_some(index).or(context.row),
+            iters: if options.contains("iters") {
+                iters
+            } else {
+                context.iters.unwrap_or(iters)
+            },
             warmup: (warmup != usize::MAX).then_some(warmup),
             switch,
             mgda,
@@ -327,23 +343,15 @@ impl ParetoMtl {
     }
 }
 
-/// Gramian of explicit rows (equal lengths), through [`crate::linalg::gramian_rows`].
-fn gram_rows(rows: &[Vec<f64>]) -> Vec<Vec<f64>> {
+/// Gramian of explicit rows (equal lengths).
+fn gram_rows(rows: &[Vec<f64>]) -> crate::linalg::Gramian {
     let j = tradeoff_pareto::Matrix::from_rows(rows).expect("constraint rows have n_var entries");
-    crate::linalg::gramian_rows(&j)
+    crate::linalg::Gramian::unscaled(&j)
 }
 
-impl std::fmt::Display for ParetoMtl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ParetoMTL")
-    }
-}
+crate::method::entry::display_as!(ParetoMtl);
 
 impl Aggregator for ParetoMtl {
-    fn info(&self) -> &'static MethodInfo {
-        &PMTL_INFO
-    }
-
     fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
         let losses = input.require_losses("pmtl")?;
         let pref = input.require_preference("pmtl")?;
@@ -390,25 +398,52 @@ impl Aggregator for ParetoMtl {
     fn reset(&mut self) {
         *self = Self::new(self.params.clone()).expect("parameters were validated");
     }
+
+    /// The call count, the stage, and the active-constraint count of the last call.
+    fn save_state(&self) -> MethodState {
+        let mut state = MethodState::new();
+        let stage = u64::from(self.stage == PmtlStage::Constrained);
+        state.put_integers("calls", &[self.calls as u64, stage]);
+        if let Some(active) = self.last_active {
+            state.put_integers("last_active", &[active as u64]);
+        }
+        state
+    }
+
+    fn load_state(&mut self, state: &MethodState) -> Result<()> {
+        let words = state.integers("calls")?;
+        let &[calls, stage] = words else {
+            return Err(Error::InvalidState {
+                reason: format!("'calls' holds {} words, ParetoMTL saves 2", words.len()),
+            });
+        };
+        self.calls = calls as usize;
+        self.stage = if stage == 1 {
+            PmtlStage::Constrained
+        } else {
+            PmtlStage::Init
+        };
+        self.last_active = if state.contains("last_active") {
+            Some(state.integer("last_active")? as usize)
+        } else {
+            None
+        };
+        Ok(())
+    }
+
+    crate::method::entry::info_is!(PMTL_INFO);
 }
 
 /// The registry row.
-pub static PMTL_INFO: MethodInfo = MethodInfo {
-    name: "pmtl",
-    display: "ParetoMTL",
-    family: Family::PreferenceGuided,
-    citation: "Lin, Zhen, Li, Zhang & Kwong, Pareto Multi-Task Learning, NeurIPS 2019 (arXiv:1912.12854)",
-    uses_preference: true,
-    needs_losses: true,
-    stateful: true,
-    randomized: false,
-    properties: Properties {
-        non_conflicting: false,
-        permutation_invariant: false,
-        linear_under_scaling: false,
-        weights_on_simplex: false,
-    },
-    options: &[
+pub static PMTL_INFO: MethodInfo = MethodInfo::new("pmtl", "ParetoMTL", Family::PreferenceGuided)
+    .cite(
+        "Lin, Zhen, Li, Zhang & Kwong, Pareto Multi-Task Learning, NeurIPS 2019 (arXiv:1912.12854)",
+    )
+    .need(GradientNeed::Gramian)
+    .uses_preference()
+    .needs_losses()
+    .stateful()
+    .options(&[
         OptionInfo {
             name: "prefs",
             default: "(required)",
@@ -440,18 +475,7 @@ pub static PMTL_INFO: MethodInfo = MethodInfo {
             doc: "warmup (paper) or libmoon (leave stage 1 once no constraint is active)",
         },
         MGDA_OPTION,
-    ],
-};
-
-fn build(options: &Options) -> Result<Box<dyn Aggregator>> {
-    Ok(Box::new(ParetoMtl::from_options(options)?))
-}
-
-/// Registry row.
-pub(crate) const ENTRIES: &[MethodEntry] = &[MethodEntry {
-    info: &PMTL_INFO,
-    build,
-}];
+    ]);
 
 #[cfg(test)]
 mod tests {

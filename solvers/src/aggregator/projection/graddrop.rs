@@ -1,15 +1,11 @@
 //! GradDrop: gradient sign dropout (Chen et al. 2020).
 
-use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::aggregator::projection::pcgrad::SEED_OPTION;
-use crate::aggregator::{
-    Aggregation, Aggregator, Family, MethodInfo, OptionInfo, Properties, StepInput,
-};
+use crate::aggregator::{Aggregation, Aggregator, Family, MethodInfo, OptionInfo, StepInput};
 use crate::error::{Error, ParamsError, Result};
-use crate::method::options::Options;
-use crate::method::registry::MethodEntry;
+use crate::method::options::{BuildContext, Options};
+use crate::method::state::MethodRng;
 
 /// Parameters of [`GradDrop`].
 #[derive(Clone, Debug, PartialEq)]
@@ -72,26 +68,34 @@ impl GradDropParams {
 #[derive(Clone, Debug)]
 pub struct GradDrop {
     params: GradDropParams,
-    rng: StdRng,
+    rng: MethodRng,
 }
 
 impl GradDrop {
     /// Validates `params`.
     pub fn new(params: GradDropParams) -> std::result::Result<Self, ParamsError> {
         params.validate()?;
-        let rng = StdRng::seed_from_u64(params.seed);
+        let rng = MethodRng::seed_from_u64(params.seed);
         Ok(Self { params, rng })
     }
 
     /// Reads `leak` (one or comma-separated per objective) and `seed`, then rejects unknown
     /// keys.
     pub fn from_options(options: &Options) -> std::result::Result<Self, ParamsError> {
+        Self::from_options_in(options, &BuildContext::none())
+    }
+
+    /// As [`GradDrop::from_options`]; serving row `k` of a run, the seed is `seed + k`.
+    pub fn from_options_in(
+        options: &Options,
+        context: &BuildContext<'_>,
+    ) -> std::result::Result<Self, ParamsError> {
         let d = GradDropParams::default();
         let params = GradDropParams {
             leak: options.f64_list("graddrop", "leak")?.unwrap_or(d.leak),
-            seed: options.u64("graddrop", "seed", d.seed)?,
+            seed: context.row_seed(options.u64("graddrop", "seed", d.seed)?),
         };
-        options.finish("graddrop")?;
+        options.finish(&GRADDROP_INFO)?;
         Self::new(params)
     }
 
@@ -101,17 +105,9 @@ impl GradDrop {
     }
 }
 
-impl std::fmt::Display for GradDrop {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("GradDrop")
-    }
-}
+crate::method::entry::display_as!(GradDrop);
 
 impl Aggregator for GradDrop {
-    fn info(&self) -> &'static MethodInfo {
-        &GRADDROP_INFO
-    }
-
     fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
         let (m, n) = (input.n_obj(), input.n_var());
         let leak = &self.params.leak;
@@ -148,45 +144,30 @@ impl Aggregator for GradDrop {
     }
 
     fn reset(&mut self) {
-        self.rng = StdRng::seed_from_u64(self.params.seed);
+        self.rng = MethodRng::seed_from_u64(self.params.seed);
     }
+
+    crate::method::state::rng_state!();
+
+    crate::method::entry::info_is!(GRADDROP_INFO);
 }
 
 /// The registry row.
-pub static GRADDROP_INFO: MethodInfo = MethodInfo {
-    name: "graddrop",
-    display: "GradDrop",
-    family: Family::Aggregator,
-    citation: "Chen et al., Just Pick a Sign: Optimizing Deep Multitask Models with Gradient Sign Dropout, NeurIPS 2020 (arXiv:2010.06808)",
-    uses_preference: false,
-    needs_losses: false,
-    stateful: false,
-    randomized: true,
-    properties: Properties {
-        non_conflicting: false,
-        permutation_invariant: false,
-        linear_under_scaling: false,
-        weights_on_simplex: false,
-    },
-    options: &[
+pub static GRADDROP_INFO: MethodInfo = MethodInfo::new("graddrop", "GradDrop", Family::Aggregator)
+.cite("Chen et al., Just Pick a Sign: Optimizing Deep Multitask Models with Gradient Sign Dropout, NeurIPS 2020 (arXiv:2010.06808)")
+.randomized()
+.options(&[
         OptionInfo {
             name: "leak",
             default: "0",
             doc: "leak in [0, 1]: one value, or comma-separated per objective",
         },
-        SEED_OPTION,
-    ],
-};
-
-fn build(options: &Options) -> Result<Box<dyn Aggregator>> {
-    Ok(Box::new(GradDrop::from_options(options)?))
-}
-
-/// Registry row.
-pub(crate) const ENTRIES: &[MethodEntry] = &[MethodEntry {
-    info: &GRADDROP_INFO,
-    build,
-}];
+        OptionInfo {
+            name: "seed",
+            default: "0",
+            doc: "seed of the method's own random generator",
+        },
+    ]);
 
 #[cfg(test)]
 mod tests {

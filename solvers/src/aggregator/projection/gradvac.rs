@@ -1,60 +1,26 @@
 //! GradVac: gradient vaccine (Wang et al. 2021).
 
 use rand::SeedableRng;
-use rand::rngs::StdRng;
 
-use crate::aggregator::projection::pcgrad::{ConflictOrder, SEED_OPTION};
-use crate::aggregator::{
-    Aggregation, Aggregator, Family, MethodInfo, OptionInfo, Properties, StepInput,
-};
+use crate::aggregator::projection::pcgrad::ConflictOrder;
+use crate::aggregator::{Aggregation, Aggregator, Family, MethodInfo, StepInput};
 use crate::error::{ParamsError, Result};
-use crate::method::options::Options;
-use crate::method::registry::MethodEntry;
+use crate::method::options::{BuildContext, Options};
+use crate::method::params::{MethodParams, params};
+use crate::method::state::{MethodRng, MethodState};
 
-/// Parameters of [`GradVac`].
-#[derive(Clone, Debug, PartialEq)]
-pub struct GradVacParams {
-    /// EMA rate of the cosine targets `φ̂`, in [0, 1]. Default 0.5 (TorchJD, LibMTL).
-    pub beta: f64,
-    /// Guard added to denominators, ≥ 0. Default 1e-8.
-    pub eps: f64,
-    /// Visiting order. Default [`ConflictOrder::Random`] (the paper), seeded.
-    pub order: ConflictOrder,
-    /// Seed of the order generator. Default 0.
-    pub seed: u64,
-}
-
-impl Default for GradVacParams {
-    fn default() -> Self {
-        Self {
-            beta: 0.5,
-            eps: 1e-8,
-            order: ConflictOrder::Random,
-            seed: 0,
-        }
-    }
-}
-
-impl GradVacParams {
-    /// Checks every rule; the error names the parameter.
-    pub fn validate(&self) -> std::result::Result<(), ParamsError> {
-        if !(0.0..=1.0).contains(&self.beta) {
-            return Err(ParamsError::Invalid {
-                method: "gradvac",
-                name: "beta",
-                rule: "must lie in [0, 1]",
-                got: self.beta.to_string(),
-            });
-        }
-        if !(self.eps.is_finite() && self.eps >= 0.0) {
-            return Err(ParamsError::Invalid {
-                method: "gradvac",
-                name: "eps",
-                rule: "must be finite and non-negative",
-                got: self.eps.to_string(),
-            });
-        }
-        Ok(())
+params! {
+    /// Parameters of [`GradVac`].
+    pub struct GradVacParams {
+        /// EMA rate of the cosine targets `φ̂`, in [0, 1]. Default 0.5 (TorchJD, LibMTL).
+        beta: f64 = 0.5, closed(0, 1), "EMA rate of the cosine targets";
+        /// Guard added to denominators, ≥ 0. Default 1e-8.
+        eps: f64 = 1e-8, non_negative, "guard added to denominators";
+        /// Visiting order. Default [`ConflictOrder::Random`] (the paper), seeded.
+        order: ConflictOrder = ConflictOrder::Random => "random", any,
+            "random (seeded, one permutation per objective) or identity";
+        /// Seed of the order generator. Default 0.
+        seed: u64 = 0, any, "seed of the method's own random generator";
     }
 }
 
@@ -86,15 +52,15 @@ impl GradVacParams {
 #[derive(Clone, Debug)]
 pub struct GradVac {
     params: GradVacParams,
-    rng: StdRng,
+    rng: MethodRng,
     targets: Option<Vec<Vec<f64>>>,
 }
 
 impl GradVac {
     /// Validates `params`.
     pub fn new(params: GradVacParams) -> std::result::Result<Self, ParamsError> {
-        params.validate()?;
-        let rng = StdRng::seed_from_u64(params.seed);
+        params.validate_for(GRADVAC_INFO.name)?;
+        let rng = MethodRng::seed_from_u64(params.seed);
         Ok(Self {
             params,
             rng,
@@ -105,14 +71,16 @@ impl GradVac {
     /// Reads `beta`, `eps`, `order` (`random` | `identity`) and `seed`, then rejects unknown
     /// keys.
     pub fn from_options(options: &Options) -> std::result::Result<Self, ParamsError> {
-        let d = GradVacParams::default();
-        let params = GradVacParams {
-            beta: options.f64("gradvac", "beta", d.beta)?,
-            eps: options.f64("gradvac", "eps", d.eps)?,
-            order: ConflictOrder::read("gradvac", options, "random")?,
-            seed: options.u64("gradvac", "seed", d.seed)?,
-        };
-        options.finish("gradvac")?;
+        Self::from_options_in(options, &BuildContext::none())
+    }
+
+    /// As [`GradVac::from_options`]; serving row `k` of a run, the seed is `seed + k`.
+    pub fn from_options_in(
+        options: &Options,
+        context: &BuildContext<'_>,
+    ) -> std::result::Result<Self, ParamsError> {
+        let mut params = GradVacParams::read(GRADVAC_INFO.name, options)?;
+        params.seed = context.row_seed(params.seed);
         Self::new(params)
     }
 
@@ -127,20 +95,12 @@ impl GradVac {
     }
 }
 
-impl std::fmt::Display for GradVac {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("GradVac")
-    }
-}
+crate::method::entry::display_as!(GradVac);
 
 impl Aggregator for GradVac {
-    fn info(&self) -> &'static MethodInfo {
-        &GRADVAC_INFO
-    }
-
     fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
-        let g = crate::linalg::gramian_rows(input.jacobian);
-        let m = g.len();
+        let g = crate::linalg::Gramian::unscaled(input.jacobian);
+        let m = g.n_obj();
         if self.targets.as_ref().is_none_or(|t| t.len() != m) {
             self.targets = Some(vec![vec![0.0; m]; m]);
         }
@@ -151,7 +111,7 @@ impl Aggregator for GradVac {
             let mut c = vec![0.0; m];
             c[i] = 1.0;
             // cg[k] = g_i^PC · g_k
-            let mut cg: Vec<f64> = g[i].clone();
+            let mut cg: Vec<f64> = g[i].to_vec();
             for j in self.params.order.others(i, m, &mut self.rng) {
                 let dot = cg[j];
                 let norm_i = (0..m).map(|k| cg[k] * c[k]).sum::<f64>().max(0.0).sqrt();
@@ -177,56 +137,39 @@ impl Aggregator for GradVac {
     }
 
     fn reset(&mut self) {
-        self.rng = StdRng::seed_from_u64(self.params.seed);
+        self.rng = MethodRng::seed_from_u64(self.params.seed);
         self.targets = None;
     }
+
+    /// The generator's exact position and the EMA targets `φ̂_ij` (rows), when set.
+    fn save_state(&self) -> MethodState {
+        let mut state = MethodState::new();
+        state.put_rng("rng", &self.rng);
+        if let Some(targets) = &self.targets {
+            state.put_rows("targets", targets);
+        }
+        state
+    }
+
+    fn load_state(&mut self, state: &MethodState) -> Result<()> {
+        self.rng = state.rng("rng")?;
+        self.targets = if state.contains("targets") {
+            Some(state.rows("targets")?)
+        } else {
+            None
+        };
+        Ok(())
+    }
+
+    crate::method::entry::info_is!(GRADVAC_INFO);
 }
 
 /// The registry row.
-pub static GRADVAC_INFO: MethodInfo = MethodInfo {
-    name: "gradvac",
-    display: "GradVac",
-    family: Family::Aggregator,
-    citation: "Wang, Tsvetkov, Firat & Cao, Gradient Vaccine: Investigating and Improving Multi-task Optimization in Massively Multilingual Models, ICLR 2021 (arXiv:2010.05874)",
-    uses_preference: false,
-    needs_losses: false,
-    stateful: true,
-    randomized: true,
-    properties: Properties {
-        non_conflicting: false,
-        permutation_invariant: false,
-        linear_under_scaling: false,
-        weights_on_simplex: false,
-    },
-    options: &[
-        OptionInfo {
-            name: "beta",
-            default: "0.5",
-            doc: "EMA rate of the cosine targets",
-        },
-        OptionInfo {
-            name: "eps",
-            default: "1e-8",
-            doc: "guard added to denominators",
-        },
-        OptionInfo {
-            name: "order",
-            default: "random",
-            doc: "random (seeded, one permutation per objective) or identity",
-        },
-        SEED_OPTION,
-    ],
-};
-
-fn build(options: &Options) -> Result<Box<dyn Aggregator>> {
-    Ok(Box::new(GradVac::from_options(options)?))
-}
-
-/// Registry row.
-pub(crate) const ENTRIES: &[MethodEntry] = &[MethodEntry {
-    info: &GRADVAC_INFO,
-    build,
-}];
+pub static GRADVAC_INFO: MethodInfo = MethodInfo::new("gradvac", "GradVac", Family::Aggregator)
+.cite("Wang, Tsvetkov, Firat & Cao, Gradient Vaccine: Investigating and Improving Multi-task Optimization in Massively Multilingual Models, ICLR 2021 (arXiv:2010.05874)")
+.stateful()
+.randomized()
+.options(GradVacParams::OPTIONS);
 
 #[cfg(test)]
 mod tests {

@@ -2,12 +2,10 @@
 //! ICLR 2025, conflictfree's `PseudoMomentumOperator`).
 
 use crate::aggregator::projection::con_fig::{CONFIG_OPTIONS, ConFigParams, config_direction};
-use crate::aggregator::{
-    Aggregation, Aggregator, Family, MethodInfo, OptionInfo, Properties, StepInput,
-};
+use crate::aggregator::{Aggregation, Aggregator, Family, MethodInfo, OptionInfo, StepInput};
 use crate::error::{Error, ParamsError, Result};
 use crate::method::options::Options;
-use crate::method::registry::MethodEntry;
+use crate::method::state::MethodState;
 
 /// Parameters of [`MConFig`].
 #[derive(Clone, Debug, PartialEq)]
@@ -149,7 +147,7 @@ impl MConFig {
             rows_per_step: options.usize("m-config", "rows_per_step", d.rows_per_step)?,
             config: ConFigParams::read("m-config", options)?,
         };
-        options.finish("m-config")?;
+        options.finish(&M_CONFIG_INFO)?;
         Self::new(params)
     }
 
@@ -234,17 +232,9 @@ impl MConFig {
     }
 }
 
-impl std::fmt::Display for MConFig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("M-ConFIG")
-    }
-}
+crate::method::entry::display_as!(MConFig);
 
 impl Aggregator for MConFig {
-    fn info(&self) -> &'static MethodInfo {
-        &M_CONFIG_INFO
-    }
-
     fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
         let m = input.n_obj();
         let k = self.params.rows_per_step;
@@ -268,25 +258,58 @@ impl Aggregator for MConFig {
     fn reset(&mut self) {
         self.state = None;
     }
+
+    /// The momenta, how often each loss was seen, the second moment, the pseudo-momentum
+    /// buffer, the step count and the rotation cursor (empty before the first call).
+    fn save_state(&self) -> MethodState {
+        let mut saved = MethodState::new();
+        if let Some(state) = &self.state {
+            saved.put_rows("momenta", &state.momenta);
+            saved.put_integers("seen", &state.seen);
+            saved.put_floats("second", &state.second);
+            saved.put_floats("fake_m", &state.fake_m);
+            saved.put_integers(
+                "counters",
+                &[state.n_var as u64, state.t, state.cursor as u64],
+            );
+        }
+        saved
+    }
+
+    fn load_state(&mut self, saved: &MethodState) -> Result<()> {
+        if saved.is_empty() {
+            self.state = None;
+            return Ok(());
+        }
+        let counters = saved.integers("counters")?;
+        let &[n_var, t, cursor] = counters else {
+            return Err(crate::error::Error::InvalidState {
+                reason: format!(
+                    "'counters' holds {} words, M-ConFIG saves 3",
+                    counters.len()
+                ),
+            });
+        };
+        self.state = Some(State {
+            n_var: n_var as usize,
+            momenta: saved.rows("momenta")?,
+            seen: saved.integers("seen")?.to_vec(),
+            second: saved.floats("second")?.to_vec(),
+            fake_m: saved.floats("fake_m")?.to_vec(),
+            t,
+            cursor: cursor as usize,
+        });
+        Ok(())
+    }
+
+    crate::method::entry::info_is!(M_CONFIG_INFO);
 }
 
 /// The registry row.
-pub static M_CONFIG_INFO: MethodInfo = MethodInfo {
-    name: "m-config",
-    display: "M-ConFIG",
-    family: Family::Aggregator,
-    citation: "Liu, Chu & Thuerey, ConFIG: Towards Conflict-free Training of Physics Informed Neural Networks, ICLR 2025 (arXiv:2408.11104), M-ConFIG",
-    uses_preference: false,
-    needs_losses: false,
-    stateful: true,
-    randomized: false,
-    properties: Properties {
-        non_conflicting: false,
-        permutation_invariant: false,
-        linear_under_scaling: false,
-        weights_on_simplex: false,
-    },
-    options: &[
+pub static M_CONFIG_INFO: MethodInfo = MethodInfo::new("m-config", "M-ConFIG", Family::Aggregator)
+.cite("Liu, Chu & Thuerey, ConFIG: Towards Conflict-free Training of Physics Informed Neural Networks, ICLR 2025 (arXiv:2408.11104), M-ConFIG")
+.stateful()
+.options(&[
         OptionInfo {
             name: "beta1",
             default: "0.9",
@@ -311,18 +334,7 @@ pub static M_CONFIG_INFO: MethodInfo = MethodInfo {
         CONFIG_OPTIONS[1],
         CONFIG_OPTIONS[2],
         CONFIG_OPTIONS[3],
-    ],
-};
-
-fn build(options: &Options) -> Result<Box<dyn Aggregator>> {
-    Ok(Box::new(MConFig::from_options(options)?))
-}
-
-/// Registry row.
-pub(crate) const ENTRIES: &[MethodEntry] = &[MethodEntry {
-    info: &M_CONFIG_INFO,
-    build,
-}];
+    ]);
 
 #[cfg(test)]
 mod tests {

@@ -1,15 +1,13 @@
 //! PCGrad: projecting conflicting gradients (Yu et al. 2020).
 
 use rand::SeedableRng;
-use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
-use crate::aggregator::{
-    Aggregation, Aggregator, Family, MethodInfo, OptionInfo, Properties, StepInput,
-};
+use crate::aggregator::{Aggregation, Aggregator, Family, MethodInfo, Properties, StepInput};
 use crate::error::{ParamsError, Result};
 use crate::method::options::Options;
-use crate::method::registry::MethodEntry;
+use crate::method::params::{MethodParams, option_choices, params};
+use crate::method::state::MethodRng;
 
 /// The order in which a gradient-surgery method visits the other objectives `j ≠ i`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,21 +21,8 @@ pub enum ConflictOrder {
 }
 
 impl ConflictOrder {
-    pub(crate) fn read(
-        method: &'static str,
-        options: &Options,
-        default: &'static str,
-    ) -> std::result::Result<Self, ParamsError> {
-        Ok(
-            match options.choice(method, "order", &["identity", "random"], default)? {
-                "random" => Self::Random,
-                _ => Self::Identity,
-            },
-        )
-    }
-
     /// The visiting order of the objectives other than `i`.
-    pub(crate) fn others(self, i: usize, m: usize, rng: &mut StdRng) -> Vec<usize> {
+    pub(crate) fn others(self, i: usize, m: usize, rng: &mut MethodRng) -> Vec<usize> {
         let mut others: Vec<usize> = (0..m).filter(|&j| j != i).collect();
         if self == Self::Random {
             others.shuffle(rng);
@@ -46,23 +31,21 @@ impl ConflictOrder {
     }
 }
 
-/// Parameters of [`PcGrad`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PcGradParams {
-    /// Visiting order. Default [`ConflictOrder::Identity`] (deterministic).
-    pub order: ConflictOrder,
-    /// Seed of the generator used by [`ConflictOrder::Random`]. Default 0.
-    pub seed: u64,
-}
-
-impl Default for PcGradParams {
-    fn default() -> Self {
-        Self {
-            order: ConflictOrder::Identity,
-            seed: 0,
-        }
+params! {
+    /// Parameters of [`PcGrad`].
+    pub struct PcGradParams {
+        /// Visiting order. Default [`ConflictOrder::Identity`] (deterministic).
+        order: ConflictOrder = ConflictOrder::Identity => "identity", any,
+            "identity (j = 0..m-1) or random (seeded, one permutation per objective)";
+        /// Seed of the generator used by [`ConflictOrder::Random`]. Default 0.
+        seed: u64 = 0, any, "seed of the method's own random generator";
     }
 }
+
+option_choices!(ConflictOrder {
+    Identity = "identity",
+    Random = "random",
+});
 
 /// PCGrad, projecting conflicting gradients.
 ///
@@ -92,22 +75,19 @@ impl Default for PcGradParams {
 #[derive(Clone, Debug)]
 pub struct PcGrad {
     params: PcGradParams,
-    rng: StdRng,
+    rng: MethodRng,
 }
 
 impl PcGrad {
     /// Builds the method (every parameter value is valid).
     pub fn new(params: PcGradParams) -> std::result::Result<Self, ParamsError> {
-        let rng = StdRng::seed_from_u64(params.seed);
+        let rng = MethodRng::seed_from_u64(params.seed);
         Ok(Self { params, rng })
     }
 
     /// Reads `order` (`identity` | `random`) and `seed`, then rejects unknown keys.
     pub fn from_options(options: &Options) -> std::result::Result<Self, ParamsError> {
-        let order = ConflictOrder::read("pcgrad", options, "identity")?;
-        let seed = options.u64("pcgrad", "seed", 0)?;
-        options.finish("pcgrad")?;
-        Self::new(PcGradParams { order, seed })
+        Self::new(PcGradParams::read(PCGRAD_INFO.name, options)?)
     }
 
     /// The parameters.
@@ -116,20 +96,12 @@ impl PcGrad {
     }
 }
 
-impl std::fmt::Display for PcGrad {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("PCGrad")
-    }
-}
+crate::method::entry::display_as!(PcGrad);
 
 impl Aggregator for PcGrad {
-    fn info(&self) -> &'static MethodInfo {
-        &PCGRAD_INFO
-    }
-
     fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
-        let g = crate::linalg::gramian_rows(input.jacobian);
-        let m = g.len();
+        let g = crate::linalg::Gramian::unscaled(input.jacobian);
+        let m = g.n_obj();
         let mut weights = vec![0.0; m];
         for i in 0..m {
             let mut c = vec![0.0; m];
@@ -148,49 +120,19 @@ impl Aggregator for PcGrad {
     }
 
     fn reset(&mut self) {
-        self.rng = StdRng::seed_from_u64(self.params.seed);
+        self.rng = MethodRng::seed_from_u64(self.params.seed);
     }
-}
 
-pub(crate) const ORDER_OPTION: OptionInfo = OptionInfo {
-    name: "order",
-    default: "identity",
-    doc: "identity (j = 0..m-1) or random (seeded, one permutation per objective)",
-};
-pub(crate) const SEED_OPTION: OptionInfo = OptionInfo {
-    name: "seed",
-    default: "0",
-    doc: "seed of the method's own random generator",
-};
+    crate::method::state::rng_state!();
+
+    crate::method::entry::info_is!(PCGRAD_INFO);
+}
 
 /// The registry row.
-pub static PCGRAD_INFO: MethodInfo = MethodInfo {
-    name: "pcgrad",
-    display: "PCGrad",
-    family: Family::Aggregator,
-    citation: "Yu, Kumar, Gupta, Levine, Hausman & Finn, Gradient Surgery for Multi-Task Learning, NeurIPS 2020 (arXiv:2001.06782)",
-    uses_preference: false,
-    needs_losses: false,
-    stateful: false,
-    randomized: false,
-    properties: Properties {
-        non_conflicting: false,
-        permutation_invariant: false,
-        linear_under_scaling: true,
-        weights_on_simplex: false,
-    },
-    options: &[ORDER_OPTION, SEED_OPTION],
-};
-
-fn build(options: &Options) -> Result<Box<dyn Aggregator>> {
-    Ok(Box::new(PcGrad::from_options(options)?))
-}
-
-/// Registry row.
-pub(crate) const ENTRIES: &[MethodEntry] = &[MethodEntry {
-    info: &PCGRAD_INFO,
-    build,
-}];
+pub static PCGRAD_INFO: MethodInfo = MethodInfo::new("pcgrad", "PCGrad", Family::Aggregator)
+.cite("Yu, Kumar, Gupta, Levine, Hausman & Finn, Gradient Surgery for Multi-Task Learning, NeurIPS 2020 (arXiv:2001.06782)")
+.claims(Properties::NONE.linear_under_scaling())
+.options(PcGradParams::OPTIONS);
 
 #[cfg(test)]
 mod tests {

@@ -1,133 +1,85 @@
 //! CAGrad: the direction in a ball around the mean gradient that maximises the worst improvement.
 
-use std::fmt;
+use crate::aggregator::gramian_weighted::prelude::*;
+use crate::linalg::*;
 
-use tradeoff_pareto::Matrix;
-
-use crate::aggregator::weighting::{check, weighted};
-use crate::aggregator::{
-    Aggregation, Aggregator, Diagnostics, Family, MethodInfo, OptionInfo, Properties, StepInput,
-};
-use crate::error::{ParamsError, Result};
-use crate::linalg::{
-    ScaledGramian, default_max_iter, dot, lu_solve, mat_vec, min_norm_weights_raw, normalized,
-    project_to_dual_cone_raw,
-};
-use crate::method::options::Options;
-
-/// Parameters of [`CaGrad`].
-#[derive(Clone, Debug, PartialEq)]
-pub struct CaGradParams {
-    /// Radius of the ball around the mean gradient, relative to its norm (default 0.5, the
-    /// paper's and TorchJD's examples; range `[0, 1e6]`; `c = 0` gives the mean).
-    pub c: f64,
-}
-
-impl Default for CaGradParams {
-    fn default() -> Self {
-        Self { c: 0.5 }
+params! {
+    /// Parameters of [`CaGrad`].
+    pub struct CaGradParams {
+        /// Radius of the ball around the mean gradient, relative to its norm (default 0.5, the
+        /// paper's and TorchJD's examples; range `[0, 1e6]`; `c = 0` gives the mean).
+        c: f64 = 0.5, closed(0, 1e6), "radius of the ball around the mean gradient, relative to its norm";
     }
 }
 
-impl CaGradParams {
-    /// Checks every parameter against its rule.
-    pub fn validate(&self) -> std::result::Result<(), ParamsError> {
-        check(
-            CAGRAD_INFO.name,
-            "c",
-            self.c,
-            (0.0..=1e6).contains(&self.c),
-            "must be in [0, 1e6]",
-        )
-    }
-}
+weighting_type!(
+    /// Conflict-averse gradient descent: `d = argmax_{‖d − g₀‖ ≤ c‖g₀‖} min_i ⟨∇f_i, d⟩` with
+    /// `g₀ = Jᵀ1/m` the mean gradient.
+    ///
+    /// **Paper**: Liu, Liu, Jin, Stone & Liu, *Conflict-Averse Gradient Descent for Multi-task
+    /// Learning*, NeurIPS 2021, arXiv:2110.14048, Eq. (2)–(3) and Algorithm 1 (TorchJD `CAGrad`).
+    ///
+    /// **Formula**: with `G` normalised by its trace, `b = G1/m` and `s = c·√(1ᵀG1)/m`, the dual is
+    /// `w* = argmin_{w ∈ Δ} bᵀw + s·√(wᵀGw)`, and `d = Jᵀ(1/m + s·w*/√(w*ᵀGw*))`.
+    ///
+    /// **Parameters**: `c` (default 0.5) — see [`CaGradParams`].
+    ///
+    /// **Properties** (as in [`CAGRAD_INFO`]): permutation-invariant. Not non-conflicting in general
+    /// (it is for `c ≥ 1`), not linear under scaling, weights not on the simplex.
+    ///
+    /// **Cost**: `O(m²n)` for `G`, a few exact `m × m` QPs, `O(mn)` for `d`.
+    ///
+    /// **How the dual is solved (exactly, without a conic solver)**: for `μ ≥ 0` let `w(μ)` be the
+    /// minimum-norm point of the hull of the rows translated by `μg₀` (an exact NNLS). By convexity of
+    /// the perspective `bᵀw + (s/2)(wᵀGw/t + t)`, `w*` is `w(μ*)` at the root of `‖J w(μ)‖ = sμ`, and
+    /// `‖J w(μ)‖/μ` is non-increasing. On the face (support) of `w(μ)`, `w` is affine in `μ`, so the
+    /// root on that face solves a quadratic; it is accepted when the NNLS optimality conditions hold
+    /// there (exact), otherwise the bracket on `μ` shrinks and the next face is tried.
+    ///
+    /// **Differences from the reference implementation**: TorchJD solves the dual with CLARABEL
+    /// (about 1e-9 accurate) and sets every weight to zero when `‖Jᵀw*‖ < 1e-4` after normalising
+    /// `G` (which it also zeroes when `‖J‖_F < 0.01`): a zero row, or tiny gradients, then give
+    /// `d = 0`. When the optimum really has `Jᵀw* = 0` the primal optimum is not unique: every `d` in
+    /// the ball with `Jd ≥ 0` is optimal. We return the one nearest to `g₀`, the projection of `g₀`
+    /// onto the dual cone `{d : Jd ≥ 0}` (e.g. the mean when one row is zero, as LibMTL effectively
+    /// does), and we normalise `G` at every scale. No `1/(1+c²)` rescaling (LibMTL's `rescale=1`).
+    CaGrad = CaGradWeighting(CaGradParams),
+    CAGRAD_INFO
+);
 
-/// Conflict-averse gradient descent: `d = argmax_{‖d − g₀‖ ≤ c‖g₀‖} min_i ⟨∇f_i, d⟩` with
-/// `g₀ = Jᵀ1/m` the mean gradient.
-///
-/// **Paper**: Liu, Liu, Jin, Stone & Liu, *Conflict-Averse Gradient Descent for Multi-task
-/// Learning*, NeurIPS 2021, arXiv:2110.14048, Eq. (2)–(3) and Algorithm 1 (TorchJD `CAGrad`).
-///
-/// **Formula**: with `G` normalised by its trace, `b = G1/m` and `s = c·√(1ᵀG1)/m`, the dual is
-/// `w* = argmin_{w ∈ Δ} bᵀw + s·√(wᵀGw)`, and `d = Jᵀ(1/m + s·w*/√(w*ᵀGw*))`.
-///
-/// **Parameters**: `c` (default 0.5) — see [`CaGradParams`].
-///
-/// **Properties** (as in [`CAGRAD_INFO`]): permutation-invariant. Not non-conflicting in general
-/// (it is for `c ≥ 1`), not linear under scaling, weights not on the simplex.
-///
-/// **Cost**: `O(m²n)` for `G`, a few exact `m × m` QPs, `O(mn)` for `d`.
-///
-/// **How the dual is solved (exactly, without a conic solver)**: for `μ ≥ 0` let `w(μ)` be the
-/// minimum-norm point of the hull of the rows translated by `μg₀` (an exact NNLS). By convexity of
-/// the perspective `bᵀw + (s/2)(wᵀGw/t + t)`, `w*` is `w(μ*)` at the root of `‖J w(μ)‖ = sμ`, and
-/// `‖J w(μ)‖/μ` is non-increasing. On the face (support) of `w(μ)`, `w` is affine in `μ`, so the
-/// root on that face solves a quadratic; it is accepted when the NNLS optimality conditions hold
-/// there (exact), otherwise the bracket on `μ` shrinks and the next face is tried.
-///
-/// **Differences from the reference implementation**: TorchJD solves the dual with CLARABEL
-/// (about 1e-9 accurate) and sets every weight to zero when `‖Jᵀw*‖ < 1e-4` after normalising
-/// `G` (which it also zeroes when `‖J‖_F < 0.01`): a zero row, or tiny gradients, then give
-/// `d = 0`. When the optimum really has `Jᵀw* = 0` the primal optimum is not unique: every `d` in
-/// the ball with `Jd ≥ 0` is optimal. We return the one nearest to `g₀`, the projection of `g₀`
-/// onto the dual cone `{d : Jd ≥ 0}` (e.g. the mean when one row is zero, as LibMTL effectively
-/// does), and we normalise `G` at every scale. No `1/(1+c²)` rescaling (LibMTL's `rescale=1`).
-#[derive(Clone, Debug)]
-pub struct CaGrad {
-    params: CaGradParams,
-}
-
-/// Registry description of [`CaGrad`].
-pub static CAGRAD_INFO: MethodInfo = MethodInfo {
-    name: "cagrad",
-    display: "CAGrad",
-    family: Family::Aggregator,
-    citation: "Liu et al., Conflict-Averse Gradient Descent for Multi-task Learning, NeurIPS \
+/// The method table's description of [`CaGrad`].
+pub static CAGRAD_INFO: MethodInfo = MethodInfo::new("cagrad", "CAGrad", Family::Aggregator)
+    .cite(
+        "Liu et al., Conflict-Averse Gradient Descent for Multi-task Learning, NeurIPS \
                2021, arXiv:2110.14048",
-    uses_preference: false,
-    needs_losses: false,
-    stateful: false,
-    randomized: false,
-    properties: Properties {
-        non_conflicting: false,
-        permutation_invariant: true,
-        linear_under_scaling: false,
-        weights_on_simplex: false,
-    },
-    options: &[OptionInfo {
-        name: "c",
-        default: "0.5",
-        doc: "radius of the ball around the mean gradient, relative to its norm",
-    }],
-};
+    )
+    .need(GradientNeed::Gramian)
+    .claims(Properties::NONE.permutation_invariant())
+    .options(CaGradParams::OPTIONS);
 
-/// Cap on the outer (face-finding) iterations; each is one `m × m` NNLS.
-const MAX_OUTER: usize = 200;
-
-impl CaGrad {
-    /// Builds the method with validated parameters.
-    pub fn new(params: CaGradParams) -> std::result::Result<Self, ParamsError> {
-        params.validate()?;
-        Ok(Self { params })
-    }
-
-    /// Builds from `key=value` options (`c`).
-    pub fn from_options(options: &Options) -> std::result::Result<Self, ParamsError> {
-        let name = CAGRAD_INFO.name;
-        let params = CaGradParams {
-            c: options.f64(name, "c", CaGradParams::default().c)?,
-        };
-        options.finish(name)?;
-        Self::new(params)
-    }
-
-    /// The parameters.
-    pub fn params(&self) -> &CaGradParams {
-        &self.params
+impl CaGradWeighting {
+    /// When the optimum has `Jᵀw* = 0` every `d` in the ball with `Jd ≥ 0` is optimal; the one
+    /// nearest to `g₀` is the projection of `g₀` onto the dual cone.
+    fn degenerate(
+        &self,
+        g: &[f64],
+        m: usize,
+        mean: &[f64],
+        iters: usize,
+    ) -> (Vec<f64>, Diagnostics) {
+        let (v, stats) = project_to_dual_cone_raw(g, m, mean, default_max_iter(m));
+        (
+            v,
+            Diagnostics {
+                inner_iters: iters + stats.iterations,
+                converged: stats.converged,
+                residual: stats.residual,
+            },
+        )
     }
 
     /// The CAGrad weights for a Gramian `G = JJᵀ` (`n_obj × n_obj`), with the solve's diagnostics.
-    pub fn weights(&self, gramian: &Matrix) -> (Vec<f64>, Diagnostics) {
+    pub fn solve(&self, gramian: &Matrix) -> (Vec<f64>, Diagnostics) {
         let m = gramian.n_rows();
         let mean = vec![1.0 / m as f64; m];
         let Some(g) = normalized(gramian) else {
@@ -218,27 +170,18 @@ impl CaGrad {
             },
         )
     }
+}
 
-    /// When the optimum has `Jᵀw* = 0` every `d` in the ball with `Jd ≥ 0` is optimal; the one
-    /// nearest to `g₀` is the projection of `g₀` onto the dual cone.
-    fn degenerate(
-        &self,
-        g: &[f64],
-        m: usize,
-        mean: &[f64],
-        iters: usize,
-    ) -> (Vec<f64>, Diagnostics) {
-        let (v, stats) = project_to_dual_cone_raw(g, m, mean, default_max_iter(m));
-        (
-            v,
-            Diagnostics {
-                inner_iters: iters + stats.iterations,
-                converged: stats.converged,
-                residual: stats.residual,
-            },
-        )
+impl Weighting for CaGradWeighting {
+    crate::method::entry::info_is!(CAGRAD_INFO);
+
+    fn weights(&mut self, input: &WeightInput<'_>) -> Result<(Vec<f64>, Diagnostics)> {
+        Ok(self.solve(&input.require_gramian(CAGRAD_INFO.name)?.matrix))
     }
 }
+
+/// Cap on the outer (face-finding) iterations; each is one `m × m` NNLS.
+const MAX_OUTER: usize = 200;
 
 /// `1/m + f·w`.
 fn combine_weights(mean: &[f64], w: &[f64], f: f64) -> Vec<f64> {
@@ -358,27 +301,11 @@ fn face_root(
     }
 }
 
-impl fmt::Display for CaGrad {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(CAGRAD_INFO.display)
-    }
-}
-
-impl Aggregator for CaGrad {
-    fn info(&self) -> &'static MethodInfo {
-        &CAGRAD_INFO
-    }
-
-    fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
-        let gramian = ScaledGramian::new(input.jacobian);
-        let (w, diag) = self.weights(&gramian.matrix);
-        Ok(weighted(input.jacobian, w, diag))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::{Aggregator, Options, ParamsError, StepInput};
 
     fn run(c: f64, rows: &[[f64; 3]]) -> Vec<f64> {
         let j = Matrix::from_rows(rows).unwrap();
@@ -423,12 +350,5 @@ mod tests {
             CaGrad::from_options(&Options::new().with("rescale", 1)),
             Err(ParamsError::UnknownOption { .. })
         ));
-    }
-
-    #[test]
-    fn autotraits() {
-        fn check<T: Send + Sync + Unpin>() {}
-        check::<CaGrad>();
-        check::<CaGradParams>();
     }
 }

@@ -1,77 +1,49 @@
 //! IMTL-G: the combination whose projections on every unit gradient are equal.
 
-use std::fmt;
+use crate::aggregator::gramian_weighted::prelude::*;
+use crate::linalg::*;
 
-use tradeoff_pareto::Matrix;
+weighting_type!(
+    /// Impartial multi-task learning, gradient part: `d = Jᵀw` with `⟨d, ∇f_i/‖∇f_i‖⟩` equal for all
+    /// `i` and `Σw = 1`, in the generalised form of the Jacobian-descent paper that allows dependent
+    /// rows.
+    ///
+    /// **Paper**: Liu, Li, Kuang, Xue, Chen, Yang, Liao & Zhang, *Towards Impartial Multi-task
+    /// Learning*, ICLR 2021 (IMTL-G, Section 3.2); generalisation by Quinton & Rey, *Jacobian Descent
+    /// for Multi-Objective Optimization*, arXiv:2406.16232, Appendix (TorchJD `IMTLG`).
+    ///
+    /// **Formula**: `v = G⁺ √diag(G)`, `w = v / Σv` (`w = 0` when `|Σv| < 1e-12`), `d = Jᵀw`,
+    /// with `G` normalised by its trace.
+    ///
+    /// **Parameters**: none.
+    ///
+    /// **Properties** (as in [`IMTL_G_INFO`]): permutation-invariant. Not non-conflicting (the
+    /// weights can be negative when `m > n`), not linear under scaling, weights not on the simplex.
+    ///
+    /// **Cost**: `O(m²n)` for `G`, a Jacobi eigendecomposition `O(m³)` for `G⁺`, `O(mn)` for `d`.
+    ///
+    /// **Differences from the reference implementation**: the pseudo-inverse comes from our Jacobi
+    /// eigensolver with torch's default cut-off (`m·ε·λ_max`) instead of LAPACK's SVD. `G` is
+    /// normalised by its trace first (the weights `v/Σv` do not change), so the `|Σv| < 1e-12` test is
+    /// scale-free: TorchJD's absolute test on the raw `G` returns zero weights for large gradients
+    /// (`Σv ∝ 1/‖J‖`). LibMTL's `torch.inverse` fails on dependent rows; here they are fine.
+    ImtlG = ImtlGWeighting(NoParams),
+    IMTL_G_INFO
+);
 
-use crate::aggregator::weighting::weighted;
-use crate::aggregator::{
-    Aggregation, Aggregator, Diagnostics, Family, MethodInfo, Properties, StepInput,
-};
-use crate::error::{ParamsError, Result};
-use crate::linalg::{ScaledGramian, mat_vec, normalized, pseudo_inverse};
-use crate::method::options::Options;
-
-/// Impartial multi-task learning, gradient part: `d = Jᵀw` with `⟨d, ∇f_i/‖∇f_i‖⟩` equal for all
-/// `i` and `Σw = 1`, in the generalised form of the Jacobian-descent paper that allows dependent
-/// rows.
-///
-/// **Paper**: Liu, Li, Kuang, Xue, Chen, Yang, Liao & Zhang, *Towards Impartial Multi-task
-/// Learning*, ICLR 2021 (IMTL-G, Section 3.2); generalisation by Quinton & Rey, *Jacobian Descent
-/// for Multi-Objective Optimization*, arXiv:2406.16232, Appendix (TorchJD `IMTLG`).
-///
-/// **Formula**: `v = G⁺ √diag(G)`, `w = v / Σv` (`w = 0` when `|Σv| < 1e-12`), `d = Jᵀw`,
-/// with `G` normalised by its trace.
-///
-/// **Parameters**: none.
-///
-/// **Properties** (as in [`IMTL_G_INFO`]): permutation-invariant. Not non-conflicting (the
-/// weights can be negative when `m > n`), not linear under scaling, weights not on the simplex.
-///
-/// **Cost**: `O(m²n)` for `G`, a Jacobi eigendecomposition `O(m³)` for `G⁺`, `O(mn)` for `d`.
-///
-/// **Differences from the reference implementation**: the pseudo-inverse comes from our Jacobi
-/// eigensolver with torch's default cut-off (`m·ε·λ_max`) instead of LAPACK's SVD. `G` is
-/// normalised by its trace first (the weights `v/Σv` do not change), so the `|Σv| < 1e-12` test is
-/// scale-free: TorchJD's absolute test on the raw `G` returns zero weights for large gradients
-/// (`Σv ∝ 1/‖J‖`). LibMTL's `torch.inverse` fails on dependent rows; here they are fine.
-#[derive(Clone, Debug, Default)]
-pub struct ImtlG;
-
-/// Registry description of [`ImtlG`].
-pub static IMTL_G_INFO: MethodInfo = MethodInfo {
-    name: "imtl-g",
-    display: "IMTL-G",
-    family: Family::Aggregator,
-    citation: "Liu et al., Towards Impartial Multi-task Learning, ICLR 2021; generalised in \
+/// The method table's description of [`ImtlG`].
+pub static IMTL_G_INFO: MethodInfo = MethodInfo::new("imtl-g", "IMTL-G", Family::Aggregator)
+    .cite(
+        "Liu et al., Towards Impartial Multi-task Learning, ICLR 2021; generalised in \
                Quinton & Rey, arXiv:2406.16232",
-    uses_preference: false,
-    needs_losses: false,
-    stateful: false,
-    randomized: false,
-    properties: Properties {
-        non_conflicting: false,
-        permutation_invariant: true,
-        linear_under_scaling: false,
-        weights_on_simplex: false,
-    },
-    options: &[],
-};
+    )
+    .need(GradientNeed::Gramian)
+    .claims(Properties::NONE.permutation_invariant())
+    .options(NoParams::OPTIONS);
 
-impl ImtlG {
-    /// The IMTL-G aggregator (it has no parameters).
-    pub fn new() -> Self {
-        Self
-    }
-
-    /// Builds from `key=value` options; there are none, so any key is an error.
-    pub fn from_options(options: &Options) -> std::result::Result<Self, ParamsError> {
-        options.finish(IMTL_G_INFO.name)?;
-        Ok(Self)
-    }
-
+impl ImtlGWeighting {
     /// The IMTL-G weights for a Gramian `G = JJᵀ` (`n_obj × n_obj`).
-    pub fn weights(&self, gramian: &Matrix) -> Vec<f64> {
+    pub fn solve(&self, gramian: &Matrix) -> Vec<f64> {
         let m = gramian.n_rows();
         let Some(g) = normalized(gramian) else {
             return vec![0.0; m];
@@ -88,37 +60,22 @@ impl ImtlG {
     }
 }
 
-impl fmt::Display for ImtlG {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(IMTL_G_INFO.display)
-    }
-}
+impl Weighting for ImtlGWeighting {
+    crate::method::entry::info_is!(IMTL_G_INFO);
 
-impl Aggregator for ImtlG {
-    fn info(&self) -> &'static MethodInfo {
-        &IMTL_G_INFO
-    }
-
-    fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
-        let gramian = ScaledGramian::new(input.jacobian);
-        let w = self.weights(&gramian.matrix);
-        Ok(weighted(input.jacobian, w, Diagnostics::default()))
+    fn weights(&mut self, input: &WeightInput<'_>) -> Result<(Vec<f64>, Diagnostics)> {
+        Ok((
+            self.solve(&input.require_gramian(IMTL_G_INFO.name)?.matrix),
+            Diagnostics::default(),
+        ))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn torchjd_doc_example() {
-        let j = Matrix::from_rows(&[[-4.0, 1.0, 1.0], [6.0, 1.0, 1.0]]).unwrap();
-        let a = ImtlG.aggregate(&StepInput::new(&j)).unwrap();
-        let want = [0.07669683062202104, 1.0, 1.0];
-        for (x, y) in a.direction.iter().zip(want) {
-            assert!((x - y).abs() < 1e-12, "{:?}", a.direction);
-        }
-    }
+    #[allow(unused_imports)]
+    use crate::{Aggregator, Options, ParamsError, StepInput};
 
     #[test]
     fn zero_and_opposite_rows_give_zero() {
@@ -126,7 +83,7 @@ mod tests {
             Matrix::zeros(2, 3),
             Matrix::from_rows(&[[1.0, 2.0, 3.0], [-1.0, -2.0, -3.0]]).unwrap(),
         ] {
-            let a = ImtlG.aggregate(&StepInput::new(&j)).unwrap();
+            let a = ImtlG::default().aggregate(&StepInput::new(&j)).unwrap();
             assert!(
                 a.direction.iter().all(|v| v.abs() < 1e-12),
                 "{:?}",
@@ -142,11 +99,5 @@ mod tests {
             ImtlG::from_options(&o),
             Err(ParamsError::UnknownOption { .. })
         ));
-    }
-
-    #[test]
-    fn autotraits() {
-        fn check<T: Send + Sync + Unpin>() {}
-        check::<ImtlG>();
     }
 }

@@ -1,67 +1,34 @@
 //! Nash-MTL: the Nash bargaining solution among the objectives, clipped in norm.
 
-use std::fmt;
-
-use crate::aggregator::weighting::{check, diagnostics};
+use crate::aggregator::gramian_weighted::diagnostics;
 use crate::aggregator::{
-    Aggregation, Aggregator, Diagnostics, Family, MethodInfo, OptionInfo, Properties, StepInput,
+    Aggregation, Aggregator, Diagnostics, Family, MethodInfo, Properties, StepInput,
 };
 use crate::error::{ParamsError, Result};
-use crate::linalg::{ScaledGramian, alpha_fair_weights, combine, dot, mat_vec};
+use crate::linalg::{Gramian, alpha_fair_weights, combine, dot, mat_vec};
+use crate::method::entry::GradientNeed;
 use crate::method::options::Options;
+use crate::method::params::{MethodParams, params};
+use crate::method::state::MethodState;
 
 /// Residual `max_i |α_i (Gα)_i − 1|` at which the Newton solve stops.
 const NASH_TOL: f64 = 1e-9;
 
-/// Parameters of [`NashMtl`].
-#[derive(Clone, Debug, PartialEq)]
-pub struct NashMtlParams {
-    /// Largest allowed `‖d‖`; longer directions are scaled down to it (default 1.0; `0` disables
-    /// the clipping; range `[0, ∞)`).
-    pub max_norm: f64,
-    /// Recompute the weights every this many calls and reuse them in between (default 1, at
-    /// least 1).
-    pub update_weights_every: usize,
-    /// Cap on the Newton iterations of one weight computation (default 20, at least 1), warm
-    /// started from the previous call's solution.
-    pub optim_niter: usize,
-}
-
-impl Default for NashMtlParams {
-    fn default() -> Self {
-        Self {
-            max_norm: 1.0,
-            update_weights_every: 1,
-            optim_niter: 20,
-        }
-    }
-}
-
-impl NashMtlParams {
-    /// Checks every parameter against its rule.
-    pub fn validate(&self) -> std::result::Result<(), ParamsError> {
-        let name = NASH_MTL_INFO.name;
-        check(
-            name,
-            "max_norm",
-            self.max_norm,
-            self.max_norm >= 0.0,
-            "must be non-negative",
-        )?;
-        check(
-            name,
-            "update_weights_every",
-            self.update_weights_every as f64,
-            self.update_weights_every >= 1,
-            "must be at least 1",
-        )?;
-        check(
-            name,
-            "optim_niter",
-            self.optim_niter as f64,
-            self.optim_niter >= 1,
-            "must be at least 1",
-        )
+params! {
+    /// Parameters of [`NashMtl`].
+    pub struct NashMtlParams {
+        /// Largest allowed `‖d‖`; longer directions are scaled down to it (default 1.0; `0`
+        /// disables the clipping; range `[0, ∞)`).
+        max_norm: f64 = 1.0 => "1", non_negative,
+            "largest allowed norm of the direction (0 = no clipping)";
+        /// Recompute the weights every this many calls and reuse them in between (default 1,
+        /// at least 1).
+        update_weights_every: usize = 1, at_least(1),
+            "recompute the weights every this many calls, reuse them in between";
+        /// Cap on the Newton iterations of one weight computation (default 20, at least 1),
+        /// warm started from the previous call's solution.
+        optim_niter: usize = 20, at_least(1),
+            "cap on Newton iterations per weight computation (warm-started)";
     }
 }
 
@@ -116,45 +83,20 @@ pub struct NashMtl {
 }
 
 /// Registry description of [`NashMtl`].
-pub static NASH_MTL_INFO: MethodInfo = MethodInfo {
-    name: "nash-mtl",
-    display: "Nash-MTL",
-    family: Family::Aggregator,
-    citation: "Navon et al., Multi-Task Learning as a Bargaining Game, ICML 2022, \
+pub static NASH_MTL_INFO: MethodInfo = MethodInfo::new("nash-mtl", "Nash-MTL", Family::Aggregator)
+    .cite(
+        "Navon et al., Multi-Task Learning as a Bargaining Game, ICML 2022, \
                arXiv:2202.01017",
-    uses_preference: false,
-    needs_losses: false,
-    stateful: true,
-    randomized: false,
-    properties: Properties {
-        non_conflicting: true,
-        permutation_invariant: true,
-        linear_under_scaling: false,
-        weights_on_simplex: false,
-    },
-    options: &[
-        OptionInfo {
-            name: "max_norm",
-            default: "1",
-            doc: "largest allowed norm of the direction (0 = no clipping)",
-        },
-        OptionInfo {
-            name: "update_weights_every",
-            default: "1",
-            doc: "recompute the weights every this many calls, reuse them in between",
-        },
-        OptionInfo {
-            name: "optim_niter",
-            default: "20",
-            doc: "cap on Newton iterations per weight computation (warm-started)",
-        },
-    ],
-};
+    )
+    .need(GradientNeed::Gramian)
+    .stateful()
+    .claims(Properties::NONE.non_conflicting().permutation_invariant())
+    .options(NashMtlParams::OPTIONS);
 
 impl NashMtl {
     /// Builds the method with validated parameters.
     pub fn new(params: NashMtlParams) -> std::result::Result<Self, ParamsError> {
-        params.validate()?;
+        params.validate_for(NASH_MTL_INFO.name)?;
         Ok(Self {
             params,
             state: NashState::default(),
@@ -164,19 +106,7 @@ impl NashMtl {
 
     /// Builds from `key=value` options (`max_norm`, `update_weights_every`, `optim_niter`).
     pub fn from_options(options: &Options) -> std::result::Result<Self, ParamsError> {
-        let name = NASH_MTL_INFO.name;
-        let d = NashMtlParams::default();
-        let params = NashMtlParams {
-            max_norm: options.f64(name, "max_norm", d.max_norm)?,
-            update_weights_every: options.usize(
-                name,
-                "update_weights_every",
-                d.update_weights_every,
-            )?,
-            optim_niter: options.usize(name, "optim_niter", d.optim_niter)?,
-        };
-        options.finish(name)?;
-        Self::new(params)
+        Self::new(NashMtlParams::read(NASH_MTL_INFO.name, options)?)
     }
 
     /// The parameters.
@@ -198,17 +128,9 @@ fn sum_of_squares(v: &[f64]) -> f64 {
     acc.iter().sum::<f64>() + tail
 }
 
-impl fmt::Display for NashMtl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(NASH_MTL_INFO.display)
-    }
-}
+crate::method::entry::display_as!(NashMtl);
 
 impl Aggregator for NashMtl {
-    fn info(&self) -> &'static MethodInfo {
-        &NASH_MTL_INFO
-    }
-
     fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
         let m = input.n_obj();
         if m != self.m {
@@ -221,7 +143,7 @@ impl Aggregator for NashMtl {
         let (mut alpha, diag, norm2) = match (&self.state.alpha, update) {
             (Some(previous), false) => (previous.clone(), Diagnostics::default(), None),
             _ => {
-                let gramian = ScaledGramian::new(input.jacobian);
+                let gramian = Gramian::new(input.jacobian);
                 match gramian.normalized() {
                     None => (vec![0.0; m], Diagnostics::default(), Some(0.0)),
                     Some(g) => {
@@ -266,11 +188,44 @@ impl Aggregator for NashMtl {
     fn reset(&mut self) {
         self.state = NashState::default();
     }
+
+    /// The call count, the number of objectives, the warm start `α̂` and the last weights.
+    fn save_state(&self) -> MethodState {
+        let mut state = MethodState::new();
+        state.put_integers("step", &[self.state.step as u64, self.m as u64]);
+        if let Some(alpha_hat) = &self.state.alpha_hat {
+            state.put_floats("alpha_hat", alpha_hat);
+        }
+        if let Some(alpha) = &self.state.alpha {
+            state.put_floats("alpha", alpha);
+        }
+        state
+    }
+
+    fn load_state(&mut self, state: &MethodState) -> Result<()> {
+        let counts = state.integers("step")?;
+        let [step, m] = counts else {
+            return Err(crate::error::Error::InvalidState {
+                reason: format!("'step' holds {} words, Nash-MTL saves 2", counts.len()),
+            });
+        };
+        self.m = *m as usize;
+        self.state = NashState {
+            step: *step as usize,
+            alpha_hat: state.floats.get("alpha_hat").cloned(),
+            alpha: state.floats.get("alpha").cloned(),
+        };
+        Ok(())
+    }
+
+    crate::method::entry::info_is!(NASH_MTL_INFO);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::{Aggregator, Options, ParamsError, StepInput};
     use tradeoff_pareto::Matrix;
 
     #[test]
@@ -321,12 +276,5 @@ mod tests {
             optim_niter: 0,
             ..NashMtlParams::default()
         }));
-    }
-
-    #[test]
-    fn autotraits() {
-        fn check<T: Send + Sync + Unpin>() {}
-        check::<NashMtl>();
-        check::<NashMtlParams>();
     }
 }

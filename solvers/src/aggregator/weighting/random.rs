@@ -1,29 +1,21 @@
 //! Random loss weighting (RLW): fresh random weights on the simplex at every step.
 
-use std::fmt;
-
-use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rand_distr::Exp1;
 
-use crate::aggregator::weighting::weighted;
-use crate::aggregator::{
-    Aggregation, Aggregator, Diagnostics, Family, MethodInfo, OptionInfo, Properties, StepInput,
-};
+use crate::aggregator::gramian_weighted::{FromParams, GramianWeighted, WeightInput, Weighting};
+use crate::aggregator::{Diagnostics, Family, MethodInfo, Properties};
 use crate::error::{ParamsError, Result};
-use crate::method::options::Options;
+use crate::method::entry::GradientNeed;
+use crate::method::options::{BuildContext, Options};
+use crate::method::params::{MethodParams, params};
+use crate::method::state::MethodRng;
 
-/// Parameters of [`Random`].
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub struct RandomParams {
-    /// Seed of the method's own generator (default 0; any `u64`). [`Aggregator::reset`] reseeds.
-    pub seed: u64,
-}
-
-impl RandomParams {
-    /// Checks the parameters (every seed is valid).
-    pub fn validate(&self) -> std::result::Result<(), ParamsError> {
-        Ok(())
+params! {
+    /// Parameters of [`Random`].
+    pub struct RandomParams {
+        /// Seed of the method's own generator (default 0; any `u64`). `reset` reseeds.
+        seed: u64 = 0, any, "seed of the method's own random generator (reset reseeds it)";
     }
 }
 
@@ -46,74 +38,62 @@ impl RandomParams {
 /// **Differences from the reference implementation**: TorchJD's `Random` uses
 /// `softmax(randn(m))` from the global torch generator; the RLW paper lists several distributions.
 /// We draw the uniform distribution on the simplex (Dirichlet(1)) from the method's own seeded
-/// `StdRng`, so runs are reproducible and [`Aggregator::reset`] restores the first draw.
+/// [`MethodRng`](crate::MethodRng) (the stream of `StdRng`), so runs are reproducible and [`Aggregator::reset`] restores the first draw.
+pub type Random = GramianWeighted<RandomWeighting>;
+
+/// The weighting of [`Random`]: its parameters and its generator.
 #[derive(Clone, Debug)]
-pub struct Random {
+pub struct RandomWeighting {
     params: RandomParams,
-    rng: StdRng,
+    rng: MethodRng,
 }
 
-/// Registry description of [`Random`].
-pub static RANDOM_INFO: MethodInfo = MethodInfo {
-    name: "random",
-    display: "RLW",
-    family: Family::Aggregator,
-    citation: "Lin et al., Reasonable Effectiveness of Random Weighting: A Litmus Test for \
+/// The method table's description of [`Random`].
+pub static RANDOM_INFO: MethodInfo = MethodInfo::new("random", "RLW", Family::Aggregator)
+    .cite(
+        "Lin et al., Reasonable Effectiveness of Random Weighting: A Litmus Test for \
                Multi-Task Learning, TMLR 2022, arXiv:2111.10603",
-    uses_preference: false,
-    needs_losses: false,
-    stateful: true,
-    randomized: true,
-    properties: Properties {
-        non_conflicting: false,
-        permutation_invariant: false,
-        linear_under_scaling: true,
-        weights_on_simplex: true,
-    },
-    options: &[OptionInfo {
-        name: "seed",
-        default: "0",
-        doc: "seed of the method's own random generator (reset reseeds it)",
-    }],
-};
+    )
+    .need(GradientNeed::Losses)
+    .stateful()
+    .randomized()
+    .claims(Properties::NONE.linear_under_scaling().weights_on_simplex())
+    .options(RandomParams::OPTIONS);
 
-impl Random {
-    /// Builds the method with validated parameters.
-    pub fn new(params: RandomParams) -> std::result::Result<Self, ParamsError> {
-        params.validate()?;
-        let rng = StdRng::seed_from_u64(params.seed);
-        Ok(Self { params, rng })
+impl FromParams for RandomWeighting {
+    type Params = RandomParams;
+    const INFO: &'static MethodInfo = &RANDOM_INFO;
+
+    fn from_params(params: RandomParams) -> Self {
+        let rng = MethodRng::seed_from_u64(params.seed);
+        Self { params, rng }
     }
 
-    /// Builds from `key=value` options (`seed`).
-    pub fn from_options(options: &Options) -> std::result::Result<Self, ParamsError> {
-        let name = RANDOM_INFO.name;
-        let params = RandomParams {
-            seed: options.u64(name, "seed", RandomParams::default().seed)?,
-        };
-        options.finish(name)?;
-        Self::new(params)
-    }
-
-    /// The parameters.
-    pub fn params(&self) -> &RandomParams {
+    fn params(&self) -> &RandomParams {
         &self.params
     }
 }
 
-impl fmt::Display for Random {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(RANDOM_INFO.display)
+impl GramianWeighted<RandomWeighting> {
+    /// As [`GramianWeighted::from_options`]; serving row `k` of a run, the seed is `seed + k`.
+    ///
+    /// # Errors
+    /// Option errors.
+    pub fn from_options_in(
+        options: &Options,
+        context: &BuildContext<'_>,
+    ) -> std::result::Result<Self, ParamsError> {
+        let mut params = RandomParams::read(RANDOM_INFO.name, options)?;
+        params.seed = context.row_seed(params.seed);
+        Self::new(params)
     }
 }
 
-impl Aggregator for Random {
-    fn info(&self) -> &'static MethodInfo {
-        &RANDOM_INFO
-    }
+impl Weighting for RandomWeighting {
+    crate::method::entry::info_is!(RANDOM_INFO);
 
-    fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
-        let m = input.n_obj();
+    fn weights(&mut self, input: &WeightInput<'_>) -> Result<(Vec<f64>, Diagnostics)> {
+        let m = input.n_obj;
         let mut w: Vec<f64> = (0..m).map(|_| self.rng.sample::<f64, _>(Exp1)).collect();
         let total: f64 = w.iter().sum();
         if total > 0.0 {
@@ -123,17 +103,21 @@ impl Aggregator for Random {
         } else {
             w = vec![1.0 / m as f64; m];
         }
-        Ok(weighted(input.jacobian, w, Diagnostics::default()))
+        Ok((w, Diagnostics::default()))
     }
 
     fn reset(&mut self) {
-        self.rng = StdRng::seed_from_u64(self.params.seed);
+        self.rng = MethodRng::seed_from_u64(self.params.seed);
     }
+
+    crate::method::state::rng_state!();
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::{Aggregator, Options, ParamsError, StepInput};
     use tradeoff_pareto::Matrix;
 
     #[test]
@@ -158,12 +142,5 @@ mod tests {
             Random::from_options(&o),
             Err(ParamsError::BadValue { .. })
         ));
-    }
-
-    #[test]
-    fn autotraits() {
-        fn check<T: Send + Sync + Unpin>() {}
-        check::<Random>();
-        check::<RandomParams>();
     }
 }

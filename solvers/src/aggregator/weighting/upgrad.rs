@@ -1,173 +1,74 @@
 //! UPGrad: project every gradient onto the dual cone of all gradients and average the projections.
 
-use std::fmt;
+use crate::aggregator::gramian_weighted::prelude::*;
+use crate::linalg::*;
 
-use tradeoff_pareto::Matrix;
-
-use crate::aggregator::weighting::{check, check_pref, diagnostics, preference_vector, weighted};
-use crate::aggregator::{
-    Aggregation, Aggregator, Diagnostics, Family, MethodInfo, OptionInfo, Properties, StepInput,
-};
-use crate::error::{ParamsError, Result};
-use crate::linalg::{ScaledGramian, SolveStats, default_max_iter, project_to_dual_cone_raw};
-use crate::method::options::Options;
-
-/// Parameters of [`UpGrad`] (and of [`crate::DualProj`], which shares them).
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpGradParams {
-    /// TorchJD's `pref_vector` `u` (length `n_obj`, non-negative, positive sum, not normalised).
-    /// Default `None`: the step's preference if it has one, else `1/m`.
-    pub pref: Option<Vec<f64>>,
-    /// Added to the diagonal of the trace-normalised Gramian (default `1e-4`, TorchJD's `reg_eps`;
-    /// range `(0, 1]`). Smaller values approach the exact projection.
-    pub reg_eps: f64,
-}
-
-impl Default for UpGradParams {
-    fn default() -> Self {
-        Self {
-            pref: None,
-            reg_eps: 1e-4,
-        }
+params! {
+    /// Parameters of [`UpGrad`] (and of [`crate::DualProj`], which shares them).
+    pub struct UpGradParams {
+        /// TorchJD's `pref_vector` `u` (length `n_obj`, non-negative, positive sum, not
+        /// normalised). Default `None`: the step's preference if it has one, else `1/m`.
+        pref: Option<Vec<f64>> = None => "1/m", preference,
+            "comma-separated preference u (else the step's preference, else uniform)";
+        /// Added to the diagonal of the trace-normalised Gramian (default `1e-4`, TorchJD's
+        /// `reg_eps`; range `(0, 1]`). Smaller values approach the exact projection.
+        reg_eps: f64 = 1e-4, open_closed(0, 1), "added to the diagonal of G/trace(G) before the QP";
     }
 }
 
-impl UpGradParams {
-    /// Checks every parameter against its rule, naming `method` in the error.
-    pub(crate) fn validate_for(
-        &self,
-        method: &'static str,
-    ) -> std::result::Result<(), ParamsError> {
-        check_pref(method, self.pref.as_deref())?;
-        check(
-            method,
-            "reg_eps",
-            self.reg_eps,
-            self.reg_eps > 0.0 && self.reg_eps <= 1.0,
-            "must be in (0, 1]",
-        )
-    }
+weighting_type!(
+    /// Unconflicting projection of gradients: the average of the projections of every `u_i ∇f_i` onto
+    /// the dual cone `{d : Jd ≥ 0}`.
+    ///
+    /// **Paper**: Quinton & Rey, *Jacobian Descent for Multi-Objective Optimization*, 2024,
+    /// arXiv:2406.16232, Eq. (5) and Proposition 1 (TorchJD `UPGrad`).
+    ///
+    /// **Formula**: `G' = G/trace(G) + ε I`; for each `i`, `v⁽ⁱ⁾ = argmin_{v ≥ u_i e_i} vᵀG'v`;
+    /// `w = Σ_i v⁽ⁱ⁾`, `d = Jᵀw`. With `ε = 0`, `Jᵀv⁽ⁱ⁾` is exactly the projection of `u_i ∇f_i`
+    /// onto the dual cone.
+    ///
+    /// **Parameters**: `pref` (default: the step's preference, else `1/m`), `reg_eps` (default
+    /// 1e-4) — see [`UpGradParams`].
+    ///
+    /// **Properties** (as in [`UPGRAD_INFO`]): non-conflicting (up to `reg_eps`:
+    /// `(Jd)_i ≥ −ε·‖J‖_F²·w_i`), permutation-invariant, linear under scaling
+    /// (`d(diag(c)J) = Σ c_i u_i Π(∇f_i)` for the exact projection, `ε → 0`; with `ε > 0` a row with
+    /// `‖∇f_i‖² ≲ ε·‖J‖_F²` is barely constrained, so linearity holds only approximately when row
+    /// norms differ by orders of magnitude); weights not on the simplex.
+    ///
+    /// **Cost**: `O(m²n)` for `G`, `m` exact dual-cone QPs of size `m`, `O(mn)` for `d`.
+    ///
+    /// **Differences from the reference implementation**: the QP `min vᵀG'v s.t. v ≥ u` is solved
+    /// exactly by Lawson–Hanson NNLS instead of quadprog, with the same `G'` (same normalisation and
+    /// `reg_eps`), so results agree to about 1e-12. TorchJD zeroes `G` when `‖J‖_F < 0.01`
+    /// (`norm_eps`), which silently returns the mean of the gradients; we normalise by the trace at
+    /// every scale, so `UPGrad(cJ) = c·UPGrad(J)` for every `c > 0`. There is therefore no
+    /// `norm_eps`. A zero Jacobian gives `d = 0` (weights `u`). The option `pref` takes precedence over
+    /// the step's preference.
+    UpGrad = UpGradWeighting(UpGradParams),
+    UPGRAD_INFO
+);
 
-    /// Checks every parameter against its rule.
-    pub fn validate(&self) -> std::result::Result<(), ParamsError> {
-        self.validate_for(UPGRAD_INFO.name)
-    }
-
-    pub(crate) fn from_options_for(
-        method: &'static str,
-        options: &Options,
-    ) -> std::result::Result<Self, ParamsError> {
-        let d = Self::default();
-        let params = Self {
-            pref: options.f64_list(method, "pref")?,
-            reg_eps: options.f64(method, "reg_eps", d.reg_eps)?,
-        };
-        options.finish(method)?;
-        Ok(params)
-    }
-}
-
-/// `G' = G/trace(G) + reg_eps·I`, row-major; `reg_eps·I` for a zero Gramian.
-///
-/// TorchJD's `normalize` returns the zero matrix whenever `trace(G) < 1e-4`, i.e. `‖J‖_F < 0.01`,
-/// which turns UPGrad and DualProj into `Mean` for small gradients. Dividing by the trace for every
-/// positive trace keeps the weights independent of the scale of `J`.
-pub(crate) fn regularized_gramian(gramian: &Matrix, reg_eps: f64) -> Vec<f64> {
-    let m = gramian.n_rows();
-    let mut h = match crate::linalg::normalized(gramian) {
-        Some(g) => g.into_vec(),
-        None => vec![0.0; m * m],
-    };
-    for i in 0..m {
-        h[i * m + i] += reg_eps;
-    }
-    h
-}
-
-/// Unconflicting projection of gradients: the average of the projections of every `u_i ∇f_i` onto
-/// the dual cone `{d : Jd ≥ 0}`.
-///
-/// **Paper**: Quinton & Rey, *Jacobian Descent for Multi-Objective Optimization*, 2024,
-/// arXiv:2406.16232, Eq. (5) and Proposition 1 (TorchJD `UPGrad`).
-///
-/// **Formula**: `G' = G/trace(G) + ε I`; for each `i`, `v⁽ⁱ⁾ = argmin_{v ≥ u_i e_i} vᵀG'v`;
-/// `w = Σ_i v⁽ⁱ⁾`, `d = Jᵀw`. With `ε = 0`, `Jᵀv⁽ⁱ⁾` is exactly the projection of `u_i ∇f_i`
-/// onto the dual cone.
-///
-/// **Parameters**: `pref` (default: the step's preference, else `1/m`), `reg_eps` (default
-/// 1e-4) — see [`UpGradParams`].
-///
-/// **Properties** (as in [`UPGRAD_INFO`]): non-conflicting (up to `reg_eps`:
-/// `(Jd)_i ≥ −ε·‖J‖_F²·w_i`), permutation-invariant, linear under scaling
-/// (`d(diag(c)J) = Σ c_i u_i Π(∇f_i)` for the exact projection, `ε → 0`; with `ε > 0` a row with
-/// `‖∇f_i‖² ≲ ε·‖J‖_F²` is barely constrained, so linearity holds only approximately when row
-/// norms differ by orders of magnitude); weights not on the simplex.
-///
-/// **Cost**: `O(m²n)` for `G`, `m` exact dual-cone QPs of size `m`, `O(mn)` for `d`.
-///
-/// **Differences from the reference implementation**: the QP `min vᵀG'v s.t. v ≥ u` is solved
-/// exactly by Lawson–Hanson NNLS instead of quadprog, with the same `G'` (same normalisation and
-/// `reg_eps`), so results agree to about 1e-12. TorchJD zeroes `G` when `‖J‖_F < 0.01`
-/// (`norm_eps`), which silently returns the mean of the gradients; we normalise by the trace at
-/// every scale, so `UPGrad(cJ) = c·UPGrad(J)` for every `c > 0`. There is therefore no
-/// `norm_eps`. A zero Jacobian gives `d = 0` (weights `u`). The option `pref` takes precedence over
-/// the step's preference.
-#[derive(Clone, Debug)]
-pub struct UpGrad {
-    params: UpGradParams,
-}
-
-/// Registry description of [`UpGrad`].
-pub static UPGRAD_INFO: MethodInfo = MethodInfo {
-    name: "upgrad",
-    display: "UPGrad",
-    family: Family::Aggregator,
-    citation: "Quinton & Rey, Jacobian Descent for Multi-Objective Optimization, 2024, \
+/// The method table's description of [`UpGrad`].
+pub static UPGRAD_INFO: MethodInfo = MethodInfo::new("upgrad", "UPGrad", Family::Aggregator)
+    .cite(
+        "Quinton & Rey, Jacobian Descent for Multi-Objective Optimization, 2024, \
                arXiv:2406.16232",
-    uses_preference: true,
-    needs_losses: false,
-    stateful: false,
-    randomized: false,
-    properties: Properties {
-        non_conflicting: true,
-        permutation_invariant: true,
-        linear_under_scaling: true,
-        weights_on_simplex: false,
-    },
-    options: &[
-        OptionInfo {
-            name: "pref",
-            default: "1/m",
-            doc: "comma-separated preference u (else the step's preference, else uniform)",
-        },
-        OptionInfo {
-            name: "reg_eps",
-            default: "1e-4",
-            doc: "added to the diagonal of G/trace(G) before the QP",
-        },
-    ],
-};
+    )
+    .need(GradientNeed::Gramian)
+    .uses_preference()
+    .claims(
+        Properties::NONE
+            .non_conflicting()
+            .permutation_invariant()
+            .linear_under_scaling(),
+    )
+    .options(UpGradParams::OPTIONS);
 
-impl UpGrad {
-    /// Builds the method with validated parameters.
-    pub fn new(params: UpGradParams) -> std::result::Result<Self, ParamsError> {
-        params.validate()?;
-        Ok(Self { params })
-    }
-
-    /// Builds from `key=value` options (`pref`, `reg_eps`).
-    pub fn from_options(options: &Options) -> std::result::Result<Self, ParamsError> {
-        Self::new(UpGradParams::from_options_for(UPGRAD_INFO.name, options)?)
-    }
-
-    /// The parameters.
-    pub fn params(&self) -> &UpGradParams {
-        &self.params
-    }
-
+impl UpGradWeighting {
     /// The UPGrad weights for a Gramian `G = JJᵀ` (`n_obj × n_obj`) and preference `u`
     /// (length `n_obj`), with the QPs' diagnostics.
-    pub fn weights(&self, gramian: &Matrix, u: &[f64]) -> (Vec<f64>, Diagnostics) {
+    pub fn solve(&self, gramian: &Matrix, u: &[f64]) -> (Vec<f64>, Diagnostics) {
         let m = gramian.n_rows();
         let h = regularized_gramian(gramian, self.params.reg_eps);
         let mut w = vec![0.0; m];
@@ -189,42 +90,37 @@ impl UpGrad {
     }
 }
 
-impl fmt::Display for UpGrad {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(UPGRAD_INFO.display)
+impl Weighting for UpGradWeighting {
+    crate::method::entry::info_is!(UPGRAD_INFO);
+
+    fn weights(&mut self, input: &WeightInput<'_>) -> Result<(Vec<f64>, Diagnostics)> {
+        let u = input.preference_or_uniform(self.params.pref.as_deref())?;
+        Ok(self.solve(&input.require_gramian(UPGRAD_INFO.name)?.matrix, &u))
     }
 }
 
-impl Aggregator for UpGrad {
-    fn info(&self) -> &'static MethodInfo {
-        &UPGRAD_INFO
+/// `G' = G/trace(G) + reg_eps·I`, row-major; `reg_eps·I` for a zero Gramian.
+///
+/// TorchJD's `normalize` returns the zero matrix whenever `trace(G) < 1e-4`, i.e. `‖J‖_F < 0.01`,
+/// which turns UPGrad and DualProj into `Mean` for small gradients. Dividing by the trace for every
+/// positive trace keeps the weights independent of the scale of `J`.
+pub(crate) fn regularized_gramian(gramian: &Matrix, reg_eps: f64) -> Vec<f64> {
+    let m = gramian.n_rows();
+    let mut h = match crate::linalg::normalized(gramian) {
+        Some(g) => g.into_vec(),
+        None => vec![0.0; m * m],
+    };
+    for i in 0..m {
+        h[i * m + i] += reg_eps;
     }
-
-    fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {
-        let u = preference_vector(self.params.pref.as_deref(), input)?;
-        let gramian = ScaledGramian::new(input.jacobian);
-        let (w, diag) = self.weights(&gramian.matrix, &u);
-        Ok(weighted(input.jacobian, w, diag))
-    }
+    h
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn torchjd_doc_example() {
-        // TorchJD's docstring / test_values.py: UPGrad()(J_base) = [0.2929, 1.9004, 1.9004].
-        let j = Matrix::from_rows(&[[-4.0, 1.0, 1.0], [6.0, 1.0, 1.0]]).unwrap();
-        let a = UpGrad::new(UpGradParams::default())
-            .unwrap()
-            .aggregate(&StepInput::new(&j))
-            .unwrap();
-        let want = [0.29290200015693646, 1.9003520780018968, 1.9003520780018968];
-        for (x, y) in a.direction.iter().zip(want) {
-            assert!((x - y).abs() < 1e-10, "{:?}", a.direction);
-        }
-    }
+    #[allow(unused_imports)]
+    use crate::{Aggregator, Options, ParamsError, StepInput};
 
     #[test]
     fn validation_rules() {
@@ -266,12 +162,5 @@ mod tests {
         })
         .unwrap();
         assert!(a.aggregate(&StepInput::new(&j)).is_err());
-    }
-
-    #[test]
-    fn autotraits() {
-        fn check<T: Send + Sync + Unpin>() {}
-        check::<UpGrad>();
-        check::<UpGradParams>();
     }
 }
