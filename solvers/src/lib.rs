@@ -41,10 +41,17 @@ pub use error::{Error, ParamsError, Result};
 pub use method::options::Options;
 pub use method::registry::{MethodEntry, build_method, find_method, method_entries};
 pub use method::state::{MethodRng, MethodState};
-pub use run::optimizer::{Optimizer, OptimizerState};
+pub use run::optimizer::{
+    Adam, AdamFloat, AdamForm, AdamMoments, FirstOrderOptimizer, Optimizer, OptimizerState, Schedule,
+    Sgd, adam_update,
+};
 pub use run::{
-    DriverConfig, HistoryRecord, Init, PerPreference, SolveResult, StepContext, StepRule,
-    Termination, solve, solve_observed, solve_with_method,
+    CHECKPOINT_DEFINITION_FILE, CHECKPOINT_SCHEMA_VERSION, CHECKPOINT_STATE_FILE, Checkpoint,
+    CheckpointError, InitDefinition, OptimizerDefinition, ProblemDefinition, RunDefinition,
+    Control, DriverConfig, HistoryRecord, IndicatorRecorder, Init, IterationView, Observer,
+    OnRecord, PerPreference, RunOutcome, RunStart, RunState, Runner, SolveResult, StepContext,
+    PREFERENCE_SUM_TOLERANCE, StepRule, StopAfter, Termination, normalize_preferences, solve,
+    solve_observed, solve_with_method,
 };
 pub use scalarization::{
     AASF_INFO, COSMOS_INFO, INVAGG_INFO, LS_INFO, MTCHE_INFO, PBI_INFO, PNORM_INFO, SMTCHE_INFO,

@@ -115,7 +115,7 @@ pub fn run(args: CompareArgs) -> Result<()> {
     let mut options: Vec<Vec<String>> = Vec::new();
     for solver in &solvers {
         let pairs = option_pairs(solver, &args.set)?;
-        build_rule(solver, &parse_options(&pairs)?, &prefs, args.run.iters)?;
+        build_rule(solver, &parse_options(&pairs)?, &prefs, args.run.iterations())?;
         options.push(pairs);
     }
     let seeds: Vec<u64> = (0..args.seeds as u64).map(|s| args.run.seed + s).collect();
@@ -317,7 +317,7 @@ fn summary_json(
             "seeds": args.seeds,
             "first_seed": args.run.seed,
             "prefs": prefs_source,
-            "iters": args.run.iters,
+            "iters": args.run.iterations(),
             "lr": args.run.lr,
             "optimizer": format!("{:?}", args.run.optimizer).to_ascii_lowercase(),
             "init_box": args.run.init_box,
