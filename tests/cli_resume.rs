@@ -39,10 +39,8 @@ struct TempDir(PathBuf);
 
 impl TempDir {
     fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!(
-            "tradeoff-cli-resume-{name}-{}",
-            std::process::id()
-        ));
+        let dir =
+            std::env::temp_dir().join(format!("tradeoff-cli-resume-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         Self(dir)
@@ -120,7 +118,15 @@ fn check_resume(tmp: &TempDir, solver: &str, extra: &[&str]) {
 fn an_interrupted_run_resumes_to_the_same_solutions() {
     let tmp = TempDir::new("same");
     check_resume(&tmp, "epo", &[]);
-    // Stateful (momentum) and randomized (per-row generators) methods.
+    // A set-level rule with state (the adapted preferences).
+    check_resume(&tmp, "uniform", &[]);
+}
+
+#[test]
+fn an_interrupted_stateful_run_resumes_to_the_same_solutions() {
+    let tmp = TempDir::new("stateful");
+    // Stateful (momentum) and randomized (per-row generators) methods: needs every method's
+    // `save_state`/`load_state`.
     check_resume(&tmp, "gradvac", &[]);
     check_resume(&tmp, "random", &["--set", "seed=9"]);
 }
@@ -147,7 +153,10 @@ fn resume_checks_its_flags_and_the_checkpoint() {
         &dir,
     ]);
     // Run flags come from the checkpoint.
-    fails_with(&["solve", "--resume", &dir, "--lr", "0.5"], "cannot be used with");
+    fails_with(
+        &["solve", "--resume", &dir, "--lr", "0.5"],
+        "cannot be used with",
+    );
     fails_with(
         &["solve", "--resume", &dir, "--solver", "epo"],
         "cannot be used with",
@@ -159,7 +168,15 @@ fn resume_checks_its_flags_and_the_checkpoint() {
     );
     // --stop-after needs somewhere to write the checkpoint.
     fails_with(
-        &["solve", "--problem", "zdt1", "--stop-after", "5", "--iters", "10"],
+        &[
+            "solve",
+            "--problem",
+            "zdt1",
+            "--stop-after",
+            "5",
+            "--iters",
+            "10",
+        ],
         "--out",
     );
     // A larger total is allowed.
@@ -186,11 +203,27 @@ fn resume_checks_its_flags_and_the_checkpoint() {
 #[test]
 fn library_checks_replace_silent_fixes() {
     fails_with(
-        &["solve", "--problem", "zdt1", "--record-every", "0", "--iters", "5"],
+        &[
+            "solve",
+            "--problem",
+            "zdt1",
+            "--record-every",
+            "0",
+            "--iters",
+            "5",
+        ],
         "record-every",
     );
     fails_with(
-        &["solve", "--problem", "zdt1", "--init-box", "1,0", "--iters", "5"],
+        &[
+            "solve",
+            "--problem",
+            "zdt1",
+            "--init-box",
+            "1,0",
+            "--iters",
+            "5",
+        ],
         "lo < hi",
     );
 }

@@ -42,15 +42,15 @@ pub use method::options::Options;
 pub use method::registry::{MethodEntry, build_method, find_method, method_entries};
 pub use method::state::{MethodRng, MethodState};
 pub use run::optimizer::{
-    Adam, AdamFloat, AdamForm, AdamMoments, FirstOrderOptimizer, Optimizer, OptimizerState, Schedule,
-    Sgd, adam_update,
+    Adam, AdamFloat, AdamForm, AdamMoments, FirstOrderOptimizer, Optimizer, OptimizerState,
+    Schedule, Sgd, adam_update,
 };
 pub use run::{
     CHECKPOINT_DEFINITION_FILE, CHECKPOINT_SCHEMA_VERSION, CHECKPOINT_STATE_FILE, Checkpoint,
-    CheckpointError, InitDefinition, OptimizerDefinition, ProblemDefinition, RunDefinition,
-    Control, DriverConfig, HistoryRecord, IndicatorRecorder, Init, IterationView, Observer,
-    OnRecord, PerPreference, RunOutcome, RunStart, RunState, Runner, SolveResult, StepContext,
-    PREFERENCE_SUM_TOLERANCE, StepRule, StopAfter, Termination, normalize_preferences, solve,
+    CheckpointError, Control, DriverConfig, HistoryRecord, IndicatorRecorder, Init, InitDefinition,
+    IterationView, Observer, OnRecord, OptimizerDefinition, PREFERENCE_SUM_TOLERANCE,
+    PerPreference, ProblemDefinition, RunDefinition, RunOutcome, RunStart, RunState, Runner,
+    SolveResult, StepContext, StepRule, StopAfter, Termination, normalize_preferences, solve,
     solve_observed, solve_with_method,
 };
 pub use scalarization::{

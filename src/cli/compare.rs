@@ -115,7 +115,12 @@ pub fn run(args: CompareArgs) -> Result<()> {
     let mut options: Vec<Vec<String>> = Vec::new();
     for solver in &solvers {
         let pairs = option_pairs(solver, &args.set)?;
-        build_rule(solver, &parse_options(&pairs)?, &prefs, args.run.iterations())?;
+        build_rule(
+            solver,
+            &parse_options(&pairs)?,
+            &prefs,
+            args.run.iterations(),
+        )?;
         options.push(pairs);
     }
     let seeds: Vec<u64> = (0..args.seeds as u64).map(|s| args.run.seed + s).collect();

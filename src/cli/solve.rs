@@ -11,8 +11,7 @@ use tradeoff_pareto::{self as pareto, Matrix};
 use tradeoff_problems::Problem;
 use tradeoff_solvers::{
     Checkpoint, Control, DriverConfig, Init, InitDefinition, IterationView, Observer, Optimizer,
-    OptimizerDefinition, Options, ProblemDefinition, RunDefinition, Runner, SolveResult,
-    StopAfter,
+    OptimizerDefinition, Options, ProblemDefinition, RunDefinition, Runner, SolveResult, StopAfter,
 };
 
 use super::io::{parse_vector, prepare_out_dir, print_json, read_matrix, write_atomic};
@@ -435,10 +434,8 @@ impl Session {
     fn execute(mut self, start: Option<tradeoff_solvers::RunState>) -> Result<()> {
         let info = self.problem.info().clone();
         let solver = self.definition.method.clone();
-        let mut progress = super::progress::Progress::new(
-            self.config.max_iters,
-            std::io::stderr().is_terminal(),
-        );
+        let mut progress =
+            super::progress::Progress::new(self.config.max_iters, std::io::stderr().is_terminal());
         let mut stop = self.stop_after.map(StopAfter);
         let mut writer = match (&self.out, self.definition.checkpoint_every) {
             (Some(dir), Some(every)) => Some(CheckpointWriter {
@@ -490,7 +487,14 @@ impl Session {
             .and_then(|v| serde_json::from_value(v.clone()).ok())
             .unwrap_or_default();
         let options = Options::parse(&given).map_err(anyhow::Error::msg)?;
-        let record = result_record(&self.definition, &info, &options, &reference, &result, &report);
+        let record = result_record(
+            &self.definition,
+            &info,
+            &options,
+            &reference,
+            &result,
+            &report,
+        );
         if let Some(dir) = &self.out {
             write_outputs(dir, &record, &result, &info.name, &solver, front.as_ref())?;
         }

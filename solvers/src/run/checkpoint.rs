@@ -174,9 +174,7 @@ impl InitDefinition {
                 hi: *hi,
                 seed: *seed,
             },
-            Init::Given(x) => Self::Given {
-                points: rows_of(x),
-            },
+            Init::Given(x) => Self::Given { points: rows_of(x) },
         }
     }
 
@@ -427,7 +425,10 @@ impl Checkpoint {
                 format!("not valid JSON (corrupted or truncated?): {e}"),
             )
         })?;
-        match version.get("schema_version").and_then(serde_json::Value::as_u64) {
+        match version
+            .get("schema_version")
+            .and_then(serde_json::Value::as_u64)
+        {
             Some(v) if v == u64::from(CHECKPOINT_SCHEMA_VERSION) => {}
             Some(v) => {
                 return Err(invalid(
@@ -493,7 +494,11 @@ impl Checkpoint {
                     ),
                 ));
             }
-            Some((reader.f64s("history.objectives", &shape)?, shape[1], shape[2]))
+            Some((
+                reader.f64s("history.objectives", &shape)?,
+                shape[1],
+                shape[2],
+            ))
         } else {
             None
         };

@@ -235,7 +235,11 @@ impl IndicatorRecorder {
         iterations: usize,
         objectives: &Matrix,
     ) -> Result<Option<HistoryRecord>> {
-        if self.history.last().is_some_and(|r| r.iteration == iterations) {
+        if self
+            .history
+            .last()
+            .is_some_and(|r| r.iteration == iterations)
+        {
             return Ok(None);
         }
         let t = Instant::now();

@@ -704,8 +704,10 @@ mod tests {
     fn the_two_adam_forms_agree_up_to_rounding() {
         let g = [0.3, -1.7, 2.5e-3, 40.0];
         let run = |form: AdamForm| {
-            let mut rule = Adam::default();
-            rule.form = form;
+            let mut rule = Adam {
+                form,
+                ..Adam::default()
+            };
             rule.reset(4);
             let mut x = [1.0, -2.0, 0.5, 3.0];
             for _ in 0..5 {

@@ -6,10 +6,8 @@ use tradeoff_pareto::Matrix;
 use tradeoff_problems::Problem;
 
 use super::config::DriverConfig;
+use super::observer::{Control, IndicatorRecorder, IterationView, Observer, OnRecord, RunStart};
 use super::result::{HistoryRecord, SolveResult, Termination};
-use super::observer::{
-    Control, IndicatorRecorder, IterationView, Observer, OnRecord, RunStart,
-};
 use super::rule::{PerPreference, StepContext, StepRule};
 use super::state::RunState;
 use crate::error::{Error, Result};
@@ -87,7 +85,9 @@ pub fn solve(
     preferences: &Matrix,
     config: &DriverConfig,
 ) -> Result<SolveResult> {
-    Ok(Runner::new(problem, rule, preferences, config).run()?.result)
+    Ok(Runner::new(problem, rule, preferences, config)
+        .run()?
+        .result)
 }
 
 /// [`solve`] that also hands every history record to `observer` as soon as it is recorded
