@@ -1,8 +1,11 @@
 //! Adam (no weight decay) and global-norm gradient clipping, in plain Rust over the model's
-//! parameter buffers.
+//! parameter buffers; the update is the shared optimiser core's kernel
+//! ([`tradeoff_solvers::adam_update`], PyTorch's rounding).
 
 use candle_core::{DType, Device, Tensor, Var};
 use serde::{Deserialize, Serialize};
+
+use tradeoff_solvers::{AdamForm, adam_update};
 
 use crate::error::{Result, invalid};
 
@@ -31,20 +34,24 @@ impl Default for AdamParams {
 }
 
 impl AdamParams {
-    /// Checks every rule.
+    /// Checks every rule: `lr` finite and positive, then the one rule for Adam's moments that
+    /// the driver uses too ([`AdamMoments::validate`](tradeoff_solvers::AdamMoments::validate):
+    /// `beta1`, `beta2` in `[0, 1)`, `eps` finite and positive).
     pub fn validate(&self) -> Result<()> {
         if !(self.lr.is_finite() && self.lr > 0.0) {
             return Err(invalid("lr", "must be finite and positive", self.lr));
         }
-        for (what, b) in [("beta1", self.beta1), ("beta2", self.beta2)] {
-            if !(0.0..1.0).contains(&b) {
-                return Err(invalid(what, "must lie in [0, 1)", b));
-            }
-        }
-        if !(self.eps.is_finite() && self.eps >= 0.0) {
-            return Err(invalid("eps", "must be finite and non-negative", self.eps));
-        }
+        self.moments().validate()?;
         Ok(())
+    }
+
+    /// The decay rates and denominator guard, as the shared optimiser core takes them.
+    pub fn moments(&self) -> tradeoff_solvers::AdamMoments {
+        tradeoff_solvers::AdamMoments {
+            beta1: self.beta1,
+            beta2: self.beta2,
+            eps: self.eps,
+        }
     }
 }
 
@@ -264,37 +271,40 @@ impl Adam {
             });
         }
         self.step += 1;
-        let p = self.params;
-        let bc1 = 1.0 - p.beta1.powi(self.step);
-        let bc2 = 1.0 - p.beta2.powi(self.step);
-        let step_size = p.lr / bc1;
-        let bc2_sqrt = bc2.sqrt();
+        let moments = self.params.moments();
+        let (lr, t) = (self.params.lr, u64::try_from(self.step).unwrap_or(0));
         match (&mut self.buffers, grads) {
             (Buffers::F32 { values, m, v }, RawGrads::F32(g)) => {
                 for (k, var) in self.vars.iter().enumerate() {
-                    adam_update_f32(
-                        &mut values[k],
-                        &mut m[k],
-                        &mut v[k],
-                        &g[k],
-                        [p.beta1 as f32, p.beta2 as f32, p.eps as f32],
-                        step_size as f32,
-                        bc2_sqrt as f32,
-                    );
+                    crate::simd::vectorized(|| {
+                        adam_update(
+                            &mut values[k],
+                            &mut m[k],
+                            &mut v[k],
+                            &g[k],
+                            &moments,
+                            lr,
+                            t,
+                            AdamForm::PyTorch,
+                        );
+                    });
                     var.set(&Tensor::from_slice(&values[k], var.shape(), &Device::Cpu)?)?;
                 }
             }
             (Buffers::F64 { values, m, v }, RawGrads::F64(g)) => {
                 for (k, var) in self.vars.iter().enumerate() {
-                    adam_update_f64(
-                        &mut values[k],
-                        &mut m[k],
-                        &mut v[k],
-                        &g[k],
-                        [p.beta1, p.beta2, p.eps],
-                        step_size,
-                        bc2_sqrt,
-                    );
+                    crate::simd::vectorized(|| {
+                        adam_update(
+                            &mut values[k],
+                            &mut m[k],
+                            &mut v[k],
+                            &g[k],
+                            &moments,
+                            lr,
+                            t,
+                            AdamForm::PyTorch,
+                        );
+                    });
                     var.set(&Tensor::from_slice(&values[k], var.shape(), &Device::Cpu)?)?;
                 }
             }
@@ -309,28 +319,3 @@ impl Adam {
         Ok(())
     }
 }
-
-macro_rules! adam_update {
-    ($name:ident, $t:ty) => {
-        fn $name(
-            values: &mut [$t],
-            m: &mut [$t],
-            v: &mut [$t],
-            g: &[$t],
-            [beta1, beta2, eps]: [$t; 3],
-            step_size: $t,
-            bc2_sqrt: $t,
-        ) {
-            crate::simd::vectorized(|| {
-                for (((x, mi), vi), &gi) in values.iter_mut().zip(m).zip(v).zip(g) {
-                    *mi = beta1 * *mi + (1.0 - beta1) * gi;
-                    *vi = beta2 * *vi + (1.0 - beta2) * gi * gi;
-                    let denom = vi.sqrt() / bc2_sqrt + eps;
-                    *x -= step_size * *mi / denom;
-                }
-            })
-        }
-    };
-}
-adam_update!(adam_update_f32, f32);
-adam_update!(adam_update_f64, f64);

@@ -116,6 +116,9 @@ pub enum Error {
         /// What is wrong, naming the key.
         reason: String,
     },
+    /// A checkpoint that cannot be written or read.
+    #[error(transparent)]
+    Checkpoint(#[from] crate::run::CheckpointError),
     /// An error of the problem layer.
     #[error(transparent)]
     Problem(#[from] tradeoff_problems::Error),

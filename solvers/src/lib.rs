@@ -52,10 +52,17 @@ pub use method::find::{
 pub use method::options::{BuildContext, Options};
 pub use method::params::{Check, MethodParams, OptionValue};
 pub use method::state::{MethodRng, MethodState};
-pub use run::optimizer::{Optimizer, OptimizerState};
+pub use run::optimizer::{
+    Adam, AdamFloat, AdamForm, AdamMoments, FirstOrderOptimizer, Optimizer, OptimizerState,
+    Schedule, Sgd, adam_update,
+};
 pub use run::{
-    DriverConfig, HistoryRecord, Init, PerPreference, SolveResult, StepContext, StepRule,
-    Termination, solve, solve_observed, solve_with_method, solve_with_rule_name,
+    CHECKPOINT_DEFINITION_FILE, CHECKPOINT_SCHEMA_VERSION, CHECKPOINT_STATE_FILE, Checkpoint,
+    CheckpointError, Control, DriverConfig, HistoryRecord, IndicatorRecorder, Init, InitDefinition,
+    IterationView, Observer, OnRecord, OptimizerDefinition, PREFERENCE_SUM_TOLERANCE,
+    PerPreference, ProblemDefinition, RunDefinition, RunOutcome, RunStart, RunState, Runner,
+    SolveResult, StepContext, StepRule, StopAfter, Termination, normalize_preferences, solve,
+    solve_observed, solve_with_method, solve_with_rule_name,
 };
 pub use scalarization::{
     AASF_INFO, COSMOS_INFO, INVAGG_INFO, LS_INFO, MTCHE_INFO, PBI_INFO, PNORM_INFO, SMTCHE_INFO,

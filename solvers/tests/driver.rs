@@ -357,7 +357,7 @@ fn sgd_and_adam_both_decrease_every_weighted_objective() {
     for optimizer in [Optimizer::sgd(0.05), Optimizer::adam(0.05)] {
         let config = DriverConfig::default()
             .with_max_iters(100)
-            .with_optimizer(optimizer)
+            .with_optimizer(optimizer.clone())
             .with_init(Init::Box {
                 lo: 2.0,
                 hi: 3.0,

@@ -17,9 +17,19 @@ pub const DEFAULT_PSL_LR: f64 = 1e-3;
 /// `--iters N`.
 #[derive(Clone, Debug, Args)]
 pub struct IterArgs {
-    /// Number of iterations (optimisation steps; for `psl train`, training batches).
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_ITERS)]
-    pub iters: usize,
+    /// Number of iterations (optimisation steps; for `psl train`, training batches)
+    /// [default: 1000]. With `solve --resume`: a new total, above the saved iteration (a
+    /// learning-rate schedule that depends on the total then differs from a run planned with
+    /// this total).
+    #[arg(long, value_name = "N")]
+    pub iters: Option<usize>,
+}
+
+impl IterArgs {
+    /// `--iters`, or [`DEFAULT_ITERS`].
+    pub fn get(&self) -> usize {
+        self.iters.unwrap_or(DEFAULT_ITERS)
+    }
 }
 
 /// `--lr X`: one flag whose default depends on what the step moves.

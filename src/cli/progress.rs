@@ -1,6 +1,7 @@
 //! A progress bar on stderr for long runs, shown only when stderr is a terminal.
 
 use indicatif::{ProgressBar, ProgressStyle};
+use tradeoff_solvers::{HistoryRecord, Observer, RunStart, SolveResult};
 
 /// A progress bar that is hidden unless stderr is a terminal.
 pub struct Progress {
@@ -37,5 +38,26 @@ impl Progress {
     /// Removes the bar.
     pub fn finish(&self) {
         self.bar.finish_and_clear();
+    }
+}
+
+/// The bar follows a run: it moves at each history record (with the hypervolume as its
+/// message) and is removed at the end.
+impl Observer for Progress {
+    fn start(&mut self, start: &RunStart<'_>) -> tradeoff_solvers::Result<()> {
+        self.bar.set_length(start.max_iters as u64);
+        self.set(start.iteration);
+        Ok(())
+    }
+
+    fn recorded(&mut self, record: &HistoryRecord) -> tradeoff_solvers::Result<()> {
+        self.set(record.iteration);
+        self.message(format!("hv {:.4}", record.hypervolume));
+        Ok(())
+    }
+
+    fn end(&mut self, _result: &SolveResult) -> tradeoff_solvers::Result<()> {
+        self.finish();
+        Ok(())
     }
 }

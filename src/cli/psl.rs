@@ -153,7 +153,7 @@ impl PslArgs {
     #[cfg(test)]
     pub fn train_flags(&self) -> Option<(usize, f64, u64)> {
         match &self.command {
-            PslCommand::Train(a) => Some((a.iters.iters, a.lr.or(DEFAULT_PSL_LR), a.seed.seed)),
+            PslCommand::Train(a) => Some((a.iters.get(), a.lr.or(DEFAULT_PSL_LR), a.seed.seed)),
             PslCommand::Query(_) => None,
         }
     }
@@ -188,7 +188,7 @@ fn train(args: TrainArgs) -> Result<()> {
     let problem = args.problem.build()?;
     let info = problem.info().clone();
     let spec = args.problem.spec();
-    let iters = args.iters.iters;
+    let iters = args.iters.get();
     let lr = args.lr.or(DEFAULT_PSL_LR);
     let seed = args.seed.seed;
     let model_name = args.model.name();

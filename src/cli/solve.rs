@@ -13,11 +13,14 @@ use tradeoff::records::{
 };
 use tradeoff_pareto::{self as pareto, Matrix};
 use tradeoff_problems::Problem;
-use tradeoff_solvers::{DriverConfig, Init, Optimizer, Options, SolveResult};
+use tradeoff_solvers::{
+    Checkpoint, Control, DriverConfig, Init, InitDefinition, IterationView, Observer, Optimizer,
+    OptimizerDefinition, Options, ProblemDefinition, RunDefinition, Runner, SolveResult, StopAfter,
+};
 
-use super::flags::{DEFAULT_SOLVE_LR, IterArgs, LrArgs, PrefArgs, SeedArgs, SetArgs};
+use super::flags::{DEFAULT_SOLVE_LR, IterArgs, LrArgs, PrefArgs, SeedArgs, SetArgs, options_of};
 use super::io::{parse_vector, prepare_out_dir, print_json, read_matrix, write_atomic};
-use super::problem_args::ProblemArgs;
+use super::problem_args::{NormalizeChoice, ProblemArgs, ProblemOptions};
 
 /// The optimiser that applies the directions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -126,9 +129,9 @@ pub struct RunArgs {
 }
 
 impl RunArgs {
-    /// `--iters`.
+    /// `--iters` (default [`super::flags::DEFAULT_ITERS`]).
     pub fn iters(&self) -> usize {
-        self.iters.iters
+        self.iters.get()
     }
 
     /// `--lr`, or [`DEFAULT_SOLVE_LR`].
@@ -172,14 +175,11 @@ impl RunArgs {
             Init::Given(x)
         } else if let Some(text) = &self.init_box {
             let v = parse_vector(text, "--init-box")?;
-            if v.len() != 2 || v[0] >= v[1] {
-                bail!("--init-box needs LO,HI with LO < HI, got '{text}'");
-            }
-            Init::Box {
-                lo: v[0],
-                hi: v[1],
-                seed,
-            }
+            let [lo, hi] = v[..] else {
+                bail!("--init-box needs two values LO,HI, got '{text}'");
+            };
+            // The library checks lo < hi (Init::validate, through DriverConfig::validate).
+            Init::Box { lo, hi, seed }
         } else {
             if info.lower.is_none() {
                 bail!(
@@ -189,15 +189,15 @@ impl RunArgs {
             }
             Init::UniformInBounds { seed }
         };
+        if self.iters() == 0 {
+            bail!("--iters must be at least 1");
+        }
         let mut config = DriverConfig::default()
             .with_max_iters(self.iters())
             .with_optimizer(optimizer)
             .with_tolerance(self.tol)
-            .with_record_every(self.record_every.max(1))
+            .with_record_every(self.record_every)
             .with_init(init);
-        if self.iters() == 0 {
-            bail!("--iters must be at least 1");
-        }
         if let Some(text) = &self.reference {
             let r = parse_vector(text, "--ref")?;
             if r.len() != info.n_obj {
@@ -210,6 +210,13 @@ impl RunArgs {
             }
             config = config.with_reference_point(r);
         }
+        config.validate().map_err(|e| match e {
+            tradeoff_solvers::ParamsError::Invalid {
+                name: "record_every",
+                ..
+            } => anyhow::anyhow!("--record-every must be at least 1"),
+            other => other.into(),
+        })?;
         Ok(config)
     }
 }
@@ -232,6 +239,27 @@ pub struct SolveArgs {
     /// (a new or an existing empty directory).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Write a checkpoint of the run (checkpoint.json, checkpoint.safetensors) into --out every
+    /// N iterations and at the end; `solve --resume DIR` continues it.
+    #[arg(long, value_name = "N", requires = "out")]
+    pub checkpoint_every: Option<usize>,
+    /// End the run after K iterations in total, with a checkpoint (into --out, or the resumed
+    /// DIR), as an interruption or a scheduler's time slot would.
+    #[arg(long, value_name = "K")]
+    pub stop_after: Option<usize>,
+    /// Continue the checkpointed run in DIR up to its planned total (or a new total given by
+    /// --iters) and rewrite DIR's outputs. Everything that defines the run comes from the
+    /// checkpoint: any other run flag is an error (--stop-after and --json are allowed).
+    #[arg(
+        long,
+        value_name = "DIR",
+        conflicts_with_all = [
+            "problem", "n_var", "n_obj", "normalize", "solver", "set", "n_prefs", "prefs_file",
+            "pref", "lr", "optimizer", "seed", "init", "init_box", "reference", "record_every",
+            "tol", "out", "checkpoint_every",
+        ]
+    )]
+    pub resume: Option<PathBuf>,
     /// Print one JSON object on stdout instead of the human summary.
     #[arg(long)]
     pub json: bool,
@@ -248,76 +276,253 @@ fn solver_long_help() -> String {
 
 /// Runs `solve`.
 pub fn run(args: SolveArgs) -> Result<()> {
+    if let Some(dir) = args.resume.clone() {
+        return resume(&args, &dir);
+    }
     let problem = args.problem.build()?;
     let info = problem.info().clone();
-    let options = args.set.options()?;
     let (prefs, prefs_source) = args.prefs.resolve(info.n_obj, args.run.seed())?;
+    let iters = args.run.iters();
+    let method_options = effective_options(&args.solver, &args.set.set, iters)?;
+    let options = options_of(&method_options)?;
     // Build up front so that a bad name or option fails before any work.
-    let mut rule = build_rule(&args.solver, &options, &prefs, args.run.iters())?;
+    let rule = build_rule(&args.solver, &options, &prefs, iters)?;
     let config = args.run.config(problem.as_ref(), prefs.n_rows())?;
+    if args.checkpoint_every == Some(0) {
+        bail!("--checkpoint-every must be at least 1");
+    }
+    if let Some(k) = args.stop_after {
+        if args.out.is_none() {
+            bail!("--stop-after needs --out DIR (the checkpoint goes there)");
+        }
+        if k == 0 || k >= iters {
+            bail!("--stop-after must be between 1 and --iters - 1, got {k}");
+        }
+    }
     if let Some(dir) = &args.out {
         prepare_out_dir(dir)?;
     }
-    let progress =
-        super::progress::Progress::new(args.run.iters(), std::io::stderr().is_terminal());
-    let result = tradeoff_solvers::solve_observed(
-        problem.as_ref(),
-        rule.as_mut(),
-        &prefs,
-        &config,
-        &mut |record| {
-            progress.set(record.iteration);
-            progress.message(format!("hv {:.4}", record.hypervolume));
+    let mut extra = Map::new();
+    extra.insert("problem_name".into(), json!(args.problem.problem));
+    extra.insert("options".into(), json!(args.set.set));
+    extra.insert("prefs_source".into(), json!(prefs_source));
+    extra.insert(
+        "init".into(),
+        json!(
+            args.run
+                .init
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .or_else(|| args.run.init_box.clone().map(|b| format!("box {b}")))
+                .unwrap_or_else(|| "uniform in bounds".to_string())
+        ),
+    );
+    let definition = RunDefinition {
+        problem: ProblemDefinition {
+            name: args.problem.problem.clone(),
+            n_var: args.problem.options.n_var,
+            n_obj: args.problem.options.n_obj,
+            normalize: args.problem.options.normalize.name().to_string(),
         },
-    )
-    .with_context(|| format!("{} on {}", args.solver, info.name))?;
-    progress.finish();
-    let reference = config
-        .reference_point
-        .clone()
-        .unwrap_or_else(|| info.reference_point.clone());
-    let front = problem.pareto_front(1000);
-    let report = run_report(problem.as_ref(), &result, &reference, front.as_ref())?;
-    let record = result_record(
-        &args,
-        &info,
-        &options,
-        &prefs_source,
-        &reference,
-        &result,
-        &report,
-    )?;
-    if let Some(dir) = &args.out {
-        write_outputs(
-            dir,
-            &record,
-            &result,
-            &info.name,
-            &args.solver.to_ascii_lowercase(),
-            front.as_ref(),
-        )?;
+        method: args.solver.to_ascii_lowercase(),
+        method_options,
+        preferences: prefs.to_rows(),
+        optimizer: OptimizerDefinition::of(&config.optimizer),
+        seed: args.run.seed(),
+        init: InitDefinition::of(&config.init),
+        total_iters: config.max_iters,
+        tolerance: config.tolerance,
+        record_every: config.record_every,
+        checkpoint_every: args.checkpoint_every,
+        reference_point: config.reference_point.clone(),
+        front_points: config.front_points,
+        record_objectives: config.record_objectives,
+        extra,
+    };
+    let checkpointed = args.checkpoint_every.is_some() || args.stop_after.is_some();
+    let session = Session {
+        problem,
+        rule,
+        prefs,
+        config,
+        definition,
+        out: args.out.clone(),
+        checkpointed,
+        stop_after: args.stop_after,
+        json: args.json,
+    };
+    session.execute(None)
+}
+
+/// `solve --resume DIR`: everything from the checkpoint, `--iters` a new total.
+fn resume(args: &SolveArgs, dir: &Path) -> Result<()> {
+    let checkpoint = Checkpoint::load(dir)?;
+    let mut definition = checkpoint.definition;
+    let saved = checkpoint.state.iteration;
+    if let Some(total) = args.run.iters.iters {
+        if total <= saved {
+            bail!("--iters {total} must be above the saved iteration {saved}");
+        }
+        definition.total_iters = total;
     }
-    if args.json {
-        let mut summary = Map::new();
-        summary.insert("problem".into(), json!(info.name));
-        summary.insert("solver".into(), json!(args.solver.to_ascii_lowercase()));
-        summary.insert("hypervolume".into(), report["hypervolume"].clone());
-        if let Some(igd) = report.get("igd") {
-            summary.insert("igd".into(), igd.clone());
+    if let Some(k) = args.stop_after {
+        if k <= saved || k >= definition.total_iters {
+            bail!(
+                "--stop-after must be above the saved iteration {saved} and below the total {}, got {k}",
+                definition.total_iters
+            );
         }
-        summary.insert("time_s".into(), json_f64(result.time_s));
-        summary.insert("termination".into(), json!(result.termination.name()));
-        summary.insert("indicators".into(), Value::Object(report.clone()));
-        summary.insert("objectives".into(), json_matrix(&result.objectives));
-        summary.insert("solutions".into(), json_matrix(&result.x));
-        summary.insert("prefs".into(), json_matrix(&result.preferences));
-        if let Some(dir) = &args.out {
-            summary.insert("out".into(), json!(dir.display().to_string()));
+    }
+    let problem_options = ProblemOptions {
+        n_var: definition.problem.n_var,
+        n_obj: definition.problem.n_obj,
+        normalize: NormalizeChoice::from_str(&definition.problem.normalize, true)
+            .map_err(|e| anyhow::anyhow!("{}: normalize: {e}", dir.display()))?,
+    };
+    let problem = problem_options.build(&definition.problem.name)?;
+    let prefs = definition.preference_matrix()?;
+    let options = options_of(&definition.method_options)?;
+    let rule = build_rule(&definition.method, &options, &prefs, definition.total_iters)?;
+    let config = definition.driver_config()?;
+    let session = Session {
+        problem,
+        rule,
+        prefs,
+        config,
+        definition,
+        out: Some(dir.to_path_buf()),
+        checkpointed: true,
+        stop_after: args.stop_after,
+        json: args.json,
+    };
+    session.execute(Some(checkpoint.state))
+}
+
+/// The method options as the rule is built: `--set`, plus the run's iteration count for a
+/// method with an `iters` option (ParetoMTL's warm-up is a fraction of the run) unless set, so
+/// that a resumed run (whose total `--iters` may grow) builds the same rule.
+fn effective_options(name: &str, set: &[String], iters: usize) -> Result<Vec<String>> {
+    let mut out = set.to_vec();
+    let lower = name.trim().to_ascii_lowercase();
+    let takes_iters = tradeoff_solvers::all_method_infos()
+        .iter()
+        .find(|i| i.name == lower)
+        .is_some_and(|i| i.options.iter().any(|o| o.name == "iters"));
+    if takes_iters && !options_of(set)?.contains("iters") {
+        out.push(format!("iters={iters}"));
+    }
+    Ok(out)
+}
+
+/// One run of `solve`, fresh or resumed: everything it needs, from the flags or a checkpoint.
+struct Session {
+    problem: Box<dyn Problem>,
+    rule: Box<dyn tradeoff_solvers::StepRule>,
+    prefs: Matrix,
+    config: DriverConfig,
+    definition: RunDefinition,
+    out: Option<PathBuf>,
+    /// Whether checkpoints are written (every N, at a stop and at the end).
+    checkpointed: bool,
+    stop_after: Option<usize>,
+    json: bool,
+}
+
+/// Writes the checkpoint into the output directory every `every` iterations.
+struct CheckpointWriter<'a> {
+    dir: &'a Path,
+    every: usize,
+    definition: &'a RunDefinition,
+}
+
+impl Observer for CheckpointWriter<'_> {
+    fn iteration(&mut self, view: &IterationView<'_>) -> tradeoff_solvers::Result<Control> {
+        if view.iteration % self.every == 0 && view.iteration < view.max_iters {
+            Checkpoint {
+                definition: self.definition.clone(),
+                state: view.state(),
+            }
+            .save(self.dir)?;
         }
-        print_json(&Value::Object(summary))
-    } else {
-        print_summary(&args, &info.name, &result, &report);
-        Ok(())
+        Ok(Control::Continue)
+    }
+}
+
+impl Session {
+    fn execute(mut self, start: Option<tradeoff_solvers::RunState>) -> Result<()> {
+        let info = self.problem.info().clone();
+        let solver = self.definition.method.clone();
+        let mut progress =
+            super::progress::Progress::new(self.config.max_iters, std::io::stderr().is_terminal());
+        let mut stop = self.stop_after.map(StopAfter);
+        let mut writer = match (&self.out, self.definition.checkpoint_every) {
+            (Some(dir), Some(every)) => Some(CheckpointWriter {
+                dir,
+                every,
+                definition: &self.definition,
+            }),
+            _ => None,
+        };
+        let mut runner = Runner::new(
+            self.problem.as_ref(),
+            self.rule.as_mut(),
+            &self.prefs,
+            &self.config,
+        )
+        .with_observer(&mut progress);
+        if let Some(writer) = writer.as_mut() {
+            runner = runner.with_observer(writer);
+        }
+        if let Some(stop) = stop.as_mut() {
+            runner = runner.with_observer(stop);
+        }
+        if let Some(state) = start {
+            runner = runner.resume_from(state);
+        }
+        let outcome = runner
+            .run()
+            .with_context(|| format!("{solver} on {}", info.name))?;
+        if let (true, Some(dir)) = (self.checkpointed, &self.out) {
+            Checkpoint {
+                definition: self.definition.clone(),
+                state: outcome.state.clone(),
+            }
+            .save(dir)?;
+        }
+        let result = outcome.result;
+        let reference = self
+            .config
+            .reference_point
+            .clone()
+            .unwrap_or_else(|| info.reference_point.clone());
+        let front = self.problem.pareto_front(1000);
+        let report = run_report(self.problem.as_ref(), &result, &reference, front.as_ref())?;
+        let record = result_record(&self.definition, &info, &reference, &result, &report)?;
+        if let Some(dir) = &self.out {
+            write_outputs(dir, &record, &result, &info.name, &solver, front.as_ref())?;
+        }
+        if self.json {
+            let mut summary = Map::new();
+            summary.insert("problem".into(), json!(info.name));
+            summary.insert("solver".into(), json!(solver));
+            summary.insert("hypervolume".into(), report["hypervolume"].clone());
+            if let Some(igd) = report.get("igd") {
+                summary.insert("igd".into(), igd.clone());
+            }
+            summary.insert("time_s".into(), json_f64(result.time_s));
+            summary.insert("termination".into(), json!(result.termination.name()));
+            summary.insert("indicators".into(), Value::Object(report.clone()));
+            summary.insert("objectives".into(), json_matrix(&result.objectives));
+            summary.insert("solutions".into(), json_matrix(&result.x));
+            summary.insert("prefs".into(), json_matrix(&result.preferences));
+            if let Some(dir) = &self.out {
+                summary.insert("out".into(), json!(dir.display().to_string()));
+            }
+            print_json(&Value::Object(summary))
+        } else {
+            print_summary(&solver, self.out.as_deref(), &info.name, &result, &report);
+            Ok(())
+        }
     }
 }
 
@@ -352,41 +557,51 @@ pub fn run_report(
 }
 
 fn result_record(
-    args: &SolveArgs,
+    definition: &RunDefinition,
     info: &tradeoff_problems::ProblemInfo,
-    options: &Options,
-    prefs_source: &str,
     reference: &[f64],
     result: &SolveResult,
     report: &Map<String, Value>,
 ) -> Result<SolveRecord> {
+    let text = |key: &str| {
+        definition
+            .extra
+            .get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let given: Vec<String> = definition
+        .extra
+        .get("options")
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
+        .unwrap_or_default();
+    let mut effective = BTreeMap::new();
+    for pair in &definition.method_options {
+        let (k, v) = super::flags::split_pair(pair)?;
+        effective.insert(k.to_ascii_lowercase().replace('-', "_"), v);
+    }
     Ok(SolveRecord {
         schema_version: SOLVE_SCHEMA_VERSION,
         tool: tool_name(),
         config: SolveConfigRecord {
             problem: info.name.clone(),
-            problem_name: args.problem.problem.clone(),
+            problem_name: text("problem_name"),
             n_var: info.n_var,
             n_obj: info.n_obj,
-            normalize: args.problem.options.normalize.name().to_string(),
-            solver: args.solver.to_ascii_lowercase(),
-            options: args.set.set.clone(),
-            prefs: prefs_source.to_string(),
-            iters: args.run.iters(),
-            lr: args.run.lr(),
-            optimizer: args.run.optimizer.name().to_string(),
-            seed: args.run.seed(),
-            init: args
-                .run
-                .init
-                .as_ref()
-                .map(|p| p.display().to_string())
-                .or_else(|| args.run.init_box.clone().map(|b| format!("box {b}")))
-                .unwrap_or_else(|| "uniform in bounds".to_string()),
+            normalize: definition.problem.normalize.clone(),
+            solver: definition.method.clone(),
+            options: given,
+            prefs: text("prefs_source"),
+            iters: definition.total_iters,
+            lr: definition.optimizer.lr,
+            optimizer: definition.optimizer.name.clone(),
+            seed: definition.seed,
+            init: text("init"),
             reference_point: reference.to_vec(),
-            record_every: args.run.record_every,
-            tol: args.run.tol,
-            method_options_effective: effective_options(&args.solver, options, args)?,
+            record_every: definition.record_every,
+            tol: definition.tolerance,
+            method_options_effective: effective,
         },
         solutions: rows_of(&result.x),
         objectives: rows_of(&result.objectives),
@@ -410,30 +625,6 @@ fn result_record(
             n_evaluations: result.n_evaluations,
         },
     })
-}
-
-/// The options the method was built with, key → value: `--set`'s, and the run's iteration
-/// count where [`build_rule`] fills it in.
-fn effective_options(
-    solver: &str,
-    options: &Options,
-    args: &SolveArgs,
-) -> Result<BTreeMap<String, String>> {
-    let mut map: BTreeMap<String, String> = args
-        .set
-        .pairs()?
-        .into_iter()
-        .map(|(k, v)| (k.to_ascii_lowercase().replace('-', "_"), v))
-        .collect();
-    let lower = solver.trim().to_ascii_lowercase();
-    let takes_iters = tradeoff_solvers::all_method_infos()
-        .iter()
-        .find(|i| i.name == lower)
-        .is_some_and(|i| i.options.iter().any(|o| o.name == "iters"));
-    if takes_iters && !options.contains("iters") {
-        map.insert("iters".into(), args.run.iters().to_string());
-    }
-    Ok(map)
 }
 
 fn write_outputs(
@@ -475,11 +666,16 @@ fn write_outputs(
     Ok(())
 }
 
-fn print_summary(args: &SolveArgs, name: &str, result: &SolveResult, report: &Map<String, Value>) {
+fn print_summary(
+    solver: &str,
+    out: Option<&Path>,
+    name: &str,
+    result: &SolveResult,
+    report: &Map<String, Value>,
+) {
     let hv = report["hypervolume"].as_f64().unwrap_or(f64::NAN);
     let mut line = format!(
-        "{} on {name}: {} solutions, {} iterations ({}), hypervolume {hv:.6}",
-        args.solver.to_ascii_lowercase(),
+        "{solver} on {name}: {} solutions, {} iterations ({}), hypervolume {hv:.6}",
         result.x.n_rows(),
         result.iterations,
         result.termination,
@@ -489,7 +685,7 @@ fn print_summary(args: &SolveArgs, name: &str, result: &SolveResult, report: &Ma
     }
     line.push_str(&format!(", solver time {:.2} ms", result.time_s * 1e3));
     println!("{line}");
-    if let Some(dir) = &args.out {
+    if let Some(dir) = out {
         println!(
             "wrote {}/{{result.json, front.csv, front.png, front.svg, history.png, history.svg}}",
             dir.display()

@@ -9,8 +9,11 @@
 //! shorter than the tolerance, or when a value turns NaN or infinite.
 //!
 //! The roles are kept apart as in argmin: the rule computes directions (`rule.rs`), the runner
-//! owns the loop (`run.rs`), the configuration is validated data (`config.rs`) and the result
-//! carries the termination reason and the history (`result.rs`).
+//! owns the loop (`runner.rs`) and calls observers (`observer.rs`: the indicator recorder, a
+//! stop after `K` steps, the caller's own), the optimiser core steps the batch
+//! (`optimizer.rs`), the configuration is validated data (`config.rs`), the result carries
+//! the termination reason and the history (`result.rs`), and the run's state (`state.rs`)
+//! continues a run bit for bit, also from a checkpoint on disk (`checkpoint.rs`).
 //!
 //! Differences from LibMOON's `GradBaseSolver.solve`: the returned objectives are evaluated at
 //! the returned `x` (LibMOON's are one step behind), the Jacobian costs `n_obj` backward passes
@@ -20,13 +23,28 @@
 //!
 //! [`Problem::jacobian`]: tradeoff_problems::Problem::jacobian
 
+mod checkpoint;
 mod config;
+mod observer;
 pub(crate) mod optimizer;
+mod preferences;
 mod result;
 mod rule;
 mod runner;
+mod state;
 
+pub use checkpoint::{
+    CHECKPOINT_DEFINITION_FILE, CHECKPOINT_SCHEMA_VERSION, CHECKPOINT_STATE_FILE, Checkpoint,
+    CheckpointError, InitDefinition, OptimizerDefinition, ProblemDefinition, RunDefinition,
+};
 pub use config::{DriverConfig, Init};
+pub use observer::{
+    Control, IndicatorRecorder, IterationView, Observer, OnRecord, RunStart, StopAfter,
+};
+pub use preferences::{PREFERENCE_SUM_TOLERANCE, normalize_preferences};
 pub use result::{HistoryRecord, SolveResult, Termination};
 pub use rule::{PerPreference, StepContext, StepRule};
-pub use runner::{solve, solve_observed, solve_with_method, solve_with_rule_name};
+pub use runner::{
+    RunOutcome, Runner, solve, solve_observed, solve_with_method, solve_with_rule_name,
+};
+pub use state::RunState;

@@ -18,15 +18,22 @@ pub enum Termination {
         /// The iteration (steps taken before it) where the value appeared.
         iteration: usize,
     },
+    /// An [`Observer`](crate::Observer) stopped the run after `iteration` steps (for instance
+    /// [`StopAfter`](crate::StopAfter), an interruption with a checkpoint).
+    Stopped {
+        /// Steps taken.
+        iteration: usize,
+    },
 }
 
 impl Termination {
-    /// Kebab-case name (`max-iters`, `converged`, `non-finite`).
+    /// Kebab-case name (`max-iters`, `converged`, `non-finite`, `stopped`).
     pub fn name(&self) -> &'static str {
         match self {
             Self::MaxIters => "max-iters",
             Self::Converged { .. } => "converged",
             Self::NonFinite { .. } => "non-finite",
+            Self::Stopped { .. } => "stopped",
         }
     }
 }
@@ -46,6 +53,9 @@ impl std::fmt::Display for Termination {
                     f,
                     "stopped at iteration {iteration}: a value became non-finite"
                 )
+            }
+            Self::Stopped { iteration } => {
+                write!(f, "stopped by an observer after {iteration} steps")
             }
         }
     }
@@ -87,9 +97,11 @@ pub struct SolveResult {
     pub time_s: f64,
     /// Wall time spent recording indicators, in seconds.
     pub record_time_s: f64,
-    /// Calls of `Problem::jacobian` (one per iteration, for the whole batch).
+    /// Calls of `Problem::jacobian` (one per iteration, for the whole batch), counted over the
+    /// whole run (a resumed run counts its earlier segments' too).
     pub n_jacobian_evaluations: usize,
-    /// Calls of `Problem::evaluate` (the final evaluation).
+    /// Calls of `Problem::evaluate`, counted over the whole run (one final evaluation per run
+    /// segment: a resumed run counts its earlier segments' too).
     pub n_evaluations: usize,
 }
 

@@ -44,6 +44,13 @@ pub trait StepRule: Send {
     /// rule can be reused across runs with identical results.
     fn reset(&mut self) {}
 
+    /// The per-row aggregations (directions, weights, diagnostics) of the last
+    /// [`StepRule::directions`] call, where the rule has them (observers see them); empty by
+    /// default.
+    fn last_aggregations(&self) -> &[Aggregation] {
+        &[]
+    }
+
     /// The state kept between iterations (empty for a stateless rule), for checkpoints; see
     /// [`Aggregator::save_state`].
     fn save_state(&self) -> MethodState {
@@ -179,6 +186,10 @@ impl StepRule for PerPreference {
             self.last.push(aggregation);
         }
         Ok(out)
+    }
+
+    fn last_aggregations(&self) -> &[Aggregation] {
+        &self.last
     }
 
     fn reset(&mut self) {

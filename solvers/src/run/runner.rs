@@ -1,13 +1,15 @@
-//! The loop.
+//! The loop: [`Runner`] (observers, resume) and the [`solve`] family built on it.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use tradeoff_pareto::{Matrix, hypervolume, igd};
+use tradeoff_pareto::Matrix;
 use tradeoff_problems::Problem;
 
 use super::config::DriverConfig;
+use super::observer::{Control, IndicatorRecorder, IterationView, Observer, OnRecord, RunStart};
 use super::result::{HistoryRecord, SolveResult, Termination};
 use super::rule::{StepContext, StepRule};
+use super::state::RunState;
 use crate::error::{Error, Result};
 use crate::method::find::build_run_rule;
 use crate::method::options::Options;
@@ -84,11 +86,14 @@ pub fn solve(
     preferences: &Matrix,
     config: &DriverConfig,
 ) -> Result<SolveResult> {
-    solve_observed(problem, rule, preferences, config, &mut |_| {})
+    Ok(Runner::new(problem, rule, preferences, config)
+        .run()?
+        .result)
 }
 
 /// [`solve`] that also hands every history record to `observer` as soon as it is recorded
-/// (for progress bars and live logs). The observer sees the record; it cannot change the run.
+/// (for progress bars and live logs). The observer sees the record; it cannot change the run
+/// (a [`Runner`] takes [`Observer`]s that can stop it).
 ///
 /// # Errors
 /// As [`solve`].
@@ -99,132 +104,334 @@ pub fn solve_observed(
     config: &DriverConfig,
     observer: &mut dyn FnMut(&HistoryRecord),
 ) -> Result<SolveResult> {
-    config.validate()?;
-    let info = problem.info();
-    let (n_var, n_obj) = (info.n_var, info.n_obj);
-    check_preferences(preferences, n_obj)?;
-    let n_points = preferences.n_rows();
-    let reference = config
-        .reference_point
-        .clone()
-        .unwrap_or_else(|| info.reference_point.clone());
-    if reference.len() != n_obj {
-        return Err(Error::DimensionMismatch {
-            what: "reference point length (n_obj)",
-            expected: n_obj,
-            got: reference.len(),
-        });
-    }
-    if let Some(index) = reference.iter().position(|v| !v.is_finite()) {
-        return Err(Error::NonFinite {
-            what: "the reference point",
-            index,
-        });
-    }
-    let mut x = config.init.sample(info, n_points)?;
-    let front = sample_front(problem, config.front_points);
-    let recorder = Recorder {
-        reference: &reference,
-        front: front.as_ref(),
-        keep_objectives: config.record_objectives,
-    };
+    let mut on_record = OnRecord(observer);
+    Ok(Runner::new(problem, rule, preferences, config)
+        .with_observer(&mut on_record)
+        .run()?
+        .result)
+}
 
-    rule.reset();
-    let mut optimizer = OptimizerState::new(config.optimizer, n_points * n_var);
-    let mut x_prev = x.clone();
-    let mut history = Vec::with_capacity(config.max_iters / config.record_every + 2);
-    let mut record_time = Duration::ZERO;
-    let mut n_jacobian_evaluations = 0;
-    let mut termination = Termination::MaxIters;
-    let mut iterations = 0;
+/// What [`Runner::run`] returns: the result and the state to continue from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunOutcome {
+    /// The result, as [`solve`] returns it.
+    pub result: SolveResult,
+    /// The state after the last step, for [`Runner::resume_from`] (or a checkpoint).
+    pub state: RunState,
+}
 
-    let start = Instant::now();
-    for iteration in 0..config.max_iters {
-        let (objectives, jacobians) = problem.jacobian(&x)?;
-        n_jacobian_evaluations += 1;
-        if !all_finite(objectives.as_slice()) || !all_finite(jacobians.as_slice()) {
-            termination = Termination::NonFinite { iteration };
-            break;
+/// The one training loop, configured in argmin's manner: a problem, a step rule, the
+/// preferences and a [`DriverConfig`], plus observers and, to continue an earlier run, its
+/// [`RunState`].
+///
+/// A run of `N` steps equals, bit for bit (`x`, objectives, history), a run stopped after `M`
+/// steps (by [`StopAfter`] or any observer) whose state is passed to
+/// [`Runner::resume_from`] with the same rule, preferences and configuration.
+///
+/// ```
+/// use tradeoff_pareto::linspace;
+/// use tradeoff_problems::{ProblemSpec, build_problem};
+/// use tradeoff_solvers::{DriverConfig, Optimizer, Options, Runner, StopAfter, build_rule};
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let problem = build_problem(&ProblemSpec::new("zdt1"))?;
+/// let prefs = linspace(4, 0.01)?;
+/// let config = DriverConfig::default().with_max_iters(50).with_optimizer(Optimizer::adam(0.01));
+/// let mut rule = build_rule("ls", &Options::new(), &prefs)?;
+/// let whole = Runner::new(problem.as_ref(), rule.as_mut(), &prefs, &config).run()?;
+///
+/// let mut stop = StopAfter(20);
+/// let first = Runner::new(problem.as_ref(), rule.as_mut(), &prefs, &config)
+///     .with_observer(&mut stop)
+///     .run()?;
+/// let mut fresh = build_rule("ls", &Options::new(), &prefs)?;
+/// let rest = Runner::new(problem.as_ref(), fresh.as_mut(), &prefs, &config)
+///     .resume_from(first.state)
+///     .run()?;
+/// assert_eq!(rest.result.x, whole.result.x);
+/// assert_eq!(rest.result.history, whole.result.history);
+/// # Ok(()) }
+/// ```
+pub struct Runner<'a> {
+    problem: &'a dyn Problem,
+    rule: &'a mut dyn StepRule,
+    preferences: &'a Matrix,
+    config: &'a DriverConfig,
+    start: Option<RunState>,
+    observers: Vec<&'a mut dyn Observer>,
+}
+
+impl std::fmt::Debug for Runner<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runner")
+            .field("rule", &self.rule.name())
+            .field("config", self.config)
+            .field("resumes", &self.start.as_ref().map(|s| s.iteration))
+            .field("observers", &self.observers.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> Runner<'a> {
+    /// A fresh run of `rule` on `problem` for the preferences (`K × n_obj`) under `config`.
+    pub fn new(
+        problem: &'a dyn Problem,
+        rule: &'a mut dyn StepRule,
+        preferences: &'a Matrix,
+        config: &'a DriverConfig,
+    ) -> Self {
+        Self {
+            problem,
+            rule,
+            preferences,
+            config,
+            start: None,
+            observers: Vec::new(),
         }
-        if iteration % config.record_every == 0 {
-            let t = Instant::now();
-            let record = recorder.record(iteration, &objectives)?;
-            observer(&record);
-            history.push(record);
-            record_time += t.elapsed();
+    }
+
+    /// Continues from `state` (saved by an earlier run with the same rule, preferences and
+    /// configuration) instead of the initial points. `config.max_iters` may be larger than the
+    /// earlier run's: a schedule that depends on the total then differs from a run planned with
+    /// the new total.
+    #[must_use]
+    pub fn resume_from(mut self, state: RunState) -> Self {
+        self.start = Some(state);
+        self
+    }
+
+    /// Adds an observer (called in the order added).
+    #[must_use]
+    pub fn with_observer(mut self, observer: &'a mut dyn Observer) -> Self {
+        self.observers.push(observer);
+        self
+    }
+
+    /// Runs the loop.
+    ///
+    /// # Errors
+    /// As [`solve`]; when resuming, [`Error::InvalidState`] for a state that does not fit the
+    /// batch, the optimiser or the rule, or that is past `config.max_iters`; and any error an
+    /// observer returns.
+    #[allow(clippy::too_many_lines)]
+    pub fn run(self) -> Result<RunOutcome> {
+        let Self {
+            problem,
+            rule,
+            preferences,
+            config,
+            start,
+            mut observers,
+        } = self;
+        config.validate()?;
+        let info = problem.info();
+        let (n_var, n_obj) = (info.n_var, info.n_obj);
+        check_preferences(preferences, n_obj)?;
+        let n_points = preferences.n_rows();
+        let reference = config
+            .reference_point
+            .clone()
+            .unwrap_or_else(|| info.reference_point.clone());
+        if reference.len() != n_obj {
+            return Err(Error::DimensionMismatch {
+                what: "reference point length (n_obj)",
+                expected: n_obj,
+                got: reference.len(),
+            });
         }
-        let ctx = StepContext {
-            iteration,
+        if let Some(index) = reference.iter().position(|v| !v.is_finite()) {
+            return Err(Error::NonFinite {
+                what: "the reference point",
+                index,
+            });
+        }
+        rule.reset();
+        let mut optimizer = OptimizerState::new(config.optimizer.clone(), n_points * n_var)
+            .with_total(config.max_iters);
+        let (mut x, first, history, mut n_jacobian_evaluations, mut n_evaluations) = match start {
+            None => (config.init.sample(info, n_points)?, 0, Vec::new(), 0, 0),
+            Some(state) => {
+                if state.x.shape() != (n_points, n_var) {
+                    return Err(Error::InvalidState {
+                        reason: format!(
+                            "the saved iterate is {}×{}, the run needs {n_points}×{n_var}",
+                            state.x.n_rows(),
+                            state.x.n_cols()
+                        ),
+                    });
+                }
+                if state.iteration > config.max_iters {
+                    return Err(Error::InvalidState {
+                        reason: format!(
+                            "the state is at iteration {}, past the run's {} iterations",
+                            state.iteration, config.max_iters
+                        ),
+                    });
+                }
+                rule.load_state(&state.rule)?;
+                optimizer.load_state(&state.optimizer)?;
+                (
+                    state.x,
+                    state.iteration,
+                    state.history,
+                    state.n_jacobian_evaluations,
+                    state.n_evaluations,
+                )
+            }
+        };
+        let front = sample_front(problem, config.front_points);
+        let mut recorder = IndicatorRecorder::new(
+            reference,
+            front,
+            config.record_objectives,
+            config.record_every,
+            history,
+        );
+        let run_start = RunStart {
+            iteration: first,
             max_iters: config.max_iters,
             x: &x,
-            objectives: &objectives,
-            jacobians: &jacobians,
             preferences,
         };
-        let directions = rule.directions(&ctx)?;
-        if directions.n_rows() != n_points {
-            return Err(Error::DimensionMismatch {
-                what: "direction rows (one per preference)",
-                expected: n_points,
-                got: directions.n_rows(),
-            });
+        for observer in &mut observers {
+            observer.start(&run_start)?;
         }
-        if directions.n_cols() != n_var {
-            return Err(Error::DimensionMismatch {
-                what: "direction columns (n_var)",
-                expected: n_var,
-                got: directions.n_cols(),
-            });
+
+        let mut x_prev = x.clone();
+        let mut termination = Termination::MaxIters;
+        let mut iterations = first;
+
+        let start_time = Instant::now();
+        for iteration in first..config.max_iters {
+            let (objectives, jacobians) = problem.jacobian(&x)?;
+            n_jacobian_evaluations += 1;
+            if !all_finite(objectives.as_slice()) || !all_finite(jacobians.as_slice()) {
+                termination = Termination::NonFinite { iteration };
+                break;
+            }
+            if let Some(record) = recorder.evaluated(iteration, &objectives)? {
+                for observer in &mut observers {
+                    observer.recorded(record)?;
+                }
+            }
+            for observer in &mut observers {
+                observer.evaluated(iteration, &objectives)?;
+            }
+            let ctx = StepContext {
+                iteration,
+                max_iters: config.max_iters,
+                x: &x,
+                objectives: &objectives,
+                jacobians: &jacobians,
+                preferences,
+            };
+            let directions = rule.directions(&ctx)?;
+            if directions.n_rows() != n_points {
+                return Err(Error::DimensionMismatch {
+                    what: "direction rows (one per preference)",
+                    expected: n_points,
+                    got: directions.n_rows(),
+                });
+            }
+            if directions.n_cols() != n_var {
+                return Err(Error::DimensionMismatch {
+                    what: "direction columns (n_var)",
+                    expected: n_var,
+                    got: directions.n_cols(),
+                });
+            }
+            if !all_finite(directions.as_slice()) {
+                termination = Termination::NonFinite { iteration };
+                break;
+            }
+            x_prev.as_mut_slice().copy_from_slice(x.as_slice());
+            optimizer.step(x.as_mut_slice(), directions.as_slice());
+            info.project_to_bounds(&mut x);
+            if !all_finite(x.as_slice()) {
+                x.as_mut_slice().copy_from_slice(x_prev.as_slice());
+                termination = Termination::NonFinite { iteration };
+                break;
+            }
+            iterations = iteration + 1;
+            let converged = config.tolerance > 0.0 && max_row_step(&x, &x_prev) < config.tolerance;
+            let mut stop = false;
+            if !observers.is_empty() {
+                let view = IterationView {
+                    iteration: iterations,
+                    max_iters: config.max_iters,
+                    x: &x,
+                    objectives: &objectives,
+                    directions: &directions,
+                    aggregations: rule.last_aggregations(),
+                    rule: &*rule,
+                    optimizer: &optimizer,
+                    history: recorder.history(),
+                    n_jacobian_evaluations,
+                    n_evaluations,
+                };
+                for observer in &mut observers {
+                    stop |= observer.iteration(&view)? == Control::Stop;
+                }
+            }
+            if converged {
+                termination = Termination::Converged {
+                    iteration: iterations,
+                };
+                break;
+            }
+            if stop {
+                termination = Termination::Stopped {
+                    iteration: iterations,
+                };
+                break;
+            }
         }
-        if !all_finite(directions.as_slice()) {
-            termination = Termination::NonFinite { iteration };
-            break;
-        }
-        x_prev.as_mut_slice().copy_from_slice(x.as_slice());
-        optimizer.step(x.as_mut_slice(), directions.as_slice());
-        info.project_to_bounds(&mut x);
-        if !all_finite(x.as_slice()) {
-            x.as_mut_slice().copy_from_slice(x_prev.as_slice());
-            termination = Termination::NonFinite { iteration };
-            break;
-        }
-        iterations = iteration + 1;
-        if config.tolerance > 0.0 && max_row_step(&x, &x_prev) < config.tolerance {
-            termination = Termination::Converged {
+        let objectives = problem.evaluate(&x)?;
+        n_evaluations += 1;
+        let finite = all_finite(objectives.as_slice());
+        if !finite && !matches!(termination, Termination::NonFinite { .. }) {
+            termination = Termination::NonFinite {
                 iteration: iterations,
             };
-            break;
         }
-    }
-    let objectives = problem.evaluate(&x)?;
-    let finite = all_finite(objectives.as_slice());
-    if !finite && !matches!(termination, Termination::NonFinite { .. }) {
-        termination = Termination::NonFinite {
-            iteration: iterations,
-        };
-    }
-    let loop_time = start.elapsed();
-    if finite && history.last().is_none_or(|r| r.iteration != iterations) {
-        let t = Instant::now();
-        let record = recorder.record(iterations, &objectives)?;
-        observer(&record);
-        history.push(record);
-        record_time += t.elapsed();
-    }
+        let loop_time = start_time.elapsed();
+        let mut history = recorder.history().to_vec();
+        if finite {
+            if let Some(record) = recorder.final_record(iterations, &objectives)? {
+                for observer in &mut observers {
+                    observer.recorded(&record)?;
+                }
+                history.push(record);
+            }
+        }
+        let record_time = recorder.time();
 
-    Ok(SolveResult {
-        method: rule.name().to_string(),
-        x,
-        objectives,
-        preferences: preferences.clone(),
-        history,
-        termination,
-        iterations,
-        time_s: loop_time.saturating_sub(record_time).as_secs_f64(),
-        record_time_s: record_time.as_secs_f64(),
-        n_jacobian_evaluations,
-        n_evaluations: 1,
-    })
+        let state = RunState {
+            x: x.clone(),
+            optimizer: optimizer.save_state(),
+            rule: rule.save_state(),
+            iteration: iterations,
+            n_jacobian_evaluations,
+            n_evaluations,
+            history: recorder.history().to_vec(),
+        };
+        let result = SolveResult {
+            method: rule.name().to_string(),
+            x,
+            objectives,
+            preferences: preferences.clone(),
+            history,
+            termination,
+            iterations,
+            time_s: loop_time.saturating_sub(record_time).as_secs_f64(),
+            record_time_s: record_time.as_secs_f64(),
+            n_jacobian_evaluations,
+            n_evaluations,
+        };
+        for observer in &mut observers {
+            observer.end(&result)?;
+        }
+        Ok(RunOutcome { result, state })
+    }
 }
 
 /// [`solve`] with the rule for any method of the table, by name: scalarizations, aggregators
@@ -261,24 +468,6 @@ pub fn solve_with_rule_name(
 ) -> Result<SolveResult> {
     let mut rule = crate::method::find::build_rule(name, options, preferences)?;
     solve(problem, rule.as_mut(), preferences, config)
-}
-
-/// Computes the indicators of one iteration.
-struct Recorder<'a> {
-    reference: &'a [f64],
-    front: Option<&'a Matrix>,
-    keep_objectives: bool,
-}
-
-impl Recorder<'_> {
-    fn record(&self, iteration: usize, objectives: &Matrix) -> Result<HistoryRecord> {
-        Ok(HistoryRecord {
-            iteration,
-            hypervolume: hypervolume(objectives, self.reference)?,
-            igd: self.front.map(|f| igd(objectives, f)).transpose()?,
-            objectives: self.keep_objectives.then(|| objectives.clone()),
-        })
-    }
 }
 
 /// The true front for IGD, when the problem knows one of the right width.

@@ -1,0 +1,231 @@
+//! End-to-end tests of `tradeoff solve --checkpoint-every / --stop-after / --resume`: a run
+//! interrupted and resumed writes the same `solutions`, bit for bit, as an uninterrupted one.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn tradeoff(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tradeoff"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn succeeds(args: &[&str]) {
+    let out = tradeoff(args);
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Runs, expects exit code 2 and a one-line error containing `needle`, and no panic.
+fn fails_with(args: &[&str], needle: &str) {
+    let out = tradeoff(args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: stderr {stderr}");
+    assert!(!stderr.contains("panicked"), "{args:?} panicked: {stderr}");
+    assert!(
+        stderr.to_lowercase().contains(&needle.to_lowercase()),
+        "{args:?}: expected '{needle}' in {stderr}"
+    );
+    assert!(out.stdout.is_empty(), "{args:?}: wrote to stdout on error");
+}
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> Self {
+        let dir =
+            std::env::temp_dir().join(format!("tradeoff-cli-resume-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+    fn join(&self, name: &str) -> String {
+        self.0.join(name).to_string_lossy().into_owned()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn result(dir: &str) -> Value {
+    let text = std::fs::read_to_string(Path::new(dir).join("result.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The uninterrupted run and the interrupted-then-resumed one, for one method.
+fn check_resume(tmp: &TempDir, solver: &str, extra: &[&str]) {
+    let a = tmp.join(&format!("{solver}-a"));
+    let b = tmp.join(&format!("{solver}-b"));
+    let base = [
+        "solve",
+        "--problem",
+        "zdt1",
+        "--n-var",
+        "6",
+        "--solver",
+        solver,
+        "--optimizer",
+        "adam",
+        "--seed",
+        "5",
+        "--prefs",
+        "4",
+        "--iters",
+        "600",
+    ];
+    let mut whole = base.to_vec();
+    whole.extend_from_slice(extra);
+    whole.extend_from_slice(&["--out", &a]);
+    succeeds(&whole);
+
+    let mut first = base.to_vec();
+    first.extend_from_slice(extra);
+    first.extend_from_slice(&[
+        "--checkpoint-every",
+        "250",
+        "--stop-after",
+        "250",
+        "--out",
+        &b,
+    ]);
+    succeeds(&first);
+    let stopped = result(&b);
+    assert_eq!(stopped["termination"], "stopped", "{solver}");
+    assert_eq!(stopped["iterations"], 250, "{solver}");
+    assert!(Path::new(&b).join("checkpoint.safetensors").is_file());
+    assert!(Path::new(&b).join("checkpoint.json").is_file());
+
+    succeeds(&["solve", "--resume", &b]);
+    let (whole, resumed) = (result(&a), result(&b));
+    assert_eq!(resumed["iterations"], 600, "{solver}");
+    // serde_json keeps every f64 exactly (float_roundtrip), so equal values are equal bits.
+    assert_eq!(whole["solutions"], resumed["solutions"], "{solver}");
+    assert_eq!(whole["objectives"], resumed["objectives"], "{solver}");
+    assert_eq!(whole["history"], resumed["history"], "{solver}");
+    assert_eq!(whole["config"], resumed["config"], "{solver}");
+}
+
+#[test]
+fn an_interrupted_run_resumes_to_the_same_solutions() {
+    let tmp = TempDir::new("same");
+    check_resume(&tmp, "epo", &[]);
+    // A set-level rule.
+    check_resume(&tmp, "hvgrad", &[]);
+}
+
+#[test]
+fn an_interrupted_stateful_run_resumes_to_the_same_solutions() {
+    let tmp = TempDir::new("stateful");
+    // Stateful (momentum) and randomized (per-row generators) methods: needs every method's
+    // `save_state`/`load_state`.
+    check_resume(&tmp, "gradvac", &[]);
+    check_resume(&tmp, "random", &["--set", "seed=9"]);
+    // A set-level rule with state (the adapted preferences).
+    check_resume(&tmp, "uniform", &[]);
+}
+
+#[test]
+fn resume_checks_its_flags_and_the_checkpoint() {
+    let tmp = TempDir::new("flags");
+    let dir = tmp.join("run");
+    succeeds(&[
+        "solve",
+        "--problem",
+        "zdt1",
+        "--n-var",
+        "4",
+        "--solver",
+        "ls",
+        "--iters",
+        "40",
+        "--checkpoint-every",
+        "10",
+        "--stop-after",
+        "20",
+        "--out",
+        &dir,
+    ]);
+    // Run flags come from the checkpoint.
+    fails_with(
+        &["solve", "--resume", &dir, "--lr", "0.5"],
+        "cannot be used with",
+    );
+    fails_with(
+        &["solve", "--resume", &dir, "--solver", "epo"],
+        "cannot be used with",
+    );
+    // A total at or below the saved iteration.
+    fails_with(
+        &["solve", "--resume", &dir, "--iters", "20"],
+        "above the saved iteration 20",
+    );
+    // --stop-after needs somewhere to write the checkpoint.
+    fails_with(
+        &[
+            "solve",
+            "--problem",
+            "zdt1",
+            "--stop-after",
+            "5",
+            "--iters",
+            "10",
+        ],
+        "--out",
+    );
+    // A larger total is allowed.
+    succeeds(&["solve", "--resume", &dir, "--iters", "60"]);
+    assert_eq!(result(&dir)["iterations"], 60);
+    assert_eq!(result(&dir)["config"]["iters"], 60);
+
+    // A corrupted checkpoint: one line naming the file and the fault, exit code 2.
+    let state = Path::new(&dir).join("checkpoint.safetensors");
+    let bytes = std::fs::read(&state).unwrap();
+    std::fs::write(&state, &bytes[..bytes.len() - 9]).unwrap();
+    fails_with(&["solve", "--resume", &dir], "checkpoint.safetensors");
+    let out = tradeoff(&["solve", "--resume", &dir]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("truncated"), "{stderr}");
+
+    // Not a checkpoint directory.
+    let empty = tmp.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    fails_with(&["solve", "--resume", &empty], "checkpoint.json");
+}
+
+#[test]
+fn library_checks_replace_silent_fixes() {
+    fails_with(
+        &[
+            "solve",
+            "--problem",
+            "zdt1",
+            "--record-every",
+            "0",
+            "--iters",
+            "5",
+        ],
+        "record-every",
+    );
+    fails_with(
+        &[
+            "solve",
+            "--problem",
+            "zdt1",
+            "--init-box",
+            "1,0",
+            "--iters",
+            "5",
+        ],
+        "lo < hi",
+    );
+}
