@@ -90,16 +90,20 @@ impl<T: OptionValue> OptionValue for Option<T> {
     }
 }
 
-/// Implements [`OptionValue`] for a fieldless enum from its option names (case-insensitive).
+/// Implements [`OptionValue`] for a fieldless enum from its option names (case-insensitive);
+/// an invalid value's error lists every choice ("one of identity, random").
 macro_rules! option_choices {
-    ($ty:ty { $($variant:ident = $text:literal),+ $(,)? }) => {
+    ($ty:ty { $first:ident = $first_text:literal $(, $variant:ident = $text:literal)* $(,)? }) => {
         impl $crate::method::params::OptionValue for $ty {
-            const EXPECTED: &'static str = concat!("one of ", $($text, " "),+);
+            const EXPECTED: &'static str = concat!("one of ", $first_text $(, ", ", $text)*);
             fn parse_option(text: &str) -> Option<Self> {
                 let text = text.trim();
+                if text.eq_ignore_ascii_case($first_text) {
+                    return Some(<$ty>::$first);
+                }
                 $(if text.eq_ignore_ascii_case($text) {
                     return Some(<$ty>::$variant);
-                })+
+                })*
                 None
             }
         }
@@ -362,6 +366,32 @@ mod tests {
             /// A flag.
             flag: bool = false, any, "a flag";
         }
+    }
+
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    enum Shape {
+        Round,
+        Square,
+        Flat,
+    }
+
+    option_choices!(Shape {
+        Round = "round",
+        Square = "square",
+        Flat = "flat",
+    });
+
+    #[test]
+    fn an_invalid_choice_lists_the_choices() {
+        assert_eq!(Shape::parse_option(" SQUARE "), Some(Shape::Square));
+        let e = Options::new()
+            .with("shape", "nonsense")
+            .value::<Shape>("demo", "shape")
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "demo: option 'shape' expects one of round, square, flat, got 'nonsense'"
+        );
     }
 
     #[test]
