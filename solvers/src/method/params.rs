@@ -155,6 +155,15 @@ pub enum Check {
     },
     /// A preference vector: non-empty, finite, non-negative, positive sum.
     Preference,
+    /// A non-empty list whose every number lies in `[lo, hi]`, and the rule as text.
+    EachClosed {
+        /// Lower end (included).
+        lo: f64,
+        /// Upper end (included).
+        hi: f64,
+        /// The rule, e.g. "must be one or more numbers in [0, 1]".
+        rule: &'static str,
+    },
 }
 
 impl Check {
@@ -208,6 +217,17 @@ impl Check {
                 }
                 _ => Ok(()),
             },
+            Self::EachClosed { lo, hi, rule } => match value.numbers() {
+                Some(p) if p.is_empty() || p.iter().any(|v| !(lo..=hi).contains(v)) => {
+                    Err(ParamsError::Invalid {
+                        method,
+                        name,
+                        rule,
+                        got: format!("{p:?}"),
+                    })
+                }
+                _ => Ok(()),
+            },
         }
     }
 }
@@ -246,7 +266,7 @@ pub trait MethodParams: Clone + Default + Debug + PartialEq + Send + Sync + 'sta
 /// ```
 ///
 /// Checks: `any`, `positive`, `non_negative`, `at_least(lo)`, `closed(lo, hi)`,
-/// `open_closed(lo, hi)`, `preference`. It generates the struct, `Default`, and
+/// `open_closed(lo, hi)`, `preference`, `each_closed(lo, hi)` (a non-empty list). It generates the struct, `Default`, and
 /// [`MethodParams`] (the option table, `validate_for`, `read`).
 macro_rules! params {
     (@shown $default:expr) => { stringify!($default) };
@@ -274,6 +294,13 @@ macro_rules! params {
         $crate::method::params::Check::Range {
             lo: $lo as f64, lo_open: false, hi: $hi as f64, hi_open: false,
             rule: concat!("must be in [", stringify!($lo), ", ", stringify!($hi), "]"),
+        }
+    };
+    (@check each_closed($lo:literal, $hi:literal)) => {
+        $crate::method::params::Check::EachClosed {
+            lo: $lo as f64, hi: $hi as f64,
+            rule: concat!("must be one or more numbers in [", stringify!($lo), ", ",
+                stringify!($hi), "]"),
         }
     };
     (@check open_closed($lo:literal, $hi:literal)) => {
