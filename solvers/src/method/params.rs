@@ -93,16 +93,19 @@ impl<T: OptionValue> OptionValue for Option<T> {
 /// Implements [`OptionValue`] for a fieldless enum from its option names (case-insensitive);
 /// an invalid value's error lists every choice ("one of identity, random").
 macro_rules! option_choices {
-    ($ty:ty { $first:ident = $first_text:literal $(, $variant:ident = $text:literal)* $(,)? }) => {
+    ($ty:ty {
+        $first:ident $(($first_arg:expr))? = $first_text:literal
+        $(, $variant:ident $(($arg:expr))? = $text:literal)* $(,)?
+    }) => {
         impl $crate::method::params::OptionValue for $ty {
             const EXPECTED: &'static str = concat!("one of ", $first_text $(, ", ", $text)*);
             fn parse_option(text: &str) -> Option<Self> {
                 let text = text.trim();
                 if text.eq_ignore_ascii_case($first_text) {
-                    return Some(<$ty>::$first);
+                    return Some(<$ty>::$first $(($first_arg))?);
                 }
                 $(if text.eq_ignore_ascii_case($text) {
-                    return Some(<$ty>::$variant);
+                    return Some(<$ty>::$variant $(($arg))?);
                 })*
                 None
             }
@@ -248,7 +251,34 @@ pub trait MethodParams: Clone + Default + Debug + PartialEq + Send + Sync + 'sta
     ///
     /// # Errors
     /// [`ParamsError::UnknownOption`], [`ParamsError::BadValue`].
-    fn read(method: &'static str, options: &Options) -> Result<Self, ParamsError>;
+    fn read(method: &'static str, options: &Options) -> Result<Self, ParamsError> {
+        options.expect_known(method, Self::OPTIONS.iter().map(|o| o.name))?;
+        Self::read_values(method, options)
+    }
+
+    /// As [`MethodParams::read`] without rejecting unknown keys (for a table nested in
+    /// another's).
+    ///
+    /// # Errors
+    /// [`ParamsError::BadValue`].
+    fn read_values(method: &'static str, options: &Options) -> Result<Self, ParamsError>;
+}
+
+/// `a` followed by `b`, for the option table of a method that nests another's (`N` must be
+/// the sum of their lengths).
+pub const fn concat_options<const N: usize>(a: &[OptionInfo], b: &[OptionInfo]) -> [OptionInfo; N] {
+    assert!(a.len() + b.len() == N, "N must be the sum of the lengths");
+    let mut out = [OptionInfo {
+        name: "",
+        default: "",
+        doc: "",
+    }; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = if i < a.len() { a[i] } else { b[i - a.len()] };
+        i += 1;
+    }
+    out
 }
 
 /// Declares a parameter struct from its option table, one row per field:
@@ -266,10 +296,22 @@ pub trait MethodParams: Clone + Default + Debug + PartialEq + Send + Sync + 'sta
 /// ```
 ///
 /// Checks: `any`, `positive`, `non_negative`, `at_least(lo)`, `closed(lo, hi)`,
-/// `open_closed(lo, hi)`, `preference`, `each_closed(lo, hi)` (a non-empty list). It generates the struct, `Default`, and
+/// `closed_open(lo, hi)`, `open_closed(lo, hi)`, `preference`, `each_closed(lo, hi)` (a
+/// non-empty list). A last row `.. /// doc` `name: Type;` nests another [`MethodParams`] table: its
+/// options follow this table's, and it is read and validated with it. It generates the struct, `Default`, and
 /// [`MethodParams`] (the option table, `validate_for`, `read`).
 macro_rules! params {
     (@shown $default:expr) => { stringify!($default) };
+    (@options $name:ident) => { <$name>::OWN_OPTIONS };
+    (@options $name:ident, $nested_ty:ty) => {
+        &$crate::method::params::concat_options::<{
+            <$name>::OWN_OPTIONS.len()
+                + <$nested_ty as $crate::method::params::MethodParams>::OPTIONS.len()
+        }>(
+            <$name>::OWN_OPTIONS,
+            <$nested_ty as $crate::method::params::MethodParams>::OPTIONS,
+        )
+    };
     (@shown $default:expr, $shown:literal) => { $shown };
     (@check any) => { $crate::method::params::Check::Any };
     (@check preference) => { $crate::method::params::Check::Preference };
@@ -303,6 +345,12 @@ macro_rules! params {
                 stringify!($hi), "]"),
         }
     };
+    (@check closed_open($lo:literal, $hi:literal)) => {
+        $crate::method::params::Check::Range {
+            lo: $lo as f64, lo_open: false, hi: $hi as f64, hi_open: true,
+            rule: concat!("must be in [", stringify!($lo), ", ", stringify!($hi), ")"),
+        }
+    };
     (@check open_closed($lo:literal, $hi:literal)) => {
         $crate::method::params::Check::Range {
             lo: $lo as f64, lo_open: true, hi: $hi as f64, hi_open: false,
@@ -318,28 +366,43 @@ macro_rules! params {
                 $check:ident $(($($arg:literal),*))?,
                 $doc:literal;
             )*
+            $(
+                ..
+                $(#[$nested_meta:meta])*
+                $nested:ident : $nested_ty:ty;
+            )?
         }
     ) => {
         $(#[$meta])*
         #[derive(Clone, Debug, PartialEq)]
         pub struct $name {
             $($(#[$field_meta])* pub $field: $ty,)*
+            $($(#[$nested_meta])* pub $nested: $nested_ty,)?
         }
 
         impl Default for $name {
             fn default() -> Self {
-                Self { $($field: $default,)* }
+                Self {
+                    $($field: $default,)*
+                    $($nested: <$nested_ty>::default(),)?
+                }
             }
         }
 
-        impl $crate::method::params::MethodParams for $name {
-            const OPTIONS: &'static [$crate::method::entry::OptionInfo] = &[$(
+        impl $name {
+            /// This table's own options (without a nested table's).
+            const OWN_OPTIONS: &'static [$crate::method::entry::OptionInfo] = &[$(
                 $crate::method::entry::OptionInfo {
                     name: stringify!($field),
                     default: params!(@shown $default $(, $shown)?),
                     doc: $doc,
                 },
             )*];
+        }
+
+        impl $crate::method::params::MethodParams for $name {
+            const OPTIONS: &'static [$crate::method::entry::OptionInfo] =
+                params!(@options $name $(, $nested_ty)?);
 
             fn validate_for(
                 &self,
@@ -350,19 +413,15 @@ macro_rules! params {
                     stringify!($field),
                     &self.$field,
                 )?;)*
+                $($crate::method::params::MethodParams::validate_for(&self.$nested, method)?;)?
                 Ok(())
             }
 
-            fn read(
+            #[allow(unused_variables)]
+            fn read_values(
                 method: &'static str,
                 options: &$crate::method::options::Options,
             ) -> ::std::result::Result<Self, $crate::error::ParamsError> {
-                options.expect_known(
-                    method,
-                    <Self as $crate::method::params::MethodParams>::OPTIONS
-                        .iter()
-                        .map(|o| o.name),
-                )?;
                 #[allow(unused_variables)]
                 let defaults = Self::default();
                 Ok(Self {
@@ -370,6 +429,9 @@ macro_rules! params {
                         Some(value) => value,
                         None => defaults.$field,
                     },)*
+                    $($nested: <$nested_ty as $crate::method::params::MethodParams>::read_values(
+                        method, options,
+                    )?,)?
                 })
             }
         }
