@@ -295,6 +295,8 @@ pub const fn concat_options<const N: usize>(a: &[OptionInfo], b: &[OptionInfo]) 
 /// }
 /// ```
 ///
+/// A field whose option key differs from its name is written `log_clip as "clip": f64 = ...`.
+///
 /// Checks: `any`, `positive`, `non_negative`, `at_least(lo)`, `closed(lo, hi)`,
 /// `closed_open(lo, hi)`, `open_closed(lo, hi)`, `preference`, `each_closed(lo, hi)` (a
 /// non-empty list). A last row `.. /// doc` `name: Type;` nests another [`MethodParams`] table: its
@@ -302,6 +304,8 @@ pub const fn concat_options<const N: usize>(a: &[OptionInfo], b: &[OptionInfo]) 
 /// [`MethodParams`] (the option table, `validate_for`, `read`).
 macro_rules! params {
     (@shown $default:expr) => { stringify!($default) };
+    (@key $field:ident) => { stringify!($field) };
+    (@key $field:ident, $key:literal) => { $key };
     (@options $name:ident) => { <$name>::OWN_OPTIONS };
     (@options $name:ident, $nested_ty:ty) => {
         &$crate::method::params::concat_options::<{
@@ -362,7 +366,7 @@ macro_rules! params {
         pub struct $name:ident {
             $(
                 $(#[$field_meta:meta])*
-                $field:ident : $ty:ty = $default:expr $(=> $shown:literal)?,
+                $field:ident $(as $key:literal)? : $ty:ty = $default:expr $(=> $shown:literal)?,
                 $check:ident $(($($arg:literal),*))?,
                 $doc:literal;
             )*
@@ -393,7 +397,7 @@ macro_rules! params {
             /// This table's own options (without a nested table's).
             const OWN_OPTIONS: &'static [$crate::method::entry::OptionInfo] = &[$(
                 $crate::method::entry::OptionInfo {
-                    name: stringify!($field),
+                    name: params!(@key $field $(, $key)?),
                     default: params!(@shown $default $(, $shown)?),
                     doc: $doc,
                 },
@@ -410,7 +414,7 @@ macro_rules! params {
             ) -> ::std::result::Result<(), $crate::error::ParamsError> {
                 $(params!(@check $check $(($($arg),*))?).apply(
                     method,
-                    stringify!($field),
+                    params!(@key $field $(, $key)?),
                     &self.$field,
                 )?;)*
                 $($crate::method::params::MethodParams::validate_for(&self.$nested, method)?;)?
@@ -425,7 +429,7 @@ macro_rules! params {
                 #[allow(unused_variables)]
                 let defaults = Self::default();
                 Ok(Self {
-                    $($field: match options.value(method, stringify!($field))? {
+                    $($field: match options.value(method, params!(@key $field $(, $key)?))? {
                         Some(value) => value,
                         None => defaults.$field,
                     },)*
