@@ -281,6 +281,40 @@ pub const fn concat_options<const N: usize>(a: &[OptionInfo], b: &[OptionInfo]) 
     out
 }
 
+/// The rows of `all` named `names`, in that order (a method that takes a subset of a shared
+/// table). Fails to compile when a name is missing.
+pub const fn pick_options<const N: usize>(all: &[OptionInfo], names: [&str; N]) -> [OptionInfo; N] {
+    const fn same(a: &str, b: &str) -> bool {
+        let (a, b) = (a.as_bytes(), b.as_bytes());
+        if a.len() != b.len() {
+            return false;
+        }
+        let mut i = 0;
+        while i < a.len() {
+            if a[i] != b[i] {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
+    let mut out = [OptionInfo {
+        name: "",
+        default: "",
+        doc: "",
+    }; N];
+    let mut k = 0;
+    while k < N {
+        let mut i = 0;
+        while !same(all[i].name, names[k]) {
+            i += 1;
+        }
+        out[k] = all[i];
+        k += 1;
+    }
+    out
+}
+
 /// Declares a parameter struct from its option table, one row per field:
 ///
 /// ```text
@@ -297,7 +331,7 @@ pub const fn concat_options<const N: usize>(a: &[OptionInfo], b: &[OptionInfo]) 
 ///
 /// A field whose option key differs from its name is written `log_clip as "clip": f64 = ...`.
 ///
-/// Checks: `any`, `positive`, `non_negative`, `at_least(lo)`, `closed(lo, hi)`,
+/// Checks: `any`, `finite`, `finite_list`, `positive`, `non_negative`, `at_least(lo)`, `closed(lo, hi)`,
 /// `closed_open(lo, hi)`, `open_closed(lo, hi)`, `preference`, `each_closed(lo, hi)` (a
 /// non-empty list). A last row `.. /// doc` `name: Type;` nests another [`MethodParams`] table: its
 /// options follow this table's, and it is read and validated with it. It generates the struct, `Default`, and
@@ -318,6 +352,18 @@ macro_rules! params {
     };
     (@shown $default:expr, $shown:literal) => { $shown };
     (@check any) => { $crate::method::params::Check::Any };
+    (@check finite) => {
+        $crate::method::params::Check::Range {
+            lo: f64::NEG_INFINITY, lo_open: false, hi: f64::INFINITY, hi_open: false,
+            rule: "must be finite",
+        }
+    };
+    (@check finite_list) => {
+        $crate::method::params::Check::EachClosed {
+            lo: f64::NEG_INFINITY, hi: f64::INFINITY,
+            rule: "must hold one or n_obj finite numbers",
+        }
+    };
     (@check preference) => { $crate::method::params::Check::Preference };
     (@check positive) => {
         $crate::method::params::Check::Range {
