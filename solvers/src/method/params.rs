@@ -67,6 +67,13 @@ impl OptionValue for bool {
     }
 }
 
+impl OptionValue for String {
+    const EXPECTED: &'static str = "a name";
+    fn parse_option(text: &str) -> Option<Self> {
+        Some(text.trim().to_string())
+    }
+}
+
 impl OptionValue for Vec<f64> {
     const EXPECTED: &'static str = "comma-separated finite numbers";
     fn parse_option(text: &str) -> Option<Self> {
