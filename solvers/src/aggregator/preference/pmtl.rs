@@ -480,6 +480,18 @@ pub static PMTL_INFO: MethodInfo = MethodInfo::new("pmtl", "ParetoMTL", Family::
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_invalid_choice_lists_the_choices() {
+        let e = ParetoMtl::from_options(&Options::new().with("switch", "nonsense"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("one of warmup, libmoon"), "{e}");
+        let e = ParetoMtl::from_options(&Options::new().with("mgda", "nonsense"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("one of exact, libmoon"), "{e}");
+    }
     use tradeoff_pareto::Matrix;
 
     fn two_prefs() -> Vec<Vec<f64>> {
