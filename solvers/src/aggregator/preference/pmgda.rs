@@ -3,7 +3,7 @@
 //! their MGDA sub-steps.
 
 use crate::aggregator::{
-    Aggregation, Aggregator, Diagnostics, Family, MethodInfo, OptionInfo, Properties, StepInput,
+    Aggregation, Aggregator, Diagnostics, Family, MethodInfo, Properties, StepInput,
 };
 use crate::error::{ParamsError, Result};
 use crate::linalg::{Gramian, LinearProgram, LpStatus, MinNorm, min_norm_simplex};
@@ -49,15 +49,6 @@ pub enum MgdaSolve {
 }
 
 impl MgdaSolve {
-    pub(crate) fn read(
-        method: &'static str,
-        options: &Options,
-    ) -> std::result::Result<Self, ParamsError> {
-        Ok(options
-            .value(method, MGDA_OPTION.name)?
-            .unwrap_or(PmgdaParams::default().mgda))
-    }
-
     /// `argmin_{α∈Δ} αᵀGα` by this rule.
     pub(crate) fn solve(self, g: &Gramian) -> MinNorm {
         if self == Self::LibMoon && g.n_obj() == 2 {
@@ -290,9 +281,6 @@ pub static PMGDA_INFO: MethodInfo = MethodInfo::new("pmgda", "PMGDA", Family::Pr
 .needs_losses()
 .claims(Properties::NONE.permutation_invariant())
 .options(PmgdaParams::OPTIONS);
-
-/// The `mgda` option (PMGDA's row, shared by the methods whose MGDA sub-steps it chooses).
-pub(crate) const MGDA_OPTION: OptionInfo = PmgdaParams::OPTIONS[3];
 
 #[cfg(test)]
 mod tests {
