@@ -32,11 +32,6 @@ params! {
     }
 }
 
-option_choices!(MgdaSolve {
-    Exact = "exact",
-    LibMoon = "libmoon",
-});
-
 /// How the MGDA (min-norm) sub-problems of PMGDA and ParetoMTL are solved.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MgdaSolve {
@@ -47,6 +42,11 @@ pub enum MgdaSolve {
     /// exact otherwise. For reproducing LibMOON's numbers.
     LibMoon,
 }
+
+option_choices!(MgdaSolve {
+    Exact = "exact",
+    LibMoon = "libmoon",
+});
 
 impl MgdaSolve {
     /// `argmin_{α∈Δ} αᵀGα` by this rule.

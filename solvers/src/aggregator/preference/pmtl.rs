@@ -22,6 +22,11 @@ pub enum PmtlSwitch {
     LibMoon,
 }
 
+option_choices!(PmtlSwitch {
+    Warmup = "warmup",
+    LibMoon = "libmoon",
+});
+
 /// Which stage a [`ParetoMtl`] is in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PmtlStage {
@@ -75,11 +80,6 @@ params! {
             "exact min-norm, or libmoon (two-row closed form clamped to 0.999/0.001)";
     }
 }
-
-option_choices!(PmtlSwitch {
-    Warmup = "warmup",
-    LibMoon = "libmoon",
-});
 
 impl Default for PmtlParams {
     fn default() -> Self {
