@@ -173,7 +173,7 @@ impl HvGrad {
 
     /// Reads `ref` (one number or comma-separated, one per objective), `margin`, `dynamic`
     /// (`set` | `front` | `fixed`), `normalize`, `warmup` and `warmup_solver` (one of
-    /// [`WARMUP_SOLVERS`]), then rejects unknown keys.
+    /// pmgda, epo, mtche, tche, cosmos, pbi, ls), then rejects unknown keys.
     pub fn from_options(options: &Options) -> std::result::Result<Self, ParamsError> {
         let name = HVGRAD_INFO.name;
         let mut params = HvGradParams::read(name, options)?;

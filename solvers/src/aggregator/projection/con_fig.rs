@@ -77,7 +77,7 @@ params! {
     }
 }
 
-/// Parameters of [`ConFig`]; the defaults are [`ConFigOptions`]'.
+/// Parameters of [`ConFig`]; the defaults come from ConFIG's option table.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConFigParams {
     /// Target cosines `w` (length `n_obj`, finite). `None` (default): all ones (conflictfree's
