@@ -32,6 +32,18 @@ pub enum ParamsError {
         /// The text given.
         text: String,
     },
+    /// An option value that is not one of the option's choices.
+    #[error("{method}: option '{name}' expects one of {choices}, got '{got}'")]
+    BadChoice {
+        /// The method's name.
+        method: &'static str,
+        /// The option's name.
+        name: String,
+        /// The valid choices, comma-separated.
+        choices: String,
+        /// The text given.
+        got: String,
+    },
     /// An option value that does not parse.
     #[error("{method}: option '{name}' expects {expected}, got '{got}'")]
     BadValue {

@@ -138,6 +138,9 @@ impl Options {
     }
 
     /// One of `choices` (case-insensitive), or `default`.
+    ///
+    /// # Errors
+    /// [`ParamsError::BadChoice`], listing `choices`, for any other text.
     pub fn choice(
         &self,
         method: &'static str,
@@ -151,10 +154,10 @@ impl Options {
                 .iter()
                 .find(|c| c.eq_ignore_ascii_case(v))
                 .copied()
-                .ok_or_else(|| ParamsError::BadValue {
+                .ok_or_else(|| ParamsError::BadChoice {
                     method,
                     name: key.to_string(),
-                    expected: "one of the listed choices",
+                    choices: choices.join(", "),
                     got: v.clone(),
                 }),
         }
@@ -307,5 +310,13 @@ mod tests {
         ));
         let e = o.expect_known("x", ["c"]).unwrap_err();
         assert!(matches!(e, ParamsError::UnknownOption { ref name, .. } if name == "seed"));
+        let e = Options::new()
+            .with("switch", "nonsense")
+            .choice("pmtl", "switch", &["warmup", "libmoon"], "warmup")
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "pmtl: option 'switch' expects one of warmup, libmoon, got 'nonsense'"
+        );
     }
 }

@@ -67,6 +67,13 @@ impl OptionValue for bool {
     }
 }
 
+impl OptionValue for String {
+    const EXPECTED: &'static str = "a name";
+    fn parse_option(text: &str) -> Option<Self> {
+        Some(text.trim().to_string())
+    }
+}
+
 impl OptionValue for Vec<f64> {
     const EXPECTED: &'static str = "comma-separated finite numbers";
     fn parse_option(text: &str) -> Option<Self> {
@@ -90,16 +97,23 @@ impl<T: OptionValue> OptionValue for Option<T> {
     }
 }
 
-/// Implements [`OptionValue`] for a fieldless enum from its option names (case-insensitive).
+/// Implements [`OptionValue`] for a fieldless enum from its option names (case-insensitive);
+/// an invalid value's error lists every choice ("one of identity, random").
 macro_rules! option_choices {
-    ($ty:ty { $($variant:ident = $text:literal),+ $(,)? }) => {
+    ($ty:ty {
+        $first:ident $(($first_arg:expr))? = $first_text:literal
+        $(, $variant:ident $(($arg:expr))? = $text:literal)* $(,)?
+    }) => {
         impl $crate::method::params::OptionValue for $ty {
-            const EXPECTED: &'static str = concat!("one of ", $($text, " "),+);
+            const EXPECTED: &'static str = concat!("one of ", $first_text $(, ", ", $text)*);
             fn parse_option(text: &str) -> Option<Self> {
                 let text = text.trim();
+                if text.eq_ignore_ascii_case($first_text) {
+                    return Some(<$ty>::$first $(($first_arg))?);
+                }
                 $(if text.eq_ignore_ascii_case($text) {
-                    return Some(<$ty>::$variant);
-                })+
+                    return Some(<$ty>::$variant $(($arg))?);
+                })*
                 None
             }
         }
@@ -151,6 +165,15 @@ pub enum Check {
     },
     /// A preference vector: non-empty, finite, non-negative, positive sum.
     Preference,
+    /// A non-empty list whose every number lies in `[lo, hi]`, and the rule as text.
+    EachClosed {
+        /// Lower end (included).
+        lo: f64,
+        /// Upper end (included).
+        hi: f64,
+        /// The rule, e.g. "must be one or more numbers in [0, 1]".
+        rule: &'static str,
+    },
 }
 
 impl Check {
@@ -204,6 +227,17 @@ impl Check {
                 }
                 _ => Ok(()),
             },
+            Self::EachClosed { lo, hi, rule } => match value.numbers() {
+                Some(p) if p.is_empty() || p.iter().any(|v| !(lo..=hi).contains(v)) => {
+                    Err(ParamsError::Invalid {
+                        method,
+                        name,
+                        rule,
+                        got: format!("{p:?}"),
+                    })
+                }
+                _ => Ok(()),
+            },
         }
     }
 }
@@ -224,7 +258,68 @@ pub trait MethodParams: Clone + Default + Debug + PartialEq + Send + Sync + 'sta
     ///
     /// # Errors
     /// [`ParamsError::UnknownOption`], [`ParamsError::BadValue`].
-    fn read(method: &'static str, options: &Options) -> Result<Self, ParamsError>;
+    fn read(method: &'static str, options: &Options) -> Result<Self, ParamsError> {
+        options.expect_known(method, Self::OPTIONS.iter().map(|o| o.name))?;
+        Self::read_values(method, options)
+    }
+
+    /// As [`MethodParams::read`] without rejecting unknown keys (for a table nested in
+    /// another's).
+    ///
+    /// # Errors
+    /// [`ParamsError::BadValue`].
+    fn read_values(method: &'static str, options: &Options) -> Result<Self, ParamsError>;
+}
+
+/// `a` followed by `b`, for the option table of a method that nests another's (`N` must be
+/// the sum of their lengths).
+pub const fn concat_options<const N: usize>(a: &[OptionInfo], b: &[OptionInfo]) -> [OptionInfo; N] {
+    assert!(a.len() + b.len() == N, "N must be the sum of the lengths");
+    let mut out = [OptionInfo {
+        name: "",
+        default: "",
+        doc: "",
+    }; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = if i < a.len() { a[i] } else { b[i - a.len()] };
+        i += 1;
+    }
+    out
+}
+
+/// The rows of `all` named `names`, in that order (a method that takes a subset of a shared
+/// table). Fails to compile when a name is missing.
+pub const fn pick_options<const N: usize>(all: &[OptionInfo], names: [&str; N]) -> [OptionInfo; N] {
+    const fn same(a: &str, b: &str) -> bool {
+        let (a, b) = (a.as_bytes(), b.as_bytes());
+        if a.len() != b.len() {
+            return false;
+        }
+        let mut i = 0;
+        while i < a.len() {
+            if a[i] != b[i] {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
+    let mut out = [OptionInfo {
+        name: "",
+        default: "",
+        doc: "",
+    }; N];
+    let mut k = 0;
+    while k < N {
+        let mut i = 0;
+        while !same(all[i].name, names[k]) {
+            i += 1;
+        }
+        out[k] = all[i];
+        k += 1;
+    }
+    out
 }
 
 /// Declares a parameter struct from its option table, one row per field:
@@ -241,13 +336,41 @@ pub trait MethodParams: Clone + Default + Debug + PartialEq + Send + Sync + 'sta
 /// }
 /// ```
 ///
-/// Checks: `any`, `positive`, `non_negative`, `at_least(lo)`, `closed(lo, hi)`,
-/// `open_closed(lo, hi)`, `preference`. It generates the struct, `Default`, and
+/// A field whose option key differs from its name is written `log_clip as "clip": f64 = ...`.
+///
+/// Checks: `any`, `finite`, `finite_list`, `positive`, `non_negative`, `at_least(lo)`, `closed(lo, hi)`,
+/// `closed_open(lo, hi)`, `open_closed(lo, hi)`, `preference`, `each_closed(lo, hi)` (a
+/// non-empty list). A last row `.. /// doc` `name: Type;` nests another [`MethodParams`] table: its
+/// options follow this table's, and it is read and validated with it. It generates the struct, `Default`, and
 /// [`MethodParams`] (the option table, `validate_for`, `read`).
 macro_rules! params {
     (@shown $default:expr) => { stringify!($default) };
+    (@key $field:ident) => { stringify!($field) };
+    (@key $field:ident, $key:literal) => { $key };
+    (@options $name:ident) => { <$name>::OWN_OPTIONS };
+    (@options $name:ident, $nested_ty:ty) => {
+        &$crate::method::params::concat_options::<{
+            <$name>::OWN_OPTIONS.len()
+                + <$nested_ty as $crate::method::params::MethodParams>::OPTIONS.len()
+        }>(
+            <$name>::OWN_OPTIONS,
+            <$nested_ty as $crate::method::params::MethodParams>::OPTIONS,
+        )
+    };
     (@shown $default:expr, $shown:literal) => { $shown };
     (@check any) => { $crate::method::params::Check::Any };
+    (@check finite) => {
+        $crate::method::params::Check::Range {
+            lo: f64::NEG_INFINITY, lo_open: false, hi: f64::INFINITY, hi_open: false,
+            rule: "must be finite",
+        }
+    };
+    (@check finite_list) => {
+        $crate::method::params::Check::EachClosed {
+            lo: f64::NEG_INFINITY, hi: f64::INFINITY,
+            rule: "must hold one or n_obj finite numbers",
+        }
+    };
     (@check preference) => { $crate::method::params::Check::Preference };
     (@check positive) => {
         $crate::method::params::Check::Range {
@@ -272,6 +395,19 @@ macro_rules! params {
             rule: concat!("must be in [", stringify!($lo), ", ", stringify!($hi), "]"),
         }
     };
+    (@check each_closed($lo:literal, $hi:literal)) => {
+        $crate::method::params::Check::EachClosed {
+            lo: $lo as f64, hi: $hi as f64,
+            rule: concat!("must be one or more numbers in [", stringify!($lo), ", ",
+                stringify!($hi), "]"),
+        }
+    };
+    (@check closed_open($lo:literal, $hi:literal)) => {
+        $crate::method::params::Check::Range {
+            lo: $lo as f64, lo_open: false, hi: $hi as f64, hi_open: true,
+            rule: concat!("must be in [", stringify!($lo), ", ", stringify!($hi), ")"),
+        }
+    };
     (@check open_closed($lo:literal, $hi:literal)) => {
         $crate::method::params::Check::Range {
             lo: $lo as f64, lo_open: true, hi: $hi as f64, hi_open: false,
@@ -283,32 +419,47 @@ macro_rules! params {
         pub struct $name:ident {
             $(
                 $(#[$field_meta:meta])*
-                $field:ident : $ty:ty = $default:expr $(=> $shown:literal)?,
+                $field:ident $(as $key:literal)? : $ty:ty = $default:expr $(=> $shown:literal)?,
                 $check:ident $(($($arg:literal),*))?,
                 $doc:literal;
             )*
+            $(
+                ..
+                $(#[$nested_meta:meta])*
+                $nested:ident : $nested_ty:ty;
+            )?
         }
     ) => {
         $(#[$meta])*
         #[derive(Clone, Debug, PartialEq)]
         pub struct $name {
             $($(#[$field_meta])* pub $field: $ty,)*
+            $($(#[$nested_meta])* pub $nested: $nested_ty,)?
         }
 
         impl Default for $name {
             fn default() -> Self {
-                Self { $($field: $default,)* }
+                Self {
+                    $($field: $default,)*
+                    $($nested: <$nested_ty>::default(),)?
+                }
             }
         }
 
-        impl $crate::method::params::MethodParams for $name {
-            const OPTIONS: &'static [$crate::method::entry::OptionInfo] = &[$(
+        impl $name {
+            /// This table's own options (without a nested table's).
+            const OWN_OPTIONS: &'static [$crate::method::entry::OptionInfo] = &[$(
                 $crate::method::entry::OptionInfo {
-                    name: stringify!($field),
+                    name: params!(@key $field $(, $key)?),
                     default: params!(@shown $default $(, $shown)?),
                     doc: $doc,
                 },
             )*];
+        }
+
+        impl $crate::method::params::MethodParams for $name {
+            const OPTIONS: &'static [$crate::method::entry::OptionInfo] =
+                params!(@options $name $(, $nested_ty)?);
 
             fn validate_for(
                 &self,
@@ -316,29 +467,28 @@ macro_rules! params {
             ) -> ::std::result::Result<(), $crate::error::ParamsError> {
                 $(params!(@check $check $(($($arg),*))?).apply(
                     method,
-                    stringify!($field),
+                    params!(@key $field $(, $key)?),
                     &self.$field,
                 )?;)*
+                $($crate::method::params::MethodParams::validate_for(&self.$nested, method)?;)?
                 Ok(())
             }
 
-            fn read(
+            #[allow(unused_variables)]
+            fn read_values(
                 method: &'static str,
                 options: &$crate::method::options::Options,
             ) -> ::std::result::Result<Self, $crate::error::ParamsError> {
-                options.expect_known(
-                    method,
-                    <Self as $crate::method::params::MethodParams>::OPTIONS
-                        .iter()
-                        .map(|o| o.name),
-                )?;
                 #[allow(unused_variables)]
                 let defaults = Self::default();
                 Ok(Self {
-                    $($field: match options.value(method, stringify!($field))? {
+                    $($field: match options.value(method, params!(@key $field $(, $key)?))? {
                         Some(value) => value,
                         None => defaults.$field,
                     },)*
+                    $($nested: <$nested_ty as $crate::method::params::MethodParams>::read_values(
+                        method, options,
+                    )?,)?
                 })
             }
         }
@@ -362,6 +512,32 @@ mod tests {
             /// A flag.
             flag: bool = false, any, "a flag";
         }
+    }
+
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    enum Shape {
+        Round,
+        Square,
+        Flat,
+    }
+
+    option_choices!(Shape {
+        Round = "round",
+        Square = "square",
+        Flat = "flat",
+    });
+
+    #[test]
+    fn an_invalid_choice_lists_the_choices() {
+        assert_eq!(Shape::parse_option(" SQUARE "), Some(Shape::Square));
+        let e = Options::new()
+            .with("shape", "nonsense")
+            .value::<Shape>("demo", "shape")
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "demo: option 'shape' expects one of round, square, flat, got 'nonsense'"
+        );
     }
 
     #[test]

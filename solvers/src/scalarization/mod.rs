@@ -52,6 +52,7 @@ use crate::aggregator::{
 };
 use crate::error::{Error, ParamsError, Result};
 use crate::method::options::Options;
+use crate::method::params::{MethodParams, params};
 
 /// Which scalarization function.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -151,71 +152,67 @@ pub struct ScalarizationParams {
     pub upper: f64,
 }
 
+params! {
+    /// Every scalarization's options, one table (each kind takes the rows its formula uses);
+    /// the defaults of [`ScalarizationParams::new`].
+    pub struct ScalarizationOptions {
+        /// Ideal point `z`. Default `[0]`.
+        ideal as "z": Vec<f64> = vec![0.0] => "0", finite_list,
+            "ideal point: one number for every objective, or comma-separated per objective";
+        /// Tche / mTche: LibMOON's unweighted gradient. Default `false`.
+        libmoon: bool = false, any,
+            "LibMOON's convention: value f_k* and weights e_k* (unweighted gradient of the active objective)";
+        /// PBI penalty. Default 1.
+        theta: f64 = 1.0 => "1", non_negative,
+            "penalty on the distance d2 to the preference ray";
+        /// COSMOS cosine weight. Default 8.
+        cosmos_c as "c": f64 = 8.0 => "8", non_negative,
+            "weight of the cosine-similarity term (LibMOON's cosmos_hp)";
+        /// Smoothing of STche, SmTche and AASF. Default 0.1.
+        mu: f64 = 0.1, positive, "smoothing temperature";
+        /// AASF augmentation. Default 0.1.
+        rho: f64 = 0.1, non_negative, "weight of the linear augmentation term";
+        /// PNorm order. Default 2.
+        p: f64 = 2.0 => "2", at_least(1), "order of the norm (p >= 1)";
+        /// invagg upper reference. Default 1.
+        upper as "u": f64 = 1.0 => "1", finite,
+            "upper reference: defined only where f_i - z_i < u";
+    }
+}
+
 impl ScalarizationParams {
     /// The documented defaults for `kind`.
     pub fn new(kind: ScalarizationKind) -> Self {
+        Self::from_options(kind, ScalarizationOptions::default())
+    }
+
+    fn from_options(kind: ScalarizationKind, o: ScalarizationOptions) -> Self {
         Self {
             kind,
-            ideal: vec![0.0],
-            libmoon: false,
-            theta: 1.0,
-            cosmos_c: 8.0,
-            mu: 0.1,
-            rho: 0.1,
-            p: 2.0,
-            upper: 1.0,
+            ideal: o.ideal,
+            libmoon: o.libmoon,
+            theta: o.theta,
+            cosmos_c: o.cosmos_c,
+            mu: o.mu,
+            rho: o.rho,
+            p: o.p,
+            upper: o.upper,
         }
     }
 
     /// Checks every rule; the error names the parameter.
     pub fn validate(&self) -> std::result::Result<(), ParamsError> {
-        let method = self.kind.name();
-        let bad = |name: &'static str, rule: &'static str, got: String| {
-            Err(ParamsError::Invalid {
-                method,
-                name,
-                rule,
-                got,
-            })
-        };
-        if self.ideal.is_empty() || self.ideal.iter().any(|v| !v.is_finite()) {
-            return bad(
-                "z",
-                "must hold one or n_obj finite numbers",
-                format!("{:?}", self.ideal),
-            );
+        ScalarizationOptions {
+            ideal: self.ideal.clone(),
+            libmoon: self.libmoon,
+            theta: self.theta,
+            cosmos_c: self.cosmos_c,
+            mu: self.mu,
+            rho: self.rho,
+            p: self.p,
+            upper: self.upper,
         }
-        if !(self.theta.is_finite() && self.theta >= 0.0) {
-            return bad(
-                "theta",
-                "must be finite and non-negative",
-                self.theta.to_string(),
-            );
-        }
-        if !(self.cosmos_c.is_finite() && self.cosmos_c >= 0.0) {
-            return bad(
-                "c",
-                "must be finite and non-negative",
-                self.cosmos_c.to_string(),
-            );
-        }
-        if !(self.mu.is_finite() && self.mu > 0.0) {
-            return bad("mu", "must be finite and positive", self.mu.to_string());
-        }
-        if !(self.rho.is_finite() && self.rho >= 0.0) {
-            return bad(
-                "rho",
-                "must be finite and non-negative",
-                self.rho.to_string(),
-            );
-        }
-        if !(self.p.is_finite() && self.p >= 1.0) {
-            return bad("p", "must be finite and at least 1", self.p.to_string());
-        }
-        if !self.upper.is_finite() {
-            return bad("u", "must be finite", self.upper.to_string());
-        }
-        Ok(())
+        .validate_for(self.kind.name())
     }
 }
 
@@ -249,32 +246,9 @@ impl Scalarization {
         kind: ScalarizationKind,
         options: &Options,
     ) -> std::result::Result<Self, ParamsError> {
-        let name = kind.name();
-        let mut params = ScalarizationParams::new(kind);
-        if let Some(z) = options.f64_list(name, "z")? {
-            params.ideal = z;
-        }
-        match kind {
-            ScalarizationKind::Tche | ScalarizationKind::MTche => {
-                params.libmoon = options.bool(name, "libmoon", params.libmoon)?;
-            }
-            ScalarizationKind::Pbi => params.theta = options.f64(name, "theta", params.theta)?,
-            ScalarizationKind::Cosmos => {
-                params.cosmos_c = options.f64(name, "c", params.cosmos_c)?
-            }
-            ScalarizationKind::InvAgg => params.upper = options.f64(name, "u", params.upper)?,
-            ScalarizationKind::STche | ScalarizationKind::SmTche => {
-                params.mu = options.f64(name, "mu", params.mu)?;
-            }
-            ScalarizationKind::Aasf => {
-                params.mu = options.f64(name, "mu", params.mu)?;
-                params.rho = options.f64(name, "rho", params.rho)?;
-            }
-            ScalarizationKind::PNorm => params.p = options.f64(name, "p", params.p)?,
-            ScalarizationKind::Ls => {}
-        }
         options.finish(kind.info())?;
-        Self::new(params)
+        let read = ScalarizationOptions::read_values(kind.name(), options)?;
+        Self::new(ScalarizationParams::from_options(kind, read))
     }
 
     /// The parameters.
@@ -520,22 +494,17 @@ fn argmax_first(v: &[f64]) -> usize {
     best
 }
 
-const Z_OPTION: OptionInfo = OptionInfo {
-    name: "z",
-    default: "0",
-    doc: "ideal point: one number for every objective, or comma-separated per objective",
-};
-const LIBMOON_OPTION: OptionInfo = OptionInfo {
-    name: "libmoon",
-    default: "false",
-    doc: "LibMOON's convention: value f_k* and weights e_k* (unweighted gradient of the active objective)",
-};
 const SCALARIZATION_PROPERTIES: Properties = Properties {
     non_conflicting: false,
     permutation_invariant: true,
     linear_under_scaling: true,
     weights_on_simplex: false,
 };
+
+/// The rows of [`ScalarizationOptions`] named `names`.
+const fn pick<const N: usize>(names: [&str; N]) -> [OptionInfo; N] {
+    crate::method::params::pick_options(ScalarizationOptions::OPTIONS, names)
+}
 
 macro_rules! scalarization_info {
     ($name:literal, $display:literal, $citation:literal, $options:expr) => {
@@ -553,111 +522,70 @@ pub static LS_INFO: MethodInfo = scalarization_info!(
     "ls",
     "LS",
     "Miettinen, Nonlinear Multiobjective Optimization, Kluwer 1999, §3.1 (weighting method)",
-    &[Z_OPTION]
+    &pick(["z"])
 );
 /// Weighted Tchebycheff `max_i λ_i (f_i − z_i)`.
 pub static TCHE_INFO: MethodInfo = scalarization_info!(
     "tche",
     "Tche",
     "Miettinen 1999, §3.4 (weighted Chebyshev); Zhang & Li, MOEA/D, IEEE TEVC 2007, §II-B",
-    &[Z_OPTION, LIBMOON_OPTION]
+    &pick(["z", "libmoon"])
 );
 /// Modified Tchebycheff `max_i (f_i − z_i)/λ_i`.
 pub static MTCHE_INFO: MethodInfo = scalarization_info!(
     "mtche",
     "mTche",
     "Ma et al., On Tchebycheff Decomposition Approaches for Multiobjective Evolutionary Optimization, IEEE TEVC 2018",
-    &[Z_OPTION, LIBMOON_OPTION]
+    &pick(["z", "libmoon"])
 );
 /// Penalty-based boundary intersection.
 pub static PBI_INFO: MethodInfo = scalarization_info!(
     "pbi",
     "PBI",
     "Zhang & Li, MOEA/D, IEEE TEVC 2007, §II-C (penalty-based boundary intersection)",
-    &[
-        Z_OPTION,
-        OptionInfo {
-            name: "theta",
-            default: "1",
-            doc: "penalty on the distance d2 to the preference ray",
-        }
-    ]
+    &pick(["z", "theta"])
 );
 /// COSMOS `⟨f, λ̂⟩ − c·cos(f, λ)`.
 pub static COSMOS_INFO: MethodInfo = scalarization_info!(
     "cosmos",
     "COSMOS",
     "Ruchte & Grabocka, Scalable Pareto Front Approximation for Deep Multi-Objective Learning, ICDM 2021 (arXiv:2103.13392)",
-    &[
-        Z_OPTION,
-        OptionInfo {
-            name: "c",
-            default: "8",
-            doc: "weight of the cosine-similarity term (LibMOON's cosmos_hp)",
-        }
-    ]
+    &pick(["z", "c"])
 );
 /// Inverse aggregation `Π (u − f_i + z_i)^(−λ_i)`.
 pub static INVAGG_INFO: MethodInfo = scalarization_info!(
     "invagg",
     "InvAgg",
     "Zhang et al., LibMOON, NeurIPS 2024 Datasets and Benchmarks (arXiv:2409.02969), util/scalarization.py::invagg",
-    &[
-        Z_OPTION,
-        OptionInfo {
-            name: "u",
-            default: "1",
-            doc: "upper reference: defined only where f_i - z_i < u",
-        }
-    ]
+    &pick(["z", "u"])
 );
-const MU_OPTION: OptionInfo = OptionInfo {
-    name: "mu",
-    default: "0.1",
-    doc: "smoothing temperature",
-};
 /// Smooth Tchebycheff `μ·logsumexp(λ ⊙ (f − z)/μ)`.
 pub static STCHE_INFO: MethodInfo = scalarization_info!(
     "stche",
     "STche",
     "Lin et al., Smooth Tchebycheff Scalarization for Multi-Objective Optimization, ICML 2024 (arXiv:2402.19078)",
-    &[Z_OPTION, MU_OPTION]
+    &pick(["z", "mu"])
 );
 /// Smooth modified Tchebycheff `μ·logsumexp((f − z)/(λμ))`.
 pub static SMTCHE_INFO: MethodInfo = scalarization_info!(
     "smtche",
     "SmTche",
     "Lin et al., ICML 2024 (arXiv:2402.19078), smooth version of the modified Tchebycheff",
-    &[Z_OPTION, MU_OPTION]
+    &pick(["z", "mu"])
 );
 /// Augmented achievement scalarizing function `SmTche + ρ·LS`.
 pub static AASF_INFO: MethodInfo = scalarization_info!(
     "aasf",
     "AASF",
     "Wierzbicki 1980 (achievement scalarizing functions); LibMOON util/scalarization.py::aasf (smooth form)",
-    &[
-        Z_OPTION,
-        MU_OPTION,
-        OptionInfo {
-            name: "rho",
-            default: "0.1",
-            doc: "weight of the linear augmentation term",
-        }
-    ]
+    &pick(["z", "mu", "rho"])
 );
 /// Weighted p-norm `‖λ ⊙ (f − z)‖_p`.
 pub static PNORM_INFO: MethodInfo = scalarization_info!(
     "pnorm",
     "PNorm",
     "Miettinen 1999, §3.3 (weighted L_p metrics); LibMOON util/scalarization.py::pnorm",
-    &[
-        Z_OPTION,
-        OptionInfo {
-            name: "p",
-            default: "2",
-            doc: "order of the norm (p >= 1)",
-        }
-    ]
+    &pick(["z", "p"])
 );
 
 #[cfg(test)]

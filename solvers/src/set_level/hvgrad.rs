@@ -2,10 +2,11 @@
 
 use tradeoff_pareto::{Matrix, NonDominatedSort, hypervolume_gradient};
 
-use super::{axpy, batch_shape, reference_option};
-use crate::aggregator::{Family, MethodInfo, OptionInfo};
+use super::{axpy, batch_shape};
+use crate::aggregator::{Family, MethodInfo};
 use crate::error::{Error, ParamsError, Result};
 use crate::method::options::Options;
+use crate::method::params::{MethodParams, option_choices, params};
 use crate::method::state::MethodState;
 use crate::run::{PerPreference, StepContext, StepRule};
 
@@ -22,71 +23,48 @@ pub enum HvReference {
     Fixed,
 }
 
-/// Parameters of [`HvGrad`].
-#[derive(Clone, Debug, PartialEq)]
-pub struct HvGradParams {
-    /// Base reference point: one value (broadcast) or one per objective. The dynamic reference
-    /// never lies below it. `None` (default): purely dynamic. LibMOON uses its problem table
-    /// (`get_hv_ref`: (1, 1) for the exponential VLMOP, 1.2 otherwise).
-    pub reference: Option<Vec<f64>>,
-    /// Relative margin of the dynamic reference above the objectives' maxima. Default 0.1
-    /// (LibMOON's factor 1.1); finite, `≥ 0`.
-    pub margin: f64,
-    /// Which reference. Default [`HvReference::Set`] (LibMOON).
-    pub dynamic: HvReference,
-    /// Scale each solution's objective-space gradient to unit length (LibMOON's
-    /// `obj_space_normalize`). Default true.
-    pub normalize: bool,
-    /// Fraction of the run's iterations, at the start, during which every row follows the
-    /// preference-guided `warmup_solver` on the driver's preferences instead of the hypervolume
-    /// gradient. Default 0.1 (LibMOON has no warm-up: `warmup=0` reproduces it); in `[0, 1)`.
-    pub warmup: f64,
-    /// The registry method of the warm-up. Default `pmgda`.
-    pub warmup_solver: String,
-}
-
-impl Default for HvGradParams {
-    fn default() -> Self {
-        Self {
-            reference: None,
-            margin: 0.1,
-            dynamic: HvReference::Set,
-            normalize: true,
-            warmup: 0.1,
-            warmup_solver: "pmgda".to_string(),
-        }
+params! {
+    /// Parameters of [`HvGrad`].
+    pub struct HvGradParams {
+        /// Base reference point: one value (broadcast) or one per objective. The dynamic
+        /// reference never lies below it. `None` (default): purely dynamic. LibMOON uses its
+        /// problem table (`get_hv_ref`: (1, 1) for the exponential VLMOP, 1.2 otherwise).
+        reference as "ref": Option<Vec<f64>> = None => "(none: purely dynamic)", finite_list,
+            "base reference point: one number or one per objective; the dynamic one never goes below it";
+        /// Relative margin of the dynamic reference above the objectives' maxima. Default 0.1
+        /// (LibMOON's factor 1.1); finite, `≥ 0`.
+        margin: f64 = 0.1, non_negative,
+            "dynamic reference r = max(ref, M + margin*|M|), M the objectives' maxima (LibMOON: 1.1*max)";
+        /// Which reference. Default [`HvReference::Set`] (LibMOON).
+        dynamic: HvReference = HvReference::Set => "set", any,
+            "set (one point for all fronts, LibMOON), front (per front) or fixed (ref as given)";
+        /// Scale each solution's objective-space gradient to unit length (LibMOON's
+        /// `obj_space_normalize`). Default true.
+        normalize: bool = true, any,
+            "scale each solution's objective-space gradient to unit length";
+        /// Fraction of the run's iterations, at the start, during which every row follows the
+        /// preference-guided `warmup_solver` on the driver's preferences instead of the
+        /// hypervolume gradient. Default 0.1 (LibMOON has no warm-up: `warmup=0` reproduces
+        /// it); in `[0, 1)`.
+        warmup: f64 = 0.1, closed_open(0, 1),
+            "fraction of the iterations run by warmup_solver on the preferences first";
+        /// The registry method of the warm-up (as an option: one of pmgda, epo, mtche, tche, cosmos, pbi, ls).
+        /// Default `pmgda`.
+        warmup_solver: String = "pmgda".to_string() => "pmgda", any,
+            "preference-guided warm-up: pmgda, epo, mtche, tche, cosmos, pbi or ls";
     }
 }
+
+option_choices!(HvReference {
+    Set = "set",
+    Front = "front",
+    Fixed = "fixed",
+});
 
 impl HvGradParams {
     /// Checks every rule; the error names the parameter.
     pub fn validate(&self) -> std::result::Result<(), ParamsError> {
-        if !(self.margin.is_finite() && self.margin >= 0.0) {
-            return Err(ParamsError::Invalid {
-                method: "hvgrad",
-                name: "margin",
-                rule: "must be finite and non-negative",
-                got: self.margin.to_string(),
-            });
-        }
-        if let Some(r) = &self.reference {
-            if r.is_empty() || r.iter().any(|v| !v.is_finite()) {
-                return Err(ParamsError::Invalid {
-                    method: "hvgrad",
-                    name: "ref",
-                    rule: "must be one finite number or one per objective",
-                    got: format!("{r:?}"),
-                });
-            }
-        }
-        if !(0.0..1.0).contains(&self.warmup) {
-            return Err(ParamsError::Invalid {
-                method: "hvgrad",
-                name: "warmup",
-                rule: "must lie in [0, 1)",
-                got: self.warmup.to_string(),
-            });
-        }
+        self.validate_for(HVGRAD_INFO.name)?;
         if crate::method::find::find_method(&self.warmup_solver).is_err() {
             return Err(ParamsError::Invalid {
                 method: "hvgrad",
@@ -194,31 +172,22 @@ impl HvGrad {
     }
 
     /// Reads `ref` (one number or comma-separated, one per objective), `margin`, `dynamic`
-    /// (`set` | `front` | `fixed`) and `normalize`, then rejects unknown keys.
+    /// (`set` | `front` | `fixed`), `normalize`, `warmup` and `warmup_solver` (one of
+    /// pmgda, epo, mtche, tche, cosmos, pbi, ls), then rejects unknown keys.
     pub fn from_options(options: &Options) -> std::result::Result<Self, ParamsError> {
         let name = HVGRAD_INFO.name;
-        let d = HvGradParams::default();
-        let reference = reference_option(name, options)?;
-        let margin = options.f64(name, "margin", d.margin)?;
-        let dynamic = match options.choice(name, "dynamic", &["set", "front", "fixed"], "set")? {
-            "front" => HvReference::Front,
-            "fixed" => HvReference::Fixed,
-            _ => HvReference::Set,
-        };
-        let normalize = options.bool(name, "normalize", d.normalize)?;
-        let warmup = options.f64(name, "warmup", d.warmup)?;
-        let warmup_solver = options
-            .choice(name, "warmup_solver", WARMUP_SOLVERS, "pmgda")?
+        let mut params = HvGradParams::read(name, options)?;
+        params.warmup_solver = WARMUP_SOLVERS
+            .iter()
+            .find(|c| c.eq_ignore_ascii_case(&params.warmup_solver))
+            .ok_or_else(|| ParamsError::BadChoice {
+                method: name,
+                name: "warmup_solver".to_string(),
+                choices: WARMUP_SOLVERS.join(", "),
+                got: params.warmup_solver.clone(),
+            })?
             .to_string();
-        options.finish(&HVGRAD_INFO)?;
-        Self::new(HvGradParams {
-            reference,
-            margin,
-            dynamic,
-            normalize,
-            warmup,
-            warmup_solver,
-        })
+        Self::new(params)
     }
 
     /// The parameters.
@@ -386,46 +355,34 @@ const WARMUP_SOLVERS: &[&str] = &["pmgda", "epo", "mtche", "tche", "cosmos", "pb
 
 /// Registry description of [`HvGrad`].
 pub static HVGRAD_INFO: MethodInfo = MethodInfo::new("hvgrad", "HVGrad", Family::SetLevel)
-.cite("Wang, Deutz, Bäck & Emmerich, Hypervolume Indicator Gradient Ascent \
+    .cite(
+        "Wang, Deutz, Bäck & Emmerich, Hypervolume Indicator Gradient Ascent \
                Multi-objective Optimization, EMO 2017; Deist et al., Multi-Objective Learning \
-               to Predict Pareto Fronts Using Hypervolume Maximization, arXiv:2102.04523")
-.needs_losses()
-.options(&[
-        OptionInfo {
-            name: "ref",
-            default: "(none: purely dynamic)",
-            doc: "base reference point: one number or one per objective; the dynamic one never goes below it",
-        },
-        OptionInfo {
-            name: "margin",
-            default: "0.1",
-            doc: "dynamic reference r = max(ref, M + margin*|M|), M the objectives' maxima (LibMOON: 1.1*max)",
-        },
-        OptionInfo {
-            name: "dynamic",
-            default: "set",
-            doc: "set (one point for all fronts, LibMOON), front (per front) or fixed (ref as given)",
-        },
-        OptionInfo {
-            name: "normalize",
-            default: "true",
-            doc: "scale each solution's objective-space gradient to unit length",
-        },
-        OptionInfo {
-            name: "warmup",
-            default: "0.1",
-            doc: "fraction of the iterations run by warmup_solver on the preferences first",
-        },
-        OptionInfo {
-            name: "warmup_solver",
-            default: "pmgda",
-            doc: "preference-guided warm-up: pmgda, epo, mtche, tche, cosmos, pbi or ls",
-        },
-    ]);
+               to Predict Pareto Fronts Using Hypervolume Maximization, arXiv:2102.04523",
+    )
+    .needs_losses()
+    .options(HvGradParams::OPTIONS);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_invalid_choice_lists_the_choices() {
+        let e = HvGrad::from_options(&Options::new().with("warmup_solver", "nonsense"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("pmgda, epo, mtche, tche, cosmos, pbi, ls"),
+            "{e}"
+        );
+        let e = HvGrad::from_options(&Options::new().with("dynamic", "nonsense"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("one of set, front, fixed"), "{e}");
+        let p = HvGrad::from_options(&Options::new().with("warmup_solver", "EPO")).unwrap();
+        assert_eq!(p.params().warmup_solver, "epo");
+    }
 
     #[test]
     fn weights_are_unit_ascent_directions_per_front() {

@@ -36,7 +36,6 @@ pub use svgd::{MOO_SVGD_INFO, MooSvgd, MooSvgdParams, SvgdDrive, SvgdKernel};
 pub use uniform::{FrontModel, UNIFORM_INFO, Uniform, UniformParams, UniformSolver};
 
 use crate::error::{Error, Result};
-use crate::method::options::Options;
 
 // ------------------------------------------------------------------------------------------
 // Small helpers shared by the set-level rules.
@@ -80,23 +79,4 @@ pub(crate) fn batch_shape(ctx: &crate::run::StepContext<'_>) -> Result<(usize, u
         });
     }
     Ok((k, m, n))
-}
-
-/// Reads the optional option `ref`: one number (broadcast) or one per objective.
-pub(crate) fn reference_option(
-    method: &'static str,
-    options: &Options,
-) -> std::result::Result<Option<Vec<f64>>, crate::error::ParamsError> {
-    let values = options.f64_list(method, "ref")?;
-    if let Some(v) = &values {
-        if v.is_empty() {
-            return Err(crate::error::ParamsError::Invalid {
-                method,
-                name: "ref",
-                rule: "must hold one number or one per objective",
-                got: String::new(),
-            });
-        }
-    }
-    Ok(values)
 }

@@ -36,10 +36,7 @@ pub struct PmtlSet {
 impl PmtlSet {
     /// Whether `options` ask for LibMOON's switch (`switch=libmoon`).
     pub(crate) fn wanted(options: &Options) -> Result<bool> {
-        Ok(
-            options.choice(PMTL_INFO.name, "switch", &["warmup", "libmoon"], "warmup")?
-                == "libmoon",
-        )
+        Ok(options.value(PMTL_INFO.name, "switch")? == Some(PmtlSwitch::LibMoon))
     }
 
     /// The rule when `options` ask for LibMOON's whole-set switch, else `None` (the method

@@ -5,10 +5,11 @@ use tradeoff_pareto::Matrix;
 use crate::linalg::Gramian;
 
 use super::{axpy, batch_shape, dist2, dot};
-use crate::aggregator::preference::pmgda::{MGDA_OPTION, MgdaSolve};
-use crate::aggregator::{Family, MethodInfo, OptionInfo};
+use crate::aggregator::preference::pmgda::MgdaSolve;
+use crate::aggregator::{Family, MethodInfo};
 use crate::error::{ParamsError, Result};
 use crate::method::options::Options;
+use crate::method::params::{MethodParams, option_choices, params};
 use crate::run::{StepContext, StepRule};
 
 /// The kernel between two solutions' objective vectors.
@@ -35,45 +36,34 @@ pub enum SvgdDrive {
     Weights,
 }
 
-/// Parameters of [`MooSvgd`].
-#[derive(Clone, Debug, PartialEq)]
-pub struct MooSvgdParams {
-    /// The kernel. Default [`SvgdKernel::Rbf`].
-    pub kernel: SvgdKernel,
-    /// The driving term. Default [`SvgdDrive::Directions`] (the paper).
-    pub drive: SvgdDrive,
-    /// LibMOON's `bandwidth` constant, used only by [`SvgdKernel::LibMoon`]. Default `5e-6`;
-    /// finite, `> 0`.
-    pub bandwidth: f64,
-    /// How the per-particle MGDA problems are solved. Default [`MgdaSolve::Exact`].
-    pub mgda: MgdaSolve,
-}
-
-impl Default for MooSvgdParams {
-    fn default() -> Self {
-        Self {
-            kernel: SvgdKernel::Rbf,
-            drive: SvgdDrive::Directions,
-            bandwidth: 5e-6,
-            mgda: MgdaSolve::Exact,
-        }
+params! {
+    /// Parameters of [`MooSvgd`].
+    pub struct MooSvgdParams {
+        /// The kernel. Default [`SvgdKernel::Rbf`].
+        kernel: SvgdKernel = SvgdKernel::Rbf => "rbf", any,
+            "rbf (exp(-D/h), h = median(D)/ln K) or libmoon (LibMOON's exp(-D*h/5e-6), an operator-precedence slip)";
+        /// The driving term. Default [`SvgdDrive::Directions`] (the paper).
+        drive: SvgdDrive = SvgdDrive::Directions => "directions", any,
+            "directions (sum_l k_kl J_l^T a_l, the paper) or weights (J_k^T sum_l k_kl a_l, LibMOON)";
+        /// LibMOON's `bandwidth` constant, used only by [`SvgdKernel::LibMoon`]. Default `5e-6`;
+        /// finite, `> 0`.
+        bandwidth: f64 = 5e-6, positive, "LibMOON's bandwidth constant (kernel=libmoon only)";
+        /// How the per-particle MGDA problems are solved. Default [`MgdaSolve::Exact`] (as
+        /// PMGDA's `mgda`).
+        mgda: MgdaSolve = MgdaSolve::Exact => "exact", any,
+            "exact min-norm, or libmoon (two-row closed form clamped to 0.999/0.001)";
     }
 }
 
-impl MooSvgdParams {
-    /// Checks every rule; the error names the parameter.
-    pub fn validate(&self) -> std::result::Result<(), ParamsError> {
-        if !(self.bandwidth.is_finite() && self.bandwidth > 0.0) {
-            return Err(ParamsError::Invalid {
-                method: "moo-svgd",
-                name: "bandwidth",
-                rule: "must be finite and positive",
-                got: self.bandwidth.to_string(),
-            });
-        }
-        Ok(())
-    }
-}
+option_choices!(SvgdKernel {
+    Rbf = "rbf",
+    LibMoon = "libmoon",
+});
+
+option_choices!(SvgdDrive {
+    Directions = "directions",
+    Weights = "weights",
+});
 
 /// MOO-SVGD: MGDA descent for every particle plus a Stein repulsion between the particles'
 /// objective vectors.
@@ -124,32 +114,14 @@ pub struct MooSvgd {
 impl MooSvgd {
     /// Validates `params`.
     pub fn new(params: MooSvgdParams) -> std::result::Result<Self, ParamsError> {
-        params.validate()?;
+        params.validate_for(MOO_SVGD_INFO.name)?;
         Ok(Self { params })
     }
 
     /// Reads `kernel` (`rbf` | `libmoon`), `drive` (`directions` | `weights`), `bandwidth` and
     /// `mgda` (`exact` | `libmoon`), then rejects unknown keys.
     pub fn from_options(options: &Options) -> std::result::Result<Self, ParamsError> {
-        let name = MOO_SVGD_INFO.name;
-        let d = MooSvgdParams::default();
-        let kernel = match options.choice(name, "kernel", &["rbf", "libmoon"], "rbf")? {
-            "libmoon" => SvgdKernel::LibMoon,
-            _ => SvgdKernel::Rbf,
-        };
-        let drive = match options.choice(name, "drive", &["directions", "weights"], "directions")? {
-            "weights" => SvgdDrive::Weights,
-            _ => SvgdDrive::Directions,
-        };
-        let bandwidth = options.f64(name, "bandwidth", d.bandwidth)?;
-        let mgda = MgdaSolve::read(name, options)?;
-        options.finish(&MOO_SVGD_INFO)?;
-        Self::new(MooSvgdParams {
-            kernel,
-            drive,
-            bandwidth,
-            mgda,
-        })
+        Self::new(MooSvgdParams::read(MOO_SVGD_INFO.name, options)?)
     }
 
     /// The parameters.
@@ -254,27 +226,12 @@ impl StepRule for MooSvgd {
 
 /// Registry description of [`MooSvgd`].
 pub static MOO_SVGD_INFO: MethodInfo = MethodInfo::new("moo-svgd", "MOO-SVGD", Family::SetLevel)
-.cite("Liu, Tong & Liu, Profiling Pareto Front With Multi-Objective Stein Variational \
-               Gradient Descent, NeurIPS 2021")
-.needs_losses()
-.options(&[
-        OptionInfo {
-            name: "kernel",
-            default: "rbf",
-            doc: "rbf (exp(-D/h), h = median(D)/ln K) or libmoon (LibMOON's exp(-D*h/5e-6), an operator-precedence slip)",
-        },
-        OptionInfo {
-            name: "drive",
-            default: "directions",
-            doc: "directions (sum_l k_kl J_l^T a_l, the paper) or weights (J_k^T sum_l k_kl a_l, LibMOON)",
-        },
-        OptionInfo {
-            name: "bandwidth",
-            default: "5e-6",
-            doc: "LibMOON's bandwidth constant (kernel=libmoon only)",
-        },
-        MGDA_OPTION,
-    ]);
+    .cite(
+        "Liu, Tong & Liu, Profiling Pareto Front With Multi-Objective Stein Variational \
+               Gradient Descent, NeurIPS 2021",
+    )
+    .needs_losses()
+    .options(MooSvgdParams::OPTIONS);
 
 #[cfg(test)]
 mod tests {

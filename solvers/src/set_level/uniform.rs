@@ -3,10 +3,11 @@
 use tradeoff_pareto::Matrix;
 
 use super::{batch_shape, dist2, dot};
-use crate::aggregator::{Family, MethodInfo, OptionInfo};
-use crate::error::{Error, ParamsError, Result};
+use crate::aggregator::{Family, MethodInfo};
+use crate::error::{Error, Result};
 use crate::linalg::lu_solve;
 use crate::method::options::Options;
+use crate::method::params::{MethodParams, option_choices, params};
 use crate::method::state::MethodState;
 use crate::run::{PerPreference, StepContext, StepRule};
 
@@ -34,78 +35,45 @@ impl UniformSolver {
     }
 }
 
-/// Parameters of [`Uniform`].
-#[derive(Clone, Debug, PartialEq)]
-pub struct UniformParams {
-    /// The per-preference solver. Default [`UniformSolver::Pmgda`]: on DTLZ2 with Adam, mTche and
-    /// EPO leave some solutions stuck on the box's faces (duplicated corner points, `l_min = 0`),
-    /// PMGDA does not; on VLMOP2 the three give the same spread.
-    pub solver: UniformSolver,
-    /// Number of preference adaptations; they happen at iterations `⌊r·T/(rounds+1)⌋`,
-    /// `r = 1..=rounds`, for a run of `T` iterations, so the solver has `T/(rounds+1)`
-    /// iterations to reach the front before each adaptation and after the last. Default 4;
-    /// `≥ 1`.
-    pub rounds: usize,
-    /// Ascent steps on the preferences per adaptation. Default 300; `≥ 1`.
-    pub steps: usize,
-    /// Angle (radians) the most-moved preference direction turns by at the first ascent step;
-    /// the step decays linearly to a tenth of it. Default 0.01; finite, `> 0`.
-    pub step: f64,
-    /// Sharpness of the soft minimum of the pairwise distances, relative to the current
-    /// minimum: weights `exp(−β(d − d_min)/d_min)`. Default 20; finite, `> 0`.
-    pub beta: f64,
-    /// Lower bound of every preference entry after adaptation (entries are clamped to
-    /// `[clip, 1 − clip]` and the row renormalised, as `clip_preferences`). Default 0.01; in
-    /// `[0, 0.5)`.
-    pub clip: f64,
-    /// Fit the front model on the pairs of earlier adaptations too (older pairs closer to a
-    /// newer one than a quarter of the newest pairs' mean spacing are dropped). Default true.
-    pub history: bool,
-}
-
-impl Default for UniformParams {
-    fn default() -> Self {
-        Self {
-            solver: UniformSolver::Pmgda,
-            rounds: 4,
-            steps: 300,
-            step: 0.01,
-            beta: 20.0,
-            clip: 0.01,
-            history: true,
-        }
+params! {
+    /// Parameters of [`Uniform`].
+    pub struct UniformParams {
+        /// The per-preference solver. Default [`UniformSolver::Pmgda`]: on DTLZ2 with Adam,
+        /// mTche and EPO leave some solutions stuck on the box's faces (duplicated corner
+        /// points, `l_min = 0`), PMGDA does not; on VLMOP2 the three give the same spread.
+        solver: UniformSolver = UniformSolver::Pmgda => "pmgda", any,
+            "per-preference solver underneath: pmgda, mtche or epo";
+        /// Number of preference adaptations; they happen at iterations `⌊r·T/(rounds+1)⌋`,
+        /// `r = 1..=rounds`, for a run of `T` iterations, so the solver has `T/(rounds+1)`
+        /// iterations to reach the front before each adaptation and after the last. Default 4;
+        /// `≥ 1`.
+        rounds: usize = 4, at_least(1), "preference adaptations, at iterations r*T/(rounds+1)";
+        /// Ascent steps on the preferences per adaptation. Default 300; `≥ 1`.
+        steps: usize = 300, at_least(1), "ascent steps on the preferences per adaptation";
+        /// Angle (radians) the most-moved preference direction turns by at the first ascent
+        /// step; the step decays linearly to a tenth of it. Default 0.01; finite, `> 0`.
+        step: f64 = 0.01, positive,
+            "largest angle (radians) a direction turns per ascent step, decaying to a tenth";
+        /// Sharpness of the soft minimum of the pairwise distances, relative to the current
+        /// minimum: weights `exp(−β(d − d_min)/d_min)`. Default 20; finite, `> 0`.
+        beta: f64 = 20.0 => "20", positive,
+            "sharpness of the soft minimum of the pairwise distances (relative to l_min)";
+        /// Lower bound of every preference entry after adaptation (entries are clamped to
+        /// `[clip, 1 − clip]` and the row renormalised, as `clip_preferences`). Default 0.01;
+        /// in `[0, 0.5)`.
+        clip: f64 = 0.01, closed_open(0, 0.5), "lower bound of every adapted preference entry";
+        /// Fit the front model on the pairs of earlier adaptations too (older pairs closer to a
+        /// newer one than a quarter of the newest pairs' mean spacing are dropped). Default
+        /// true.
+        history: bool = true, any, "fit the front model on earlier adaptations' pairs too";
     }
 }
 
-impl UniformParams {
-    /// Checks every rule; the error names the parameter.
-    pub fn validate(&self) -> std::result::Result<(), ParamsError> {
-        let bad = |name, rule, got: String| {
-            Err(ParamsError::Invalid {
-                method: "uniform",
-                name,
-                rule,
-                got,
-            })
-        };
-        if self.rounds == 0 {
-            return bad("rounds", "must be at least 1", "0".into());
-        }
-        if self.steps == 0 {
-            return bad("steps", "must be at least 1", "0".into());
-        }
-        if !(self.step.is_finite() && self.step > 0.0) {
-            return bad("step", "must be finite and positive", self.step.to_string());
-        }
-        if !(self.beta.is_finite() && self.beta > 0.0) {
-            return bad("beta", "must be finite and positive", self.beta.to_string());
-        }
-        if !(0.0..0.5).contains(&self.clip) {
-            return bad("clip", "must lie in [0, 0.5)", self.clip.to_string());
-        }
-        Ok(())
-    }
-}
+option_choices!(UniformSolver {
+    MTche = "mtche",
+    Epo = "epo",
+    Pmgda = "pmgda",
+});
 
 /// The model of the front that [`Uniform`] fits: the preference → objective map
 /// `F(λ) = ρ(û)·û` with `û = λ/‖λ‖`.
@@ -338,7 +306,7 @@ impl Uniform {
     /// # Errors
     /// Invalid `params`; an empty preference set.
     pub fn new(params: UniformParams, preferences: &Matrix) -> Result<Self> {
-        params.validate()?;
+        params.validate_for(UNIFORM_INFO.name)?;
         let inner = PerPreference::from_method(params.solver.name(), &Options::new(), preferences)?;
         Ok(Self {
             params,
@@ -357,24 +325,10 @@ impl Uniform {
     /// # Errors
     /// As [`Uniform::new`], and option errors.
     pub fn from_options(options: &Options, preferences: &Matrix) -> Result<Self> {
-        let name = UNIFORM_INFO.name;
-        let d = UniformParams::default();
-        let solver = match options.choice(name, "solver", &["mtche", "epo", "pmgda"], "pmgda")? {
-            "epo" => UniformSolver::Epo,
-            "mtche" => UniformSolver::MTche,
-            _ => UniformSolver::Pmgda,
-        };
-        let params = UniformParams {
-            solver,
-            rounds: options.usize(name, "rounds", d.rounds)?,
-            steps: options.usize(name, "steps", d.steps)?,
-            step: options.f64(name, "step", d.step)?,
-            beta: options.f64(name, "beta", d.beta)?,
-            clip: options.f64(name, "clip", d.clip)?,
-            history: options.bool(name, "history", d.history)?,
-        };
-        options.finish(&UNIFORM_INFO)?;
-        Self::new(params, preferences)
+        Self::new(
+            UniformParams::read(UNIFORM_INFO.name, options)?,
+            preferences,
+        )
     }
 
     /// The parameters.
@@ -652,43 +606,7 @@ pub static UNIFORM_INFO: MethodInfo = MethodInfo::new("uniform", "Uniform", Fami
     .uses_preference()
     .needs_losses()
     .stateful()
-    .options(&[
-        OptionInfo {
-            name: "solver",
-            default: "pmgda",
-            doc: "per-preference solver underneath: pmgda, mtche or epo",
-        },
-        OptionInfo {
-            name: "rounds",
-            default: "4",
-            doc: "preference adaptations, at iterations r*T/(rounds+1)",
-        },
-        OptionInfo {
-            name: "steps",
-            default: "300",
-            doc: "ascent steps on the preferences per adaptation",
-        },
-        OptionInfo {
-            name: "step",
-            default: "0.01",
-            doc: "largest angle (radians) a direction turns per ascent step, decaying to a tenth",
-        },
-        OptionInfo {
-            name: "beta",
-            default: "20",
-            doc: "sharpness of the soft minimum of the pairwise distances (relative to l_min)",
-        },
-        OptionInfo {
-            name: "clip",
-            default: "0.01",
-            doc: "lower bound of every adapted preference entry",
-        },
-        OptionInfo {
-            name: "history",
-            default: "true",
-            doc: "fit the front model on earlier adaptations' pairs too",
-        },
-    ]);
+    .options(UniformParams::OPTIONS);
 
 #[cfg(test)]
 mod tests {

@@ -2,57 +2,29 @@
 //! method it (and PMGDA) solve their linear programs with.
 
 use crate::aggregator::{
-    Aggregation, Aggregator, Diagnostics, Family, MethodInfo, OptionInfo, Properties, StepInput,
+    Aggregation, Aggregator, Diagnostics, Family, MethodInfo, Properties, StepInput,
 };
 use crate::error::{Error, ParamsError, Result};
 use crate::linalg::{LinearProgram, LpStatus};
 use crate::method::entry::GradientNeed;
 use crate::method::options::Options;
+use crate::method::params::{MethodParams, params};
 
-/// Parameters of [`Epo`].
-#[derive(Clone, Debug, PartialEq)]
-pub struct EpoParams {
-    /// Non-uniformity threshold: the step balances while `μ(r ⊙ l) > eps`, and descends
-    /// otherwise. Default `1e-4` (LibMOON's `EPO_LP(eps=1e-4)`). Must be positive and finite.
-    pub eps: f64,
-    /// Lower clip of `m·l̂` inside the logarithm of the adjustment `a`. Default `1e-3`
-    /// (LibMOON's hard-coded value). Must be positive and finite.
-    pub log_clip: f64,
-    /// In the descent ("dominance") mode, drop the constraint `αᵀCa ≥ min(max Ca, 0)`
-    /// (LibMOON's `relax=True`). Default `false`.
-    pub relax: bool,
-}
-
-impl Default for EpoParams {
-    fn default() -> Self {
-        Self {
-            eps: 1e-4,
-            log_clip: 1e-3,
-            relax: false,
-        }
-    }
-}
-
-impl EpoParams {
-    /// Checks every rule; the error names the parameter.
-    pub fn validate(&self) -> std::result::Result<(), ParamsError> {
-        if !(self.eps.is_finite() && self.eps > 0.0) {
-            return Err(ParamsError::Invalid {
-                method: "epo",
-                name: "eps",
-                rule: "must be finite and positive",
-                got: self.eps.to_string(),
-            });
-        }
-        if !(self.log_clip.is_finite() && self.log_clip > 0.0) {
-            return Err(ParamsError::Invalid {
-                method: "epo",
-                name: "clip",
-                rule: "must be finite and positive",
-                got: self.log_clip.to_string(),
-            });
-        }
-        Ok(())
+params! {
+    /// Parameters of [`Epo`].
+    pub struct EpoParams {
+        /// Non-uniformity threshold: the step balances while `μ(r ⊙ l) > eps`, and descends
+        /// otherwise. Default `1e-4` (LibMOON's `EPO_LP(eps=1e-4)`). Must be positive and
+        /// finite.
+        eps: f64 = 1e-4, positive,
+            "non-uniformity above which the step balances instead of descending";
+        /// Lower clip of `m·l̂` inside the logarithm of the adjustment `a` (option `clip`).
+        /// Default `1e-3` (LibMOON's hard-coded value). Must be positive and finite.
+        log_clip as "clip": f64 = 1e-3, positive,
+            "lower clip of m*l_hat inside the log of the adjustment";
+        /// In the descent ("dominance") mode, drop the constraint `αᵀCa ≥ min(max Ca, 0)`
+        /// (LibMOON's `relax=True`). Default `false`.
+        relax: bool = false, any, "drop the a^T C alpha constraint in the descent mode";
     }
 }
 
@@ -122,20 +94,13 @@ pub struct Epo {
 impl Epo {
     /// Validates `params`.
     pub fn new(params: EpoParams) -> std::result::Result<Self, ParamsError> {
-        params.validate()?;
+        params.validate_for(EPO_INFO.name)?;
         Ok(Self { params, last: None })
     }
 
     /// Reads `eps`, `clip` and `relax`, then rejects unknown keys.
     pub fn from_options(options: &Options) -> std::result::Result<Self, ParamsError> {
-        let d = EpoParams::default();
-        let params = EpoParams {
-            eps: options.f64("epo", "eps", d.eps)?,
-            log_clip: options.f64("epo", "clip", d.log_clip)?,
-            relax: options.bool("epo", "relax", d.relax)?,
-        };
-        options.finish(&EPO_INFO)?;
-        Self::new(params)
+        Self::new(EpoParams::read(EPO_INFO.name, options)?)
     }
 
     /// The parameters.
@@ -270,23 +235,7 @@ pub static EPO_INFO: MethodInfo = MethodInfo::new("epo", "EPO", Family::Preferen
 .uses_preference()
 .needs_losses()
 .claims(Properties::NONE.permutation_invariant().weights_on_simplex())
-.options(&[
-        OptionInfo {
-            name: "eps",
-            default: "1e-4",
-            doc: "non-uniformity above which the step balances instead of descending",
-        },
-        OptionInfo {
-            name: "clip",
-            default: "1e-3",
-            doc: "lower clip of m*l_hat inside the log of the adjustment",
-        },
-        OptionInfo {
-            name: "relax",
-            default: "false",
-            doc: "drop the a^T C alpha constraint in the descent mode",
-        },
-    ]);
+.options(EpoParams::OPTIONS);
 
 #[cfg(test)]
 mod tests {

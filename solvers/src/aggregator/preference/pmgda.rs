@@ -3,27 +3,33 @@
 //! their MGDA sub-steps.
 
 use crate::aggregator::{
-    Aggregation, Aggregator, Diagnostics, Family, MethodInfo, OptionInfo, Properties, StepInput,
+    Aggregation, Aggregator, Diagnostics, Family, MethodInfo, Properties, StepInput,
 };
 use crate::error::{ParamsError, Result};
 use crate::linalg::{Gramian, LinearProgram, LpStatus, MinNorm, min_norm_simplex};
 use crate::method::entry::GradientNeed;
 use crate::method::options::Options;
+use crate::method::params::{MethodParams, option_choices, params};
 
-/// Parameters of [`Pmgda`].
-#[derive(Clone, Debug, PartialEq)]
-pub struct PmgdaParams {
-    /// Constraint tolerance: below it the step is a plain MGDA (prediction) step. Default
-    /// `0.01` (LibMOON `config/pmgda.json`). Finite, ≥ 0.
-    pub h_eps: f64,
-    /// Required fraction of `‖∇h‖` that the correction step must achieve along `∇h`.
-    /// Default `0.95` (LibMOON `config/pmgda.json`). In (0, 1].
-    pub sigma: f64,
-    /// Guard added to the row norms when normalising `[J; ∇h]` for the LP. Default `1e-4`
-    /// (LibMOON's hard-coded value). Finite, ≥ 0.
-    pub norm_eps: f64,
-    /// How the prediction step's min-norm problem is solved. Default [`MgdaSolve::Exact`].
-    pub mgda: MgdaSolve,
+params! {
+    /// Parameters of [`Pmgda`].
+    pub struct PmgdaParams {
+        /// Constraint tolerance: below it the step is a plain MGDA (prediction) step. Default
+        /// `0.01` (LibMOON `config/pmgda.json`). Finite, ≥ 0.
+        h_eps: f64 = 0.01, non_negative,
+            "constraint tolerance below which the step is plain MGDA";
+        /// Required fraction of `‖∇h‖` that the correction step must achieve along `∇h`.
+        /// Default `0.95` (LibMOON `config/pmgda.json`). In (0, 1].
+        sigma: f64 = 0.95, open_closed(0, 1),
+            "fraction of |grad h| the correction step must achieve along grad h";
+        /// Guard added to the row norms when normalising `[J; ∇h]` for the LP. Default `1e-4`
+        /// (LibMOON's hard-coded value). Finite, ≥ 0.
+        norm_eps: f64 = 1e-4, non_negative,
+            "guard added to row norms when normalising [J; grad h]";
+        /// How the prediction step's min-norm problem is solved. Default [`MgdaSolve::Exact`].
+        mgda: MgdaSolve = MgdaSolve::Exact => "exact", any,
+            "exact min-norm, or libmoon (two-row closed form clamped to 0.999/0.001)";
+    }
 }
 
 /// How the MGDA (min-norm) sub-problems of PMGDA and ParetoMTL are solved.
@@ -37,19 +43,12 @@ pub enum MgdaSolve {
     LibMoon,
 }
 
-impl MgdaSolve {
-    pub(crate) fn read(
-        method: &'static str,
-        options: &Options,
-    ) -> std::result::Result<Self, ParamsError> {
-        Ok(
-            match options.choice(method, "mgda", &["exact", "libmoon"], "exact")? {
-                "libmoon" => Self::LibMoon,
-                _ => Self::Exact,
-            },
-        )
-    }
+option_choices!(MgdaSolve {
+    Exact = "exact",
+    LibMoon = "libmoon",
+});
 
+impl MgdaSolve {
     /// `argmin_{α∈Δ} αᵀGα` by this rule.
     pub(crate) fn solve(self, g: &Gramian) -> MinNorm {
         if self == Self::LibMoon && g.n_obj() == 2 {
@@ -69,41 +68,6 @@ impl MgdaSolve {
             };
         }
         min_norm_simplex(g)
-    }
-}
-
-impl Default for PmgdaParams {
-    fn default() -> Self {
-        Self {
-            h_eps: 0.01,
-            sigma: 0.95,
-            norm_eps: 1e-4,
-            mgda: MgdaSolve::Exact,
-        }
-    }
-}
-
-impl PmgdaParams {
-    /// Checks every rule; the error names the parameter.
-    pub fn validate(&self) -> std::result::Result<(), ParamsError> {
-        let bad = |name, rule, got: f64| {
-            Err(ParamsError::Invalid {
-                method: "pmgda",
-                name,
-                rule,
-                got: got.to_string(),
-            })
-        };
-        if !(self.h_eps.is_finite() && self.h_eps >= 0.0) {
-            return bad("h_eps", "must be finite and non-negative", self.h_eps);
-        }
-        if !(self.sigma > 0.0 && self.sigma <= 1.0) {
-            return bad("sigma", "must lie in (0, 1]", self.sigma);
-        }
-        if !(self.norm_eps.is_finite() && self.norm_eps >= 0.0) {
-            return bad("norm_eps", "must be finite and non-negative", self.norm_eps);
-        }
-        Ok(())
     }
 }
 
@@ -176,22 +140,14 @@ pub struct Pmgda {
 impl Pmgda {
     /// Validates `params`.
     pub fn new(params: PmgdaParams) -> std::result::Result<Self, ParamsError> {
-        params.validate()?;
+        params.validate_for(PMGDA_INFO.name)?;
         Ok(Self { params, last: None })
     }
 
     /// Reads `h_eps`, `sigma`, `norm_eps` and `mgda` (`exact` | `libmoon`), then rejects
     /// unknown keys.
     pub fn from_options(options: &Options) -> std::result::Result<Self, ParamsError> {
-        let d = PmgdaParams::default();
-        let params = PmgdaParams {
-            h_eps: options.f64("pmgda", "h_eps", d.h_eps)?,
-            sigma: options.f64("pmgda", "sigma", d.sigma)?,
-            norm_eps: options.f64("pmgda", "norm_eps", d.norm_eps)?,
-            mgda: MgdaSolve::read("pmgda", options)?,
-        };
-        options.finish(&PMGDA_INFO)?;
-        Self::new(params)
+        Self::new(PmgdaParams::read(PMGDA_INFO.name, options)?)
     }
 
     /// The parameters.
@@ -324,30 +280,7 @@ pub static PMGDA_INFO: MethodInfo = MethodInfo::new("pmgda", "PMGDA", Family::Pr
 .uses_preference()
 .needs_losses()
 .claims(Properties::NONE.permutation_invariant())
-.options(&[
-        OptionInfo {
-            name: "h_eps",
-            default: "0.01",
-            doc: "constraint tolerance below which the step is plain MGDA",
-        },
-        OptionInfo {
-            name: "sigma",
-            default: "0.95",
-            doc: "fraction of |grad h| the correction step must achieve along grad h",
-        },
-        OptionInfo {
-            name: "norm_eps",
-            default: "1e-4",
-            doc: "guard added to row norms when normalising [J; grad h]",
-        },
-        MGDA_OPTION,
-    ]);
-
-pub(crate) const MGDA_OPTION: OptionInfo = OptionInfo {
-    name: "mgda",
-    default: "exact",
-    doc: "exact min-norm, or libmoon (two-row closed form clamped to 0.999/0.001)",
-};
+.options(PmgdaParams::OPTIONS);
 
 #[cfg(test)]
 mod tests {

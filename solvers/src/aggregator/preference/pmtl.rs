@@ -1,12 +1,11 @@
 //! ParetoMTL (Lin et al. 2019), generalised from LibMOON's two objectives to any number.
 
-use crate::aggregator::preference::pmgda::{MGDA_OPTION, MgdaSolve};
-use crate::aggregator::{
-    Aggregation, Aggregator, Diagnostics, Family, MethodInfo, OptionInfo, StepInput,
-};
+use crate::aggregator::preference::pmgda::MgdaSolve;
+use crate::aggregator::{Aggregation, Aggregator, Diagnostics, Family, MethodInfo, StepInput};
 use crate::error::{Error, ParamsError, Result};
 use crate::method::entry::GradientNeed;
 use crate::method::options::{BuildContext, Options};
+use crate::method::params::{MethodParams, option_choices, params};
 use crate::method::state::MethodState;
 use tradeoff_pareto::Matrix;
 
@@ -22,6 +21,11 @@ pub enum PmtlSwitch {
     /// [`ParetoMtl::enter_stage2`] itself (see [`ParetoMtl::last_active`]).
     LibMoon,
 }
+
+option_choices!(PmtlSwitch {
+    Warmup = "warmup",
+    LibMoon = "libmoon",
+});
 
 /// Which stage a [`ParetoMtl`] is in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,15 +56,41 @@ pub struct PmtlParams {
     pub mgda: MgdaSolve,
 }
 
+params! {
+    /// ParetoMTL's options as given (`prefs` flat with rows of `n_obj`; `index`, `iters` and
+    /// the preference set fall back to the run's context); read into [`PmtlParams`].
+    pub struct PmtlOptions {
+        /// The reference preferences, row-major. Default: the run's preference set.
+        prefs: Option<Vec<f64>> = None => "(required)", any,
+            "the reference preference set, comma-separated, row-major (n_obj per row)";
+        /// Row length of `prefs`. Default 2.
+        n_obj: usize = 2, any, "row length of prefs";
+        /// The row this subproblem follows. Default: the context's row, else the closest.
+        index: Option<usize> = None => "(match the step's preference)", any,
+            "which row of prefs this subproblem follows";
+        /// Total iterations. Default 500, or the run's when the context has it.
+        iters: usize = 500, any, "total iterations of the run (sets the default warm-up)";
+        /// Stage-1 length. Default `iters / 5`.
+        warmup: Option<usize> = None => "iters/5", any, "stage-1 length (switch=warmup)";
+        /// The stage-switch rule. Default [`PmtlSwitch::Warmup`].
+        switch: PmtlSwitch = PmtlSwitch::Warmup => "warmup", any,
+            "warmup (paper) or libmoon (leave stage 1 once no constraint is active)";
+        /// The min-norm solves. Default [`MgdaSolve::Exact`] (as PMGDA's `mgda`).
+        mgda: MgdaSolve = MgdaSolve::Exact => "exact", any,
+            "exact min-norm, or libmoon (two-row closed form clamped to 0.999/0.001)";
+    }
+}
+
 impl Default for PmtlParams {
     fn default() -> Self {
+        let o = PmtlOptions::default();
         Self {
             prefs: Vec::new(),
-            index: None,
-            iters: 500,
-            warmup: None,
-            switch: PmtlSwitch::Warmup,
-            mgda: MgdaSolve::Exact,
+            index: o.index,
+            iters: o.iters,
+            warmup: o.warmup,
+            switch: o.switch,
+            mgda: o.mgda,
         }
     }
 }
@@ -189,19 +219,9 @@ impl ParetoMtl {
         options: &Options,
         context: &BuildContext<'_>,
     ) -> std::result::Result<Self, ParamsError> {
-        let d = PmtlParams::default();
-        let flat = options.f64_list("pmtl", "prefs")?;
-        let n_obj = options.usize("pmtl", "n_obj", 2)?;
-        let index = options.usize("pmtl", "index", usize::MAX)?;
-        let iters = options.usize("pmtl", "iters", d.iters)?;
-        let warmup = options.usize("pmtl", "warmup", usize::MAX)?;
-        let switch = match options.choice("pmtl", "switch", &["warmup", "libmoon"], "warmup")? {
-            "libmoon" => PmtlSwitch::LibMoon,
-            _ => PmtlSwitch::Warmup,
-        };
-        let mgda = MgdaSolve::read("pmtl", options)?;
-        options.finish(&PMTL_INFO)?;
-        let prefs = match flat {
+        let o = PmtlOptions::read(PMTL_INFO.name, options)?;
+        let (n_obj, iters) = (o.n_obj, o.iters);
+        let prefs = match o.prefs {
             None => context.preferences.map(Matrix::to_rows).unwrap_or_default(),
             Some(flat) => {
                 if n_obj == 0 || flat.len() % n_obj != 0 {
@@ -217,15 +237,15 @@ impl ParetoMtl {
         };
         Self::new(PmtlParams {
             prefs,
-            index: (index != usize::MAX).then_some(index).or(context.row),
+            index: o.index.or(context.row),
             iters: if options.contains("iters") {
                 iters
             } else {
                 context.iters.unwrap_or(iters)
             },
-            warmup: (warmup != usize::MAX).then_some(warmup),
-            switch,
-            mgda,
+            warmup: o.warmup,
+            switch: o.switch,
+            mgda: o.mgda,
         })
     }
 
@@ -443,43 +463,23 @@ pub static PMTL_INFO: MethodInfo = MethodInfo::new("pmtl", "ParetoMTL", Family::
     .uses_preference()
     .needs_losses()
     .stateful()
-    .options(&[
-        OptionInfo {
-            name: "prefs",
-            default: "(required)",
-            doc: "the reference preference set, comma-separated, row-major (n_obj per row)",
-        },
-        OptionInfo {
-            name: "n_obj",
-            default: "2",
-            doc: "row length of prefs",
-        },
-        OptionInfo {
-            name: "index",
-            default: "(match the step's preference)",
-            doc: "which row of prefs this subproblem follows",
-        },
-        OptionInfo {
-            name: "iters",
-            default: "500",
-            doc: "total iterations of the run (sets the default warm-up)",
-        },
-        OptionInfo {
-            name: "warmup",
-            default: "iters/5",
-            doc: "stage-1 length (switch=warmup)",
-        },
-        OptionInfo {
-            name: "switch",
-            default: "warmup",
-            doc: "warmup (paper) or libmoon (leave stage 1 once no constraint is active)",
-        },
-        MGDA_OPTION,
-    ]);
+    .options(PmtlOptions::OPTIONS);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_invalid_choice_lists_the_choices() {
+        let e = ParetoMtl::from_options(&Options::new().with("switch", "nonsense"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("one of warmup, libmoon"), "{e}");
+        let e = ParetoMtl::from_options(&Options::new().with("mgda", "nonsense"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("one of exact, libmoon"), "{e}");
+    }
     use tradeoff_pareto::Matrix;
 
     fn two_prefs() -> Vec<Vec<f64>> {

@@ -10,6 +10,7 @@ fn norm(a: &[f64]) -> f64 {
     dot(a, a).sqrt()
 }
 use crate::method::options::Options;
+use crate::method::params::{MethodParams, option_choices, params};
 use tradeoff_pareto::Matrix;
 
 /// How ConFIG sets the length of its unit direction `û` (conflictfree's length models).
@@ -42,7 +43,41 @@ pub enum ConFigSolver {
     Lstsq,
 }
 
-/// Parameters of [`ConFig`].
+option_choices!(ConFigLength {
+    Projection = "projection",
+    TrackMinimum = "min",
+    TrackMaximum = "max",
+    TrackHarmonic = "harmonic",
+    TrackArithmetic = "arithmetic",
+    TrackGeometric = "geometric",
+    TrackSpecific(0) = "track",
+});
+
+option_choices!(ConFigSolver {
+    Pinv = "pinv",
+    Lstsq = "lstsq",
+});
+
+params! {
+    /// ConFIG's options as given (`length=track` takes its objective from `track_id`); read
+    /// into [`ConFigParams`].
+    pub struct ConFigOptions {
+        /// Target cosines `w`. Default `None`: all ones.
+        weights: Option<Vec<f64>> = None => "1,...,1", any,
+            "target cosines w, comma-separated (one per objective)";
+        /// The length model. Default [`ConFigLength::Projection`].
+        length: ConFigLength = ConFigLength::Projection => "projection", any,
+            "projection | min | max | harmonic | arithmetic | geometric | track";
+        /// The objective whose gradient norm sets the length (`length=track`). Default 0.
+        track_id: usize = 0, any,
+            "the objective whose gradient norm sets the length (length=track)";
+        /// The linear solver. Default [`ConFigSolver::Pinv`].
+        solver: ConFigSolver = ConFigSolver::Pinv => "pinv", any,
+            "pinv (Jacobi SVD, gives weights) or lstsq (pivoted QR)";
+    }
+}
+
+/// Parameters of [`ConFig`]; the defaults come from ConFIG's option table.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConFigParams {
     /// Target cosines `w` (length `n_obj`, finite). `None` (default): all ones (conflictfree's
@@ -54,19 +89,29 @@ pub struct ConFigParams {
     pub solver: ConFigSolver,
 }
 
-impl Default for ConFigParams {
-    fn default() -> Self {
+impl From<ConFigOptions> for ConFigParams {
+    fn from(options: ConFigOptions) -> Self {
         Self {
-            weights: None,
-            length: ConFigLength::Projection,
-            solver: ConFigSolver::Pinv,
+            weights: options.weights,
+            length: match options.length {
+                ConFigLength::TrackSpecific(_) => ConFigLength::TrackSpecific(options.track_id),
+                length => length,
+            },
+            solver: options.solver,
         }
     }
 }
 
-impl ConFigParams {
-    /// Checks every rule; the error names the parameter.
-    pub fn validate(&self, method: &'static str) -> std::result::Result<(), ParamsError> {
+impl Default for ConFigParams {
+    fn default() -> Self {
+        ConFigOptions::default().into()
+    }
+}
+
+impl MethodParams for ConFigParams {
+    const OPTIONS: &'static [OptionInfo] = ConFigOptions::OPTIONS;
+
+    fn validate_for(&self, method: &'static str) -> std::result::Result<(), ParamsError> {
         if let Some(w) = &self.weights {
             if w.is_empty() || w.iter().any(|v| !v.is_finite()) {
                 return Err(ParamsError::Invalid {
@@ -80,45 +125,11 @@ impl ConFigParams {
         Ok(())
     }
 
-    /// Reads `weights`, `length`, `track_id` and `solver` (without calling `finish`).
-    pub(crate) fn read(
+    fn read_values(
         method: &'static str,
         options: &Options,
     ) -> std::result::Result<Self, ParamsError> {
-        let weights = options.f64_list(method, "weights")?;
-        let length = options.choice(
-            method,
-            "length",
-            &[
-                "projection",
-                "min",
-                "max",
-                "harmonic",
-                "arithmetic",
-                "geometric",
-                "track",
-            ],
-            "projection",
-        )?;
-        let track_id = options.usize(method, "track_id", 0)?;
-        let solver = options.choice(method, "solver", &["pinv", "lstsq"], "pinv")?;
-        Ok(Self {
-            weights,
-            length: match length {
-                "min" => ConFigLength::TrackMinimum,
-                "max" => ConFigLength::TrackMaximum,
-                "harmonic" => ConFigLength::TrackHarmonic,
-                "arithmetic" => ConFigLength::TrackArithmetic,
-                "geometric" => ConFigLength::TrackGeometric,
-                "track" => ConFigLength::TrackSpecific(track_id),
-                _ => ConFigLength::Projection,
-            },
-            solver: if solver == "lstsq" {
-                ConFigSolver::Lstsq
-            } else {
-                ConFigSolver::Pinv
-            },
-        })
+        ConFigOptions::read_values(method, options).map(Self::from)
     }
 }
 
@@ -173,7 +184,7 @@ pub struct ConFig {
 impl ConFig {
     /// Validates `params`.
     pub fn new(params: ConFigParams) -> std::result::Result<Self, ParamsError> {
-        params.validate("config")?;
+        params.validate_for(CONFIG_INFO.name)?;
         Ok(Self { params })
     }
 
@@ -181,9 +192,7 @@ impl ConFig {
     /// `geometric` | `track`), `track_id` and `solver` (`pinv` | `lstsq`), then rejects
     /// unknown keys.
     pub fn from_options(options: &Options) -> std::result::Result<Self, ParamsError> {
-        let params = ConFigParams::read("config", options)?;
-        options.finish(&CONFIG_INFO)?;
-        Self::new(params)
+        Self::new(ConFigParams::read(CONFIG_INFO.name, options)?)
     }
 
     /// The parameters.
@@ -449,30 +458,7 @@ fn config_direct(
 pub static CONFIG_INFO: MethodInfo = MethodInfo::new("config", "ConFIG", Family::Aggregator)
 .cite("Liu, Chu & Thuerey, ConFIG: Towards Conflict-free Training of Physics Informed Neural Networks, ICLR 2025 (arXiv:2408.11104)")
 .claims(Properties::NONE.permutation_invariant().linear_under_scaling())
-.options(&CONFIG_OPTIONS);
-
-pub(crate) const CONFIG_OPTIONS: [OptionInfo; 4] = [
-    OptionInfo {
-        name: "weights",
-        default: "1,...,1",
-        doc: "target cosines w, comma-separated (one per objective)",
-    },
-    OptionInfo {
-        name: "length",
-        default: "projection",
-        doc: "projection | min | max | harmonic | arithmetic | geometric | track",
-    },
-    OptionInfo {
-        name: "track_id",
-        default: "0",
-        doc: "the objective whose gradient norm sets the length (length=track)",
-    },
-    OptionInfo {
-        name: "solver",
-        default: "pinv",
-        doc: "pinv (Jacobi SVD, gives weights) or lstsq (pivoted QR)",
-    },
-];
+.options(ConFigParams::OPTIONS);
 
 #[cfg(test)]
 mod tests {

@@ -2,42 +2,21 @@
 
 use rand::{Rng, SeedableRng};
 
-use crate::aggregator::{Aggregation, Aggregator, Family, MethodInfo, OptionInfo, StepInput};
+use crate::aggregator::{Aggregation, Aggregator, Family, MethodInfo, StepInput};
 use crate::error::{Error, ParamsError, Result};
 use crate::method::options::{BuildContext, Options};
+use crate::method::params::{MethodParams, params};
 use crate::method::state::MethodRng;
 
-/// Parameters of [`GradDrop`].
-#[derive(Clone, Debug, PartialEq)]
-pub struct GradDropParams {
-    /// Leak per objective in [0, 1]: one value for every objective, or one per objective.
-    /// Default `[0]` (no leak).
-    pub leak: Vec<f64>,
-    /// Seed of the method's generator. Default 0.
-    pub seed: u64,
-}
-
-impl Default for GradDropParams {
-    fn default() -> Self {
-        Self {
-            leak: vec![0.0],
-            seed: 0,
-        }
-    }
-}
-
-impl GradDropParams {
-    /// Checks every rule; the error names the parameter.
-    pub fn validate(&self) -> std::result::Result<(), ParamsError> {
-        if self.leak.is_empty() || self.leak.iter().any(|v| !(0.0..=1.0).contains(v)) {
-            return Err(ParamsError::Invalid {
-                method: "graddrop",
-                name: "leak",
-                rule: "must be one or n_obj numbers in [0, 1]",
-                got: format!("{:?}", self.leak),
-            });
-        }
-        Ok(())
+params! {
+    /// Parameters of [`GradDrop`].
+    pub struct GradDropParams {
+        /// Leak per objective in [0, 1]: one value for every objective, or one per objective.
+        /// Default `[0]` (no leak).
+        leak: Vec<f64> = vec![0.0] => "0", each_closed(0, 1),
+            "leak in [0, 1]: one value, or comma-separated per objective";
+        /// Seed of the method's generator. Default 0.
+        seed: u64 = 0, any, "seed of the method's own random generator";
     }
 }
 
@@ -74,7 +53,7 @@ pub struct GradDrop {
 impl GradDrop {
     /// Validates `params`.
     pub fn new(params: GradDropParams) -> std::result::Result<Self, ParamsError> {
-        params.validate()?;
+        params.validate_for(GRADDROP_INFO.name)?;
         let rng = MethodRng::seed_from_u64(params.seed);
         Ok(Self { params, rng })
     }
@@ -90,12 +69,8 @@ impl GradDrop {
         options: &Options,
         context: &BuildContext<'_>,
     ) -> std::result::Result<Self, ParamsError> {
-        let d = GradDropParams::default();
-        let params = GradDropParams {
-            leak: options.f64_list("graddrop", "leak")?.unwrap_or(d.leak),
-            seed: context.row_seed(options.u64("graddrop", "seed", d.seed)?),
-        };
-        options.finish(&GRADDROP_INFO)?;
+        let mut params = GradDropParams::read(GRADDROP_INFO.name, options)?;
+        params.seed = context.row_seed(params.seed);
         Self::new(params)
     }
 
@@ -156,18 +131,7 @@ impl Aggregator for GradDrop {
 pub static GRADDROP_INFO: MethodInfo = MethodInfo::new("graddrop", "GradDrop", Family::Aggregator)
 .cite("Chen et al., Just Pick a Sign: Optimizing Deep Multitask Models with Gradient Sign Dropout, NeurIPS 2020 (arXiv:2010.06808)")
 .randomized()
-.options(&[
-        OptionInfo {
-            name: "leak",
-            default: "0",
-            doc: "leak in [0, 1]: one value, or comma-separated per objective",
-        },
-        OptionInfo {
-            name: "seed",
-            default: "0",
-            doc: "seed of the method's own random generator",
-        },
-    ]);
+.options(GradDropParams::OPTIONS);
 
 #[cfg(test)]
 mod tests {

@@ -1,63 +1,29 @@
 //! M-ConFIG: ConFIG on per-objective momenta, with an Adam-like normalisation (Liu et al.,
 //! ICLR 2025, conflictfree's `PseudoMomentumOperator`).
 
-use crate::aggregator::projection::con_fig::{CONFIG_OPTIONS, ConFigParams, config_direction};
-use crate::aggregator::{Aggregation, Aggregator, Family, MethodInfo, OptionInfo, StepInput};
+use crate::aggregator::projection::con_fig::{ConFigParams, config_direction};
+use crate::aggregator::{Aggregation, Aggregator, Family, MethodInfo, StepInput};
 use crate::error::{Error, ParamsError, Result};
 use crate::method::options::Options;
+use crate::method::params::{MethodParams, params};
 use crate::method::state::MethodState;
 
-/// Parameters of [`MConFig`].
-#[derive(Clone, Debug, PartialEq)]
-pub struct MConFigParams {
-    /// First-moment (per-objective momentum) rate, in [0, 1). Default 0.9.
-    pub beta1: f64,
-    /// Second-moment rate, in [0, 1). Default 0.999.
-    pub beta2: f64,
-    /// Guard added to `√ŝ`, > 0. Default 1e-8 (hard-coded in conflictfree).
-    pub eps: f64,
-    /// Objectives refreshed per [`Aggregator::aggregate`] call: 0 (default) = all; `k > 0`
-    /// refreshes `k` consecutive objectives cyclically (the paper's cheap mode: its PINN
-    /// experiments refresh one loss per step, conflictfree's `OrderedSliceSelector`).
-    pub rows_per_step: usize,
-    /// The ConFIG step applied to the bias-corrected momenta. Default [`ConFigParams`]'s.
-    pub config: ConFigParams,
-}
-
-impl Default for MConFigParams {
-    fn default() -> Self {
-        Self {
-            beta1: 0.9,
-            beta2: 0.999,
-            eps: 1e-8,
-            rows_per_step: 0,
-            config: ConFigParams::default(),
-        }
-    }
-}
-
-impl MConFigParams {
-    /// Checks every rule; the error names the parameter.
-    pub fn validate(&self) -> std::result::Result<(), ParamsError> {
-        for (name, v) in [("beta1", self.beta1), ("beta2", self.beta2)] {
-            if !(0.0..1.0).contains(&v) {
-                return Err(ParamsError::Invalid {
-                    method: "m-config",
-                    name,
-                    rule: "must lie in [0, 1)",
-                    got: v.to_string(),
-                });
-            }
-        }
-        if !(self.eps.is_finite() && self.eps > 0.0) {
-            return Err(ParamsError::Invalid {
-                method: "m-config",
-                name: "eps",
-                rule: "must be finite and positive",
-                got: self.eps.to_string(),
-            });
-        }
-        self.config.validate("m-config")
+params! {
+    /// Parameters of [`MConFig`].
+    pub struct MConFigParams {
+        /// First-moment (per-objective momentum) rate, in [0, 1). Default 0.9.
+        beta1: f64 = 0.9, closed_open(0, 1), "momentum rate of the per-objective first moments";
+        /// Second-moment rate, in [0, 1). Default 0.999.
+        beta2: f64 = 0.999, closed_open(0, 1), "rate of the shared second moment";
+        /// Guard added to `√ŝ`, > 0. Default 1e-8 (hard-coded in conflictfree).
+        eps: f64 = 1e-8, positive, "guard added to sqrt of the second moment";
+        /// Objectives refreshed per [`Aggregator::aggregate`] call: 0 (default) = all; `k > 0`
+        /// refreshes `k` consecutive objectives cyclically (the paper's cheap mode: its PINN
+        /// experiments refresh one loss per step, conflictfree's `OrderedSliceSelector`).
+        rows_per_step: usize = 0, any, "objectives refreshed per step, cyclically (0 = all)";
+        ..
+        /// The ConFIG step applied to the bias-corrected momenta. Default [`ConFigParams`]'s.
+        config: ConFigParams;
     }
 }
 
@@ -129,7 +95,7 @@ pub struct MConFig {
 impl MConFig {
     /// Validates `params`.
     pub fn new(params: MConFigParams) -> std::result::Result<Self, ParamsError> {
-        params.validate()?;
+        params.validate_for(M_CONFIG_INFO.name)?;
         Ok(Self {
             params,
             state: None,
@@ -139,16 +105,7 @@ impl MConFig {
     /// Reads `beta1`, `beta2`, `eps`, `rows_per_step` and ConFIG's `weights`, `length`,
     /// `track_id` and `solver`, then rejects unknown keys.
     pub fn from_options(options: &Options) -> std::result::Result<Self, ParamsError> {
-        let d = MConFigParams::default();
-        let params = MConFigParams {
-            beta1: options.f64("m-config", "beta1", d.beta1)?,
-            beta2: options.f64("m-config", "beta2", d.beta2)?,
-            eps: options.f64("m-config", "eps", d.eps)?,
-            rows_per_step: options.usize("m-config", "rows_per_step", d.rows_per_step)?,
-            config: ConFigParams::read("m-config", options)?,
-        };
-        options.finish(&M_CONFIG_INFO)?;
-        Self::new(params)
+        Self::new(MConFigParams::read(M_CONFIG_INFO.name, options)?)
     }
 
     /// The parameters.
@@ -309,32 +266,7 @@ impl Aggregator for MConFig {
 pub static M_CONFIG_INFO: MethodInfo = MethodInfo::new("m-config", "M-ConFIG", Family::Aggregator)
 .cite("Liu, Chu & Thuerey, ConFIG: Towards Conflict-free Training of Physics Informed Neural Networks, ICLR 2025 (arXiv:2408.11104), M-ConFIG")
 .stateful()
-.options(&[
-        OptionInfo {
-            name: "beta1",
-            default: "0.9",
-            doc: "momentum rate of the per-objective first moments",
-        },
-        OptionInfo {
-            name: "beta2",
-            default: "0.999",
-            doc: "rate of the shared second moment",
-        },
-        OptionInfo {
-            name: "eps",
-            default: "1e-8",
-            doc: "guard added to sqrt of the second moment",
-        },
-        OptionInfo {
-            name: "rows_per_step",
-            default: "0",
-            doc: "objectives refreshed per step, cyclically (0 = all)",
-        },
-        CONFIG_OPTIONS[0],
-        CONFIG_OPTIONS[1],
-        CONFIG_OPTIONS[2],
-        CONFIG_OPTIONS[3],
-    ]);
+.options(MConFigParams::OPTIONS);
 
 #[cfg(test)]
 mod tests {
