@@ -113,26 +113,42 @@ impl Init {
                 x
             }
             Self::Given(x) => {
-                if x.n_rows() != n_points {
-                    return Err(Error::DimensionMismatch {
-                        what: "initial points rows (one per preference)",
-                        expected: n_points,
-                        got: x.n_rows(),
-                    });
-                }
-                if x.n_cols() != n {
-                    return Err(Error::DimensionMismatch {
-                        what: "initial points columns (n_var)",
-                        expected: n,
-                        got: x.n_cols(),
-                    });
-                }
+                check_shape(
+                    x,
+                    (n_points, n),
+                    "initial points rows (one per preference)",
+                    "initial points columns (n_var)",
+                )?;
                 x.clone()
             }
         };
         info.project_to_bounds(&mut x);
         Ok(x)
     }
+}
+
+/// [`Error::DimensionMismatch`] unless `matrix` is `rows × cols`, naming the rows or the columns.
+pub(crate) fn check_shape(
+    matrix: &Matrix,
+    (rows, cols): (usize, usize),
+    what_rows: &'static str,
+    what_cols: &'static str,
+) -> Result<()> {
+    if matrix.n_rows() != rows {
+        return Err(Error::DimensionMismatch {
+            what: what_rows,
+            expected: rows,
+            got: matrix.n_rows(),
+        });
+    }
+    if matrix.n_cols() != cols {
+        return Err(Error::DimensionMismatch {
+            what: what_cols,
+            expected: cols,
+            got: matrix.n_cols(),
+        });
+    }
+    Ok(())
 }
 
 fn no_finite_box(info: &ProblemInfo) -> ParamsError {
@@ -185,34 +201,35 @@ impl Default for DriverConfig {
     }
 }
 
+/// A builder-style setter `fn $name(self, $field) -> Self` with its doc.
+macro_rules! setter {
+    ($(#[$doc:meta])* $name:ident, $field:ident: $ty:ty) => {
+        $(#[$doc])*
+        #[must_use]
+        pub fn $name(mut self, $field: $ty) -> Self {
+            self.$field = $field;
+            self
+        }
+    };
+}
+
 impl DriverConfig {
-    /// Sets the maximum number of steps.
-    #[must_use]
-    pub fn with_max_iters(mut self, max_iters: usize) -> Self {
-        self.max_iters = max_iters;
-        self
-    }
-
-    /// Sets the optimiser.
-    #[must_use]
-    pub fn with_optimizer(mut self, optimizer: Optimizer) -> Self {
-        self.optimizer = optimizer;
-        self
-    }
-
-    /// Sets the step-norm tolerance.
-    #[must_use]
-    pub fn with_tolerance(mut self, tolerance: f64) -> Self {
-        self.tolerance = tolerance;
-        self
-    }
-
-    /// Sets the recording interval.
-    #[must_use]
-    pub fn with_record_every(mut self, record_every: usize) -> Self {
-        self.record_every = record_every;
-        self
-    }
+    setter!(
+        /// Sets the maximum number of steps.
+        with_max_iters, max_iters: usize
+    );
+    setter!(
+        /// Sets the optimiser.
+        with_optimizer, optimizer: Optimizer
+    );
+    setter!(
+        /// Sets the step-norm tolerance.
+        with_tolerance, tolerance: f64
+    );
+    setter!(
+        /// Sets the recording interval.
+        with_record_every, record_every: usize
+    );
 
     /// Sets the hypervolume reference point.
     #[must_use]

