@@ -65,7 +65,8 @@ pub const INDICATOR_KEYS: &[&str] = &[
 /// Always: `hypervolume` (w.r.t. `reference`), `n_nondominated` (distinct non-dominated
 /// points), `lmin`, `soft_lmin` (h = 20), `spacing`, `sparsity`, `span`; the others as
 /// [`ReportInputs`] says. An indicator undefined for the set (lmin of one point, epsilon_mult
-/// with a non-positive value) is `null`. Shapes must agree (the caller checks and reports them).
+/// with a non-positive value) is `null`, and then `notes` (an array of strings, present only
+/// then) says for each such key why it is absent. Shapes must agree (the caller checks and reports them).
 pub fn indicator_report(
     points: &Matrix,
     reference: &[f64],
@@ -155,6 +156,29 @@ pub fn indicator_report_selected(
             optional(pareto::cross_angle(points, prefs))
         })?;
         put("pbi", &|| optional(pareto::pbi(points, prefs)))?;
+    }
+    let mut notes: Vec<Value> = Vec::new();
+    for (key, value) in &out {
+        if value.is_null() {
+            let why = match key.as_str() {
+                "epsilon_mult" => {
+                    match pareto::epsilon_multiplicative(points, inputs.front.unwrap_or(points)) {
+                        Err(e) => format!("defined only for strictly positive objectives: {e}"),
+                        Ok(_) => "not a finite number".to_string(),
+                    }
+                }
+                "lmin" | "soft_lmin" | "spacing" => {
+                    "undefined for fewer than two points".to_string()
+                }
+                "sparsity" | "span" | "inner_product" => "undefined for an empty set".to_string(),
+                "cross_angle" => "undefined when a point is the zero vector".to_string(),
+                _ => "not a finite number".to_string(),
+            };
+            notes.push(Value::String(format!("{key} is null: {why}")));
+        }
+    }
+    if !notes.is_empty() {
+        out.insert("notes".into(), Value::Array(notes));
     }
     Ok(out)
 }

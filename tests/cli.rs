@@ -1453,3 +1453,419 @@ fn model_json_has_a_schema_version_and_query_reads_it_back() {
         "a model.json without schema_version reads the same"
     );
 }
+
+/// Runs, expects exit code 2 and exactly one line on stderr containing every needle.
+fn refused(args: &[&str], needles: &[&str]) {
+    fails_with(args, needles[0]);
+    let out = tradeoff(args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+    for needle in needles {
+        assert!(
+            stderr.contains(needle),
+            "{args:?}: expected '{needle}' in {stderr}"
+        );
+    }
+}
+
+#[test]
+fn oversized_requests_are_refused_before_work_starts() {
+    // Each of these used to abort (allocation failure) or run for minutes: now one line
+    // naming the limit and what the request would need.
+    refused(
+        &[
+            "compare",
+            "--problem",
+            "vlmop2",
+            "--solvers",
+            "epo",
+            "--seeds",
+            "100000000",
+            "--iters",
+            "1",
+        ],
+        &["100000000 runs", "limit of 10000"],
+    );
+    refused(
+        &[
+            "compare",
+            "--solvers",
+            "ls,epo",
+            "--seeds",
+            "10000",
+            "--iters",
+            "1",
+        ],
+        &["20000 runs", "limit of 10000"],
+    );
+    refused(
+        &["solve", "--prefs", "10000000", "--iters", "1"],
+        &["10000000 preference vectors", "limit of 100000"],
+    );
+    refused(
+        &[
+            "solve",
+            "--problem",
+            "zdt1",
+            "--n-var",
+            "1000000",
+            "--prefs",
+            "1000",
+            "--iters",
+            "1",
+        ],
+        &["1000000000 decision-variable values", "limit of 100000000"],
+    );
+    refused(
+        &[
+            "solve",
+            "--problem",
+            "zdt1",
+            "--n-var",
+            "1000",
+            "--prefs",
+            "1000",
+            "--iters",
+            "10000000",
+        ],
+        &["variable-steps", "limit of 1000000000000"],
+    );
+    refused(
+        &[
+            "psl",
+            "train",
+            "--batch",
+            "100000000",
+            "--iters",
+            "2",
+            "--width",
+            "8",
+            "--depth",
+            "1",
+        ],
+        &["800000000 activation values", "limit of 100000000"],
+    );
+    refused(
+        &["front", "zdt1", "--n", "100000000"],
+        &["100000000 front points", "limit of 1000000"],
+    );
+}
+
+#[test]
+fn compare_refuses_a_solver_named_twice() {
+    refused(
+        &["compare", "--solvers", "epo,EPO", "--iters", "1"],
+        &["'epo' twice"],
+    );
+}
+
+#[test]
+fn eval_refuses_points_outside_the_box() {
+    let dir = TempDir::new("eval-box");
+    let below = dir.file("below.json", "[[0.5, 0.5], [-1.0, 0.5]]");
+    let args = ["eval", "zdt1", "--n-var", "2", "--input", below.as_str()];
+    refused(&args, &["row 1, column 0 is -1", "lower bound 0"]);
+    let mut with_jacobian = args.to_vec();
+    with_jacobian.push("--jacobian");
+    refused(&with_jacobian, &["row 1, column 0 is -1"]);
+    let above = dir.file("above.json", "[[1e6, 1e6, 1e6, 1e6]]");
+    refused(
+        &["eval", "re21", "--input", above.as_str()],
+        &["row 0, column 0", "upper bound"],
+    );
+    // Inside the box: numbers, never null.
+    let inside = dir.file("inside.json", "[[0.0, 1.0], [1.0, 0.0]]");
+    let out = tradeoff(&[
+        "eval",
+        "zdt1",
+        "--n-var",
+        "2",
+        "--input",
+        inside.as_str(),
+        "--jacobian",
+    ]);
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("null"));
+}
+
+#[test]
+fn indicators_refuse_negative_preferences() {
+    let dir = TempDir::new("ind-neg-prefs");
+    let points = dir.file("points.json", "[[0.2, 0.8], [0.8, 0.2]]");
+    let prefs = dir.file("prefs.json", "[[0.5, 0.5], [1.5, -0.5]]");
+    refused(
+        &[
+            "indicators",
+            "--input",
+            points.as_str(),
+            "--prefs-file",
+            prefs.as_str(),
+        ],
+        &["preference 1, column 1 is -0.5", "non-negative"],
+    );
+}
+
+#[test]
+fn psl_query_normalises_a_preference_as_solve_does() {
+    let dir = TempDir::new("psl-norm");
+    let out = dir.path().join("model");
+    let out_s = out.to_string_lossy().into_owned();
+    let train = tradeoff(&[
+        "psl",
+        "train",
+        "--problem",
+        "vlmop2",
+        "--iters",
+        "5",
+        "--batch",
+        "8",
+        "--width",
+        "8",
+        "--depth",
+        "1",
+        "--out",
+        &out_s,
+    ]);
+    assert!(
+        train.status.success(),
+        "{}",
+        String::from_utf8_lossy(&train.stderr)
+    );
+    // The weights file is readable by others, as every other output (0644 under umask 022).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |name: &str| {
+            std::fs::metadata(out.join(name))
+                .expect(name)
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        assert_eq!(mode("model.safetensors"), mode("model.json"));
+        assert_eq!(mode("model.safetensors"), mode("result.json"));
+    }
+    let raw = tradeoff(&["psl", "query", &out_s, "--pref", "3,7", "--json"]);
+    let unit = tradeoff(&["psl", "query", &out_s, "--pref", "0.3,0.7", "--json"]);
+    assert!(
+        raw.status.success(),
+        "{}",
+        String::from_utf8_lossy(&raw.stderr)
+    );
+    assert_eq!(
+        raw.stdout, unit.stdout,
+        "--pref 3,7 and --pref 0.3,0.7 print the same"
+    );
+    let v: Value = serde_json::from_slice(&raw.stdout).expect("JSON");
+    assert_eq!(matrix(&v["prefs"]), vec![vec![0.3, 0.7]]);
+    refused(
+        &["psl", "query", &out_s, "--pref", "-1,2"],
+        &["non-negative"],
+    );
+    refused(
+        &["psl", "query", &out_s, "--pref", "0,0"],
+        &["positive sum"],
+    );
+}
+
+#[test]
+fn psl_train_reports_divergence_with_its_iteration() {
+    refused(
+        &[
+            "psl",
+            "train",
+            "--problem",
+            "vlmop2",
+            "--lr",
+            "1e300",
+            "--iters",
+            "5",
+            "--batch",
+            "8",
+            "--width",
+            "8",
+            "--depth",
+            "1",
+        ],
+        &["training diverged at iteration"],
+    );
+}
+
+#[test]
+fn an_error_names_its_cause_once() {
+    let out = tradeoff(&[
+        "indicators",
+        "--input",
+        "/nonexistent/points.json",
+        "--ref",
+        "1,1",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let os_message = std::io::Error::from(std::io::ErrorKind::NotFound).to_string();
+    let needle = "os error 2";
+    assert_eq!(stderr.matches(needle).count(), 1, "{stderr} ({os_message})");
+}
+
+#[test]
+fn out_accepts_a_directory_holding_only_stale_temporaries() {
+    let dir = TempDir::new("stale-tmp");
+    let out = dir.path().join("run");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join(".x.tmp"), "partial").unwrap();
+    let out_s = out.to_string_lossy().into_owned();
+    let run = tradeoff(&["solve", "--iters", "2", "--prefs", "2", "--out", &out_s]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(out.join("result.json").exists());
+    // Anything else still makes the directory refused.
+    std::fs::write(out.join("other.txt"), "x").unwrap();
+    let again = dir.path().join("again");
+    std::fs::create_dir_all(&again).unwrap();
+    std::fs::write(again.join("front.csv"), "x").unwrap();
+    fails_with(
+        &["solve", "--iters", "2", "--out", &again.to_string_lossy()],
+        "not empty",
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_terminated_run_leaves_no_temporary_file() {
+    let dir = TempDir::new("sigterm");
+    let out = dir.path().join("run");
+    let out_s = out.to_string_lossy().into_owned();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tradeoff"))
+        .args([
+            "solve",
+            "--problem",
+            "zdt1",
+            "--iters",
+            "100000000",
+            "--out",
+            &out_s,
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawns");
+    // Wait (generously) for the run to create its directory; no timing is asserted.
+    let mut polls = 0;
+    while !out.exists() && polls < 6000 {
+        if child.try_wait().expect("waits").is_some() {
+            return; // finished first: nothing to interrupt
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        polls += 1;
+    }
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let exit = child.wait().expect("waits");
+    assert!(
+        !exit.success(),
+        "an interrupted run does not report success"
+    );
+    let leftovers: Vec<String> = std::fs::read_dir(&out)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(
+        leftovers.iter().all(|name| !name.ends_with(".tmp")),
+        "{leftovers:?}"
+    );
+    assert!(!out.join("result.json").exists(), "{leftovers:?}");
+    // The same command accepts the directory again.
+    let again = tradeoff(&[
+        "solve",
+        "--problem",
+        "zdt1",
+        "--iters",
+        "2",
+        "--out",
+        &out_s,
+    ]);
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+}
+
+#[test]
+fn the_readme_tour_runs_with_the_shipped_files() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README");
+    let data = root.join("examples/data");
+    let mut ran = 0;
+    for line in readme
+        .lines()
+        .filter(|l| l.starts_with("tradeoff ") && l.contains("examples/data/"))
+    {
+        let command = line.split('#').next().unwrap_or(line);
+        let args: Vec<String> = command
+            .split_whitespace()
+            .skip(1)
+            .map(|a| match a.strip_prefix("examples/data/") {
+                Some(name) => data.join(name).to_string_lossy().into_owned(),
+                None => a.to_string(),
+            })
+            .collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = json_of(&args);
+        assert!(!out.to_string().contains("null"), "{line}: {out}");
+        ran += 1;
+    }
+    assert_eq!(ran, 3, "the tour's eval, indicators and aggregate lines");
+    // Every file the tour names is shipped.
+    for name in ["x.json", "F.json", "Z.json", "J.json"] {
+        assert!(readme.contains(&format!("examples/data/{name}")), "{name}");
+        assert!(data.join(name).exists(), "{name}");
+    }
+}
+
+#[test]
+fn indicators_say_why_a_metric_is_absent() {
+    let dir = TempDir::new("notes");
+    let points = dir.file("points.json", "[[-0.1, 0.9], [0.5, 0.4]]");
+    let front = dir.file("front.json", "[[0.0, 1.0], [1.0, 0.0]]");
+    let v = json_of(&[
+        "indicators",
+        "--input",
+        &points,
+        "--ref",
+        "2,2",
+        "--front",
+        &front,
+    ]);
+    assert!(v["epsilon_mult"].is_null());
+    let notes = v["notes"].as_array().expect("notes");
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.as_str().unwrap().starts_with("epsilon_mult is null")),
+        "{notes:?}"
+    );
+    // A set where everything is defined has no notes.
+    let fine = dir.file("fine.json", "[[0.1, 0.9], [0.5, 0.4]]");
+    let positive_front = dir.file("pf.json", "[[0.05, 1.0], [1.0, 0.05]]");
+    let v = json_of(&[
+        "indicators",
+        "--input",
+        &fine,
+        "--ref",
+        "2,2",
+        "--front",
+        &positive_front,
+    ]);
+    assert!(v.get("notes").is_none(), "{v}");
+}

@@ -176,6 +176,48 @@ pub fn das_dennis_partitions(n_obj: usize, n_points: usize) -> Result<usize> {
     unreachable!("the lattice size exceeds any usize eventually")
 }
 
+/// Normalises one preference vector onto the simplex: divided by its sum only when that sum
+/// differs from 1 by more than 1e-12, so a vector that already sums to one keeps its bits
+/// (`[3, 7]` gives `[0.3, 0.7]`, and `[0.3, 0.7]` stays as given).
+///
+/// Refuses an empty vector, a non-finite or negative entry, and a zero sum.
+///
+/// ```
+/// let p = tradeoff_pareto::normalize_preference(&[3.0, 7.0]).unwrap();
+/// assert_eq!(p, vec![0.3, 0.7]);
+/// assert!(tradeoff_pareto::normalize_preference(&[-1.0, 2.0]).is_err());
+/// ```
+pub fn normalize_preference(p: &[f64]) -> Result<Vec<f64>> {
+    if p.is_empty() {
+        return Err(Error::Empty { what: "preference" });
+    }
+    if let Some(column) = p.iter().position(|v| !v.is_finite()) {
+        return Err(Error::NonFinite {
+            what: "preference",
+            row: 0,
+            column,
+        });
+    }
+    if let Some(v) = p.iter().find(|&&v| v < 0.0) {
+        return Err(invalid(
+            "preference",
+            format!("entries must be non-negative, got {v} in {p:?}"),
+        ));
+    }
+    let sum: f64 = p.iter().sum();
+    if sum <= 0.0 {
+        return Err(invalid(
+            "preference",
+            format!("entries must have a positive sum, got {p:?}"),
+        ));
+    }
+    if (sum - 1.0).abs() > 1e-12 {
+        Ok(p.iter().map(|v| v / sum).collect())
+    } else {
+        Ok(p.to_vec())
+    }
+}
+
 /// LibMOON's preference clipping: every entry is clamped to `[eps, 1 − eps]` and each row is then
 /// divided by its sum (shape kept).
 ///
@@ -749,5 +791,25 @@ mod tests {
         assert_eq!(mid.as_slice(), &[0.5; 6]);
         let w = clip_preferences(&Matrix::from_rows(&[[1.0, 0.0]]).unwrap(), 0.1).unwrap();
         assert!((w.get(0, 0) - 0.9).abs() < 1e-15 && (w.get(0, 1) - 0.1).abs() < 1e-15);
+    }
+}
+
+#[cfg(test)]
+mod normalize_tests {
+    use super::*;
+
+    #[test]
+    fn normalize_preference_keeps_a_unit_sum_and_divides_otherwise() {
+        // 3/10 and 7/10 are the correctly rounded 0.3 and 0.7 (IEEE division).
+        assert_eq!(normalize_preference(&[3.0, 7.0]).unwrap(), vec![0.3, 0.7]);
+        // A vector summing to 1 within 1e-12 is kept bit for bit (1/3 three times sums to
+        // 1 - 1.1e-16 or 1, depending on rounding: either way within 1e-12).
+        let kept = [1.0 / 3.0, 1.0 / 3.0, 1.0 / 3.0];
+        assert_eq!(normalize_preference(&kept).unwrap(), kept.to_vec());
+        assert!(normalize_preference(&[]).is_err());
+        assert!(normalize_preference(&[0.0, 0.0]).is_err());
+        assert!(normalize_preference(&[-0.5, 1.5]).is_err());
+        assert!(normalize_preference(&[f64::NAN, 1.0]).is_err());
+        assert!(normalize_preference(&[f64::INFINITY, 1.0]).is_err());
     }
 }

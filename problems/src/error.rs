@@ -44,6 +44,24 @@ pub enum Error {
         /// Its column.
         column: usize,
     },
+    /// A point lies outside the problem's box, where its objectives are not defined.
+    #[error(
+        "{problem}: row {row}, column {column} is {value}, outside the box ({bound} bound {limit})"
+    )]
+    OutOfBounds {
+        /// The problem's name.
+        problem: String,
+        /// The point's row.
+        row: usize,
+        /// The variable's column.
+        column: usize,
+        /// The value found.
+        value: f64,
+        /// `"lower"` or `"upper"`: the bound crossed.
+        bound: &'static str,
+        /// The bound's value.
+        limit: f64,
+    },
     /// This problem has no such capability (e.g. no known true front).
     #[error("{problem}: {what}")]
     Unsupported {

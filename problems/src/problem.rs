@@ -147,6 +147,42 @@ impl ProblemInfo {
         Ok(())
     }
 
+    /// Checks that every row of `x` lies in the box, when the box constrains the problem (it
+    /// has one and `project` is set; LibMOON's `regression` box only says where starts are
+    /// drawn, and its objectives are defined everywhere). Outside the box many problems are
+    /// undefined (ZDT1's `√(f1/g)` at `x1 < 0` is NaN), so a point there is refused with its
+    /// row, column and the bound it crosses rather than evaluated.
+    pub fn check_in_bounds(&self, x: &Matrix) -> Result<()> {
+        if !self.project {
+            return Ok(());
+        }
+        let (Some(lower), Some(upper)) = (&self.lower, &self.upper) else {
+            return Ok(());
+        };
+        for (row, point) in x.rows().enumerate() {
+            for (column, ((&value, &lo), &hi)) in point.iter().zip(lower).zip(upper).enumerate() {
+                let crossed = if value < lo {
+                    Some(("lower", lo))
+                } else if value > hi {
+                    Some(("upper", hi))
+                } else {
+                    None
+                };
+                if let Some((bound, limit)) = crossed {
+                    return Err(Error::OutOfBounds {
+                        problem: self.name.clone(),
+                        row,
+                        column,
+                        value,
+                        bound,
+                        limit,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Clamps every row of `x` into the box, when there is one and `project` is set.
     pub fn project_to_bounds(&self, x: &mut Matrix) {
         if !self.project {
@@ -302,5 +338,33 @@ pub trait Problem: Send + Sync + std::fmt::Debug {
     /// Whether [`Problem::pareto_front`] returns a front.
     fn has_pareto_front(&self) -> bool {
         self.pareto_front(2).is_some()
+    }
+}
+
+#[cfg(test)]
+mod bounds_tests {
+    use super::*;
+
+    #[test]
+    fn check_in_bounds_names_the_row_column_and_bound() {
+        let info = ProblemInfo::new("box", 2, 2).with_uniform_bounds(0.0, 1.0);
+        let inside = Matrix::from_rows(&[vec![0.0, 1.0], vec![0.5, 0.5]]).expect("matrix");
+        assert!(info.check_in_bounds(&inside).is_ok());
+        let below = Matrix::from_rows(&[vec![0.5, 0.5], vec![-1.0, 0.5]]).expect("matrix");
+        match info.check_in_bounds(&below) {
+            Err(Error::OutOfBounds {
+                row: 1,
+                column: 0,
+                bound: "lower",
+                ..
+            }) => {}
+            other => panic!("{other:?}"),
+        }
+        let above = Matrix::from_rows(&[vec![0.5, 2.0]]).expect("matrix");
+        let message = info.check_in_bounds(&above).expect_err("above").to_string();
+        assert!(message.contains("row 0, column 1 is 2"), "{message}");
+        assert!(message.contains("upper bound 1"), "{message}");
+        // A box that does not constrain the problem (starts only) accepts any point.
+        assert!(info.without_projection().check_in_bounds(&above).is_ok());
     }
 }

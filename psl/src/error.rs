@@ -49,7 +49,9 @@ pub enum Error {
         method: &'static str,
     },
     /// Training produced a NaN or infinite value.
-    #[error("non-finite {what} at iteration {iter}")]
+    #[error(
+        "training diverged at iteration {iter}: non-finite {what} (try a smaller learning rate)"
+    )]
     NonFinite {
         /// What became non-finite (loss, gradient, objectives).
         what: &'static str,

@@ -124,8 +124,6 @@ pub fn save_model(
     // sees a half-written model and an existing model survives a failed save.
     let weights_tmp = dir.join(format!(".{WEIGHTS_FILE}.{}.tmp", std::process::id()));
     candle_core::safetensors::save(&tensors, &weights_tmp)?;
-    let weights = dir.join(WEIGHTS_FILE);
-    fs::rename(&weights_tmp, &weights).map_err(io_err(weights))?;
     let saved = SavedConfig {
         schema_version: MODEL_SCHEMA_VERSION,
         format: FORMAT_VERSION,
@@ -137,6 +135,14 @@ pub fn save_model(
     let json = serde_json::to_string_pretty(&saved)?;
     let tmp = dir.join(format!(".{CONFIG_FILE}.{}.tmp", std::process::id()));
     fs::write(&tmp, json).map_err(io_err(tmp.clone()))?;
+    // The safetensors writer creates its file private (0600); give the weights the mode every
+    // other output gets (the process's default, e.g. 0644), taken from the JSON just written.
+    let mode = fs::metadata(&tmp)
+        .map_err(io_err(tmp.clone()))?
+        .permissions();
+    fs::set_permissions(&weights_tmp, mode).map_err(io_err(weights_tmp.clone()))?;
+    let weights = dir.join(WEIGHTS_FILE);
+    fs::rename(&weights_tmp, &weights).map_err(io_err(weights))?;
     fs::rename(&tmp, &path).map_err(io_err(path))?;
     Ok(())
 }

@@ -450,7 +450,17 @@ impl<'a> Trainer<'a> {
             &mut self.signal,
             &prefs,
             self.config.gradient,
-        )?;
+        )
+        .map_err(|e| match e {
+            // After a step, a non-finite model output means the weights diverged.
+            Error::Problem(tradeoff_problems::Error::NonFinite { .. }) if iter > 0 => {
+                Error::NonFinite {
+                    what: "model output",
+                    iter,
+                }
+            }
+            other => other,
+        })?;
         if !g.loss.is_finite() {
             return Err(Error::NonFinite { what: "loss", iter });
         }

@@ -19,6 +19,7 @@ use tradeoff_solvers::{DriverConfig, SolveResult};
 
 use super::flags::{SolverSetArgs, options_of};
 use super::io::{prepare_out_dir, print_json, write_atomic};
+use super::limits;
 use super::problem_args::ProblemArgs;
 use super::solve::{PreferenceArgs, RunArgs, build_rule, run_report};
 
@@ -98,6 +99,19 @@ pub fn run(args: CompareArgs) -> Result<()> {
     if solvers.is_empty() {
         bail!("--solvers names no solver");
     }
+    for (i, s) in solvers.iter().enumerate() {
+        if solvers[..i].contains(s) {
+            bail!(
+                "--solvers names '{s}' twice: name each solver once (seeds repeat a solver: --seeds)"
+            );
+        }
+    }
+    let n_runs = limits::product(&[args.seeds, solvers.len()]);
+    limits::check(
+        &format!("runs (--seeds {} × {} solvers)", args.seeds, solvers.len()),
+        n_runs,
+        limits::MAX_RUNS,
+    )?;
     for s in &args.set.set {
         let name = s
             .split_once(':')
@@ -107,6 +121,26 @@ pub fn run(args: CompareArgs) -> Result<()> {
         }
     }
     let (prefs, prefs_source) = args.prefs.resolve(info.n_obj, args.run.seed())?;
+    let held = limits::product(&[n_runs, prefs.n_rows(), info.n_var]);
+    limits::check(
+        &format!(
+            "decision-variable values ({n_runs} runs × {} preferences × n_var {})",
+            prefs.n_rows(),
+            info.n_var
+        ),
+        held,
+        limits::MAX_HELD_VALUES,
+    )?;
+    limits::check(
+        &format!(
+            "variable-steps ({n_runs} runs × {} preferences × n_var {} × {} iterations)",
+            prefs.n_rows(),
+            info.n_var,
+            args.run.iters()
+        ),
+        limits::product(&[held, args.run.iters()]),
+        limits::MAX_WORK,
+    )?;
     // Check every name, option and configuration before any run starts.
     // Options are parsed per run from their text: `Options` is not shared across threads.
     let mut options: Vec<Vec<String>> = Vec::new();
@@ -437,15 +471,16 @@ pub fn write_comparison(
     title: &str,
     front: Option<&Matrix>,
 ) -> Result<()> {
-    write_atomic(
-        &dir.join("summary.json"),
-        &serde_json::to_vec_pretty(summary)?,
-    )?;
     write_atomic(&dir.join("summary.csv"), summary_csv(summary).as_bytes())?;
     let md = format!(
         "# {title}: comparison\n\n{}",
         markdown_table(summary, front.is_some())
     );
     write_atomic(&dir.join("summary.md"), md.as_bytes())?;
-    super::render::comparison_plots(dir, title, summary, front)
+    super::render::comparison_plots(dir, title, summary, front)?;
+    // Last: a directory holding summary.json is a finished comparison.
+    write_atomic(
+        &dir.join("summary.json"),
+        &serde_json::to_vec_pretty(summary)?,
+    )
 }

@@ -48,6 +48,8 @@ pub fn run(args: EvalArgs) -> Result<()> {
             info.n_var
         );
     }
+    info.check_in_bounds(&x)
+        .with_context(|| format!("{} (eval takes points in the box)", args.input.display()))?;
     if args.jacobian {
         let (f, jac) = problem
             .jacobian(&x)

@@ -32,6 +32,11 @@ pub fn run(args: FrontArgs) -> Result<()> {
     if args.n == 0 {
         bail!("--n must be at least 1");
     }
+    super::limits::check(
+        &format!("front points (--n {})", args.n),
+        args.n,
+        super::limits::MAX_FRONT_POINTS,
+    )?;
     let problem = args.problem.options.build(args.problem_name())?;
     let Some(front) = problem.pareto_front(args.n) else {
         bail!(

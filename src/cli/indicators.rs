@@ -196,6 +196,15 @@ pub fn run(args: IndicatorsArgs) -> Result<()> {
                 points.n_rows()
             );
         }
+        for (i, row) in prefs.rows().enumerate() {
+            if let Some(column) = row.iter().position(|&v| v < 0.0) {
+                bail!(
+                    "{}: preference {i}, column {column} is {} (preferences must be non-negative)",
+                    path.display(),
+                    row[column]
+                );
+            }
+        }
     }
     let n = points.n_rows();
     // What was asked for by name, and what the inputs allow.

@@ -2,6 +2,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
@@ -182,14 +183,66 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     result
 }
 
-/// Prepares `--out DIR`: creates it when missing; an existing one must be an empty directory.
+/// The `--out` directories this process writes into, whose temporary files an interruption
+/// removes ([`install_interrupt_cleanup`]).
+static OUT_DIRS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Whether `name` is a temporary file of [`write_atomic`] (or of the model writer, which
+/// names its temporaries the same way): `.NAME.PID.tmp`.
+fn is_temporary(name: &str) -> bool {
+    name.starts_with('.') && name.ends_with(".tmp")
+}
+
+/// Removes this process's temporary files (`.NAME.<this pid>.tmp`) from every `--out`
+/// directory it writes into.
+fn remove_own_temporaries() {
+    let suffix = format!(".{}.tmp", std::process::id());
+    let dirs = match OUT_DIRS.lock() {
+        Ok(dirs) => dirs.clone(),
+        Err(poisoned) => poisoned.into_inner().clone(),
+    };
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if is_temporary(&name) && name.ends_with(&suffix) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+/// On SIGINT or SIGTERM, removes the temporary files of the writes in flight and exits with
+/// code 130, so an interrupted run leaves no hidden partial file behind (its directory lacks
+/// result.json or summary.json, which every command writes last).
+pub fn install_interrupt_cleanup() {
+    // Failing to install (a handler already set) leaves the default behaviour: not fatal.
+    let _ = ctrlc::set_handler(|| {
+        remove_own_temporaries();
+        std::process::exit(130);
+    });
+}
+
+/// Prepares `--out DIR`: creates it when missing; an existing one must be empty, except for
+/// stale temporary files (`.NAME.PID.tmp`) an interrupted run may have left, which are ignored.
 pub fn prepare_out_dir(dir: &Path) -> Result<()> {
+    if let Ok(mut dirs) = OUT_DIRS.lock() {
+        dirs.push(dir.to_path_buf());
+    }
     if dir.exists() {
         if !dir.is_dir() {
             bail!("--out {}: exists and is not a directory", dir.display());
         }
         let mut entries = std::fs::read_dir(dir)
-            .with_context(|| format!("cannot read --out directory {}", dir.display()))?;
+            .with_context(|| format!("cannot read --out directory {}", dir.display()))?
+            .filter(|entry| {
+                !entry
+                    .as_ref()
+                    .is_ok_and(|e| is_temporary(&e.file_name().to_string_lossy()))
+            });
         if entries.next().is_some() {
             bail!(
                 "--out {}: directory is not empty (choose a new or an empty directory; nothing was overwritten)",

@@ -7,6 +7,7 @@ mod flags;
 mod front;
 mod indicators;
 mod io;
+mod limits;
 mod list;
 mod plot;
 mod prefs;
@@ -74,17 +75,36 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    io::install_interrupt_cleanup();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             if is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
             }
-            let message = format!("{e:#}").replace('\n', " ");
+            let message = error_line(&e);
             let _ = writeln!(std::io::stderr(), "tradeoff: {message}");
             ExitCode::from(2)
         }
     }
+}
+
+/// The error and its causes on one line, `outer: inner: ...`, leaving out a cause whose text
+/// the previous one already shows (an error that prints its source as its own message, as
+/// `#[error(transparent)]`-like wrappers of I/O errors do, would otherwise repeat it).
+fn error_line(e: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if parts
+            .last()
+            .is_some_and(|previous| previous.contains(&text))
+        {
+            continue;
+        }
+        parts.push(text);
+    }
+    parts.join(": ").replace('\n', " ")
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
@@ -113,6 +133,25 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    #[test]
+    fn error_line_shows_a_repeated_cause_once() {
+        #[derive(Debug)]
+        struct Wrapper(std::io::Error);
+        impl std::fmt::Display for Wrapper {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}", self.0)
+            }
+        }
+        impl std::error::Error for Wrapper {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "gone");
+        let e = anyhow::Error::new(Wrapper(io)).context("cannot read x");
+        assert_eq!(error_line(&e), "cannot read x: gone");
+    }
 
     #[test]
     fn cli_definition_is_consistent() {

@@ -21,6 +21,7 @@ use tradeoff_psl::{
 
 use super::flags::{DEFAULT_PSL_LR, IterArgs, LrArgs, PrefArgs, SeedArgs, SetArgs};
 use super::io::{prepare_out_dir, print_json, read_matrix, write_atomic};
+use super::limits;
 use super::problem_args::ProblemArgs;
 use super::render::both_formats;
 
@@ -184,6 +185,28 @@ fn loss_spec(name: &str, set: &SetArgs) -> Result<LossSpec> {
     Ok(spec)
 }
 
+/// Refuses a batch whose activations would exceed [`limits::MAX_BATCH_VALUES`], before the
+/// model is built.
+fn check_batch(batch: usize, config: &ModelConfig) -> Result<()> {
+    limits::check(
+        &format!(
+            "activation values per batch (--batch {batch} × width {} × depth {})",
+            config.width,
+            config.depth.max(1)
+        ),
+        limits::product(&[batch, config.width, config.depth.max(1)]),
+        limits::MAX_BATCH_VALUES,
+    )?;
+    limits::check(
+        &format!(
+            "solution values per batch (--batch {batch} × n_var {})",
+            config.n_var
+        ),
+        limits::product(&[batch, config.n_var]),
+        limits::MAX_BATCH_VALUES,
+    )
+}
+
 fn train(args: TrainArgs) -> Result<()> {
     let problem = args.problem.build()?;
     let info = problem.info().clone();
@@ -213,6 +236,7 @@ fn train(args: TrainArgs) -> Result<()> {
         .with_alpha(args.alpha)
         .with_seed(seed);
     training.validate()?;
+    check_batch(args.batch, &config)?;
     let model = build_model(&config)?;
     if let Some(dir) = &args.out {
         prepare_out_dir(dir)?;
@@ -265,10 +289,6 @@ fn train(args: TrainArgs) -> Result<()> {
     let evaluation = &record.evaluation;
     if let Some(dir) = &args.out {
         save_model(dir, model.as_ref(), &spec, Some(&training))?;
-        write_atomic(
-            &dir.join("result.json"),
-            &serde_json::to_vec_pretty(&record)?,
-        )?;
         let dense = dense_front(model.as_ref(), problem.as_ref(), 200)?;
         let eval_prefs = Matrix::from_rows(&evaluation.prefs)?;
         let eval_objectives = Matrix::from_rows(&evaluation.objectives)?;
@@ -282,6 +302,11 @@ fn train(args: TrainArgs) -> Result<()> {
             plot = plot.with_true_front(f);
         }
         both_formats(dir, "front", |p| psl_plot(p, &plot))?;
+        // Last: a directory holding result.json is a finished training.
+        write_atomic(
+            &dir.join("result.json"),
+            &serde_json::to_vec_pretty(&record)?,
+        )?;
     }
     if args.json {
         let mut out = serde_json::to_value(&record)?;
@@ -333,11 +358,15 @@ fn query_model(args: QueryArgs) -> Result<()> {
             prefs.n_cols()
         );
     }
-    for (i, row) in prefs.rows().enumerate() {
-        if row.iter().any(|&v| v < 0.0) || row.iter().sum::<f64>() <= 0.0 {
-            bail!("preference {i} ({row:?}) must be non-negative with a positive sum");
-        }
-    }
+    // Normalised as `solve` does (only when the sum is not already 1), and printed so.
+    let rows: Vec<Vec<f64>> = prefs
+        .rows()
+        .enumerate()
+        .map(|(i, row)| {
+            tradeoff_pareto::normalize_preference(row).with_context(|| format!("preference {i}"))
+        })
+        .collect::<Result<_>>()?;
+    let prefs = Matrix::from_rows(&rows)?;
     let solutions = query(loaded.model.as_ref(), &prefs)?;
     let objectives = problem.evaluate(&solutions)?;
     if args.json {

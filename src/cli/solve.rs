@@ -20,6 +20,7 @@ use tradeoff_solvers::{
 
 use super::flags::{DEFAULT_SOLVE_LR, IterArgs, LrArgs, PrefArgs, SeedArgs, SetArgs, options_of};
 use super::io::{parse_vector, prepare_out_dir, print_json, read_matrix, write_atomic};
+use super::limits;
 use super::problem_args::{NormalizeChoice, ProblemArgs, ProblemOptions};
 
 /// The optimiser that applies the directions.
@@ -67,6 +68,11 @@ impl PreferenceArgs {
             if n == 0 {
                 bail!("--prefs must be at least 1");
             }
+            limits::check(
+                &format!("preference vectors (--prefs {n})"),
+                n,
+                limits::MAX_PREFERENCES,
+            )?;
             if n_obj == 2 {
                 (
                     pareto::linspace(n, 0.01)?,
@@ -80,6 +86,11 @@ impl PreferenceArgs {
                 )
             }
         };
+        limits::check(
+            &format!("preference vectors ({source})"),
+            prefs.n_rows(),
+            limits::MAX_PREFERENCES,
+        )?;
         if prefs.n_cols() != n_obj {
             bail!(
                 "preferences have {} entries but the problem has {n_obj} objectives",
@@ -157,6 +168,24 @@ impl RunArgs {
         seed: u64,
     ) -> Result<DriverConfig> {
         let info = problem.info();
+        let held = limits::product(&[n_points, info.n_var]);
+        limits::check(
+            &format!(
+                "decision-variable values ({n_points} preferences × n_var {})",
+                info.n_var
+            ),
+            held,
+            limits::MAX_HELD_VALUES,
+        )?;
+        limits::check(
+            &format!(
+                "variable-steps ({n_points} preferences × n_var {} × {} iterations)",
+                info.n_var,
+                self.iters()
+            ),
+            limits::product(&[held, self.iters()]),
+            limits::MAX_WORK,
+        )?;
         let optimizer = match self.optimizer {
             OptimizerChoice::Sgd => Optimizer::sgd(self.lr()),
             OptimizerChoice::Adam => Optimizer::adam(self.lr()),
@@ -635,10 +664,6 @@ fn write_outputs(
     method: &str,
     front: Option<&Matrix>,
 ) -> Result<()> {
-    write_atomic(
-        &dir.join("result.json"),
-        &serde_json::to_vec_pretty(record)?,
-    )?;
     let mut csv = String::new();
     let m = result.objectives.n_cols();
     let n = result.x.n_cols();
@@ -663,6 +688,11 @@ fn write_outputs(
     }
     write_atomic(&dir.join("front.csv"), csv.as_bytes())?;
     super::render::solve_plots(dir, title, method, result, front)?;
+    // Last: a directory holding result.json is a finished run.
+    write_atomic(
+        &dir.join("result.json"),
+        &serde_json::to_vec_pretty(record)?,
+    )?;
     Ok(())
 }
 
