@@ -1825,7 +1825,7 @@ fn the_readme_tour_runs_with_the_shipped_files() {
         assert!(!out.to_string().contains("null"), "{line}: {out}");
         ran += 1;
     }
-    assert_eq!(ran, 3, "the tour's eval, indicators and aggregate lines");
+    assert_eq!(ran, 4, "the tour's eval, two indicators and aggregate lines");
     // Every file the tour names is shipped.
     for name in ["x.json", "F.json", "Z.json", "J.json"] {
         assert!(readme.contains(&format!("examples/data/{name}")), "{name}");
