@@ -5,6 +5,9 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+// `solve --checkpoint-every / --stop-after / --resume`, in this binary to share its helpers.
+mod cli_resume;
+
 fn tradeoff(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_tradeoff"))
         .args(args)
@@ -52,6 +55,10 @@ impl TempDir {
     }
     fn path(&self) -> &Path {
         &self.0
+    }
+    /// The path of `name` inside the directory, as text.
+    fn join(&self, name: &str) -> String {
+        self.0.join(name).to_string_lossy().into_owned()
     }
 }
 
@@ -1825,7 +1832,10 @@ fn the_readme_tour_runs_with_the_shipped_files() {
         assert!(!out.to_string().contains("null"), "{line}: {out}");
         ran += 1;
     }
-    assert_eq!(ran, 4, "the tour's eval, two indicators and aggregate lines");
+    assert_eq!(
+        ran, 4,
+        "the tour's eval, two indicators and aggregate lines"
+    );
     // Every file the tour names is shipped.
     for name in ["x.json", "F.json", "Z.json", "J.json"] {
         assert!(readme.contains(&format!("examples/data/{name}")), "{name}");

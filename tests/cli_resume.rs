@@ -1,17 +1,11 @@
 //! End-to-end tests of `tradeoff solve --checkpoint-every / --stop-after / --resume`: a run
 //! interrupted and resumed writes the same `solutions`, bit for bit, as an uninterrupted one.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
 use serde_json::Value;
 
-fn tradeoff(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tradeoff"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+use super::{TempDir, fails_with, tradeoff};
 
 fn succeeds(args: &[&str]) {
     let out = tradeoff(args);
@@ -20,40 +14,6 @@ fn succeeds(args: &[&str]) {
         "{args:?} failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-/// Runs, expects exit code 2 and a one-line error containing `needle`, and no panic.
-fn fails_with(args: &[&str], needle: &str) {
-    let out = tradeoff(args);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{args:?}: stderr {stderr}");
-    assert!(!stderr.contains("panicked"), "{args:?} panicked: {stderr}");
-    assert!(
-        stderr.to_lowercase().contains(&needle.to_lowercase()),
-        "{args:?}: expected '{needle}' in {stderr}"
-    );
-    assert!(out.stdout.is_empty(), "{args:?}: wrote to stdout on error");
-}
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let dir =
-            std::env::temp_dir().join(format!("tradeoff-cli-resume-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-    fn join(&self, name: &str) -> String {
-        self.0.join(name).to_string_lossy().into_owned()
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 fn result(dir: &str) -> Value {
@@ -116,7 +76,7 @@ fn check_resume(tmp: &TempDir, solver: &str, extra: &[&str]) {
 
 #[test]
 fn an_interrupted_run_resumes_to_the_same_solutions() {
-    let tmp = TempDir::new("same");
+    let tmp = TempDir::new("resume-same");
     check_resume(&tmp, "epo", &[]);
     // A set-level rule.
     check_resume(&tmp, "hvgrad", &[]);
@@ -124,7 +84,7 @@ fn an_interrupted_run_resumes_to_the_same_solutions() {
 
 #[test]
 fn an_interrupted_stateful_run_resumes_to_the_same_solutions() {
-    let tmp = TempDir::new("stateful");
+    let tmp = TempDir::new("resume-stateful");
     // Stateful (momentum) and randomized (per-row generators) methods: needs every method's
     // `save_state`/`load_state`.
     check_resume(&tmp, "gradvac", &[]);
@@ -135,7 +95,7 @@ fn an_interrupted_stateful_run_resumes_to_the_same_solutions() {
 
 #[test]
 fn resume_checks_its_flags_and_the_checkpoint() {
-    let tmp = TempDir::new("flags");
+    let tmp = TempDir::new("resume-flags");
     let dir = tmp.join("run");
     succeeds(&[
         "solve",
