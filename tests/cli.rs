@@ -1879,3 +1879,14 @@ fn indicators_say_why_a_metric_is_absent() {
     ]);
     assert!(v.get("notes").is_none(), "{v}");
 }
+
+#[test]
+fn an_option_given_twice_is_an_error() {
+    // Issue 12 §3: `--set c=0.5 --set c=0.9` took the last value without a word.
+    fails_with(
+        &[
+            "solve", "--solver", "cagrad", "--set", "c=0.5", "--set", "c=0.9", "--iters", "2",
+        ],
+        "given twice",
+    );
+}

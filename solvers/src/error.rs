@@ -32,6 +32,16 @@ pub enum ParamsError {
         /// The text given.
         text: String,
     },
+    /// The same option given twice (which one should win is the user's call, not ours).
+    #[error("option '{key}' is given twice ('{first}', then '{second}'): give it once")]
+    Repeated {
+        /// The option's key (normalised: lower case, `-` as `_`).
+        key: String,
+        /// The first value.
+        first: String,
+        /// The second value.
+        second: String,
+    },
     /// An option value that is not one of the option's choices.
     #[error("{method}: option '{name}' expects one of {choices}, got '{got}'")]
     BadChoice {

@@ -30,13 +30,24 @@ impl Options {
     /// Parses `key=value` strings.
     ///
     /// # Errors
-    /// [`ParamsError::Malformed`] for a string without `=` or with an empty key.
+    /// [`ParamsError::Malformed`] for a string without `=` or with an empty key,
+    /// [`ParamsError::Repeated`] for a key given twice (`c=0.5` and `C=0.9` are the same key).
     pub fn parse<S: AsRef<str>>(pairs: &[S]) -> Result<Self, ParamsError> {
         let mut options = Self::new();
         for pair in pairs {
             let pair = pair.as_ref();
             match pair.split_once('=') {
-                Some((k, v)) if !k.trim().is_empty() => options.set(k.trim(), v.trim()),
+                Some((k, v)) if !k.trim().is_empty() => {
+                    let key = normalize_key(k);
+                    if let Some((_, first)) = options.given.iter().find(|(g, _)| *g == key) {
+                        return Err(ParamsError::Repeated {
+                            key,
+                            first: first.clone(),
+                            second: v.trim().to_string(),
+                        });
+                    }
+                    options.set(k.trim(), v.trim());
+                }
                 _ => {
                     return Err(ParamsError::Malformed {
                         text: pair.to_string(),
@@ -300,9 +311,17 @@ mod tests {
 
     #[test]
     fn parse_pairs_and_errors() {
-        let o = Options::parse(&["C=0.4", "seed = 3", "c=0.5"]).unwrap();
-        assert_eq!(o.text("c"), Some("0.5"));
-        assert_eq!(o.pairs().len(), 3);
+        let o = Options::parse(&["C=0.4", "seed = 3"]).unwrap();
+        assert_eq!(o.text("c"), Some("0.4"));
+        assert_eq!(o.pairs().len(), 2);
+        // Issue 12 §3: `--set c=0.5 --set c=0.9` took the last without a word.
+        let e = Options::parse(&["c=0.5", "C=0.9"]).unwrap_err();
+        assert!(
+            matches!(e, ParamsError::Repeated { ref key, ref first, ref second }
+                if key == "c" && first == "0.5" && second == "0.9"),
+            "{e}"
+        );
+        assert!(e.to_string().contains("given twice"), "{e}");
         assert_eq!(Options::from_pairs(o.pairs()), o);
         assert!(matches!(
             Options::parse(&["novalue"]),
