@@ -240,6 +240,20 @@ pub struct HistoryPoint {
     pub igd: Option<f64>,
 }
 
+impl HistoryPoint {
+    /// The records of a run's history, as written in `result.json` and `summary.json`.
+    pub fn of_history(history: &[tradeoff_solvers::HistoryRecord]) -> Vec<Self> {
+        history
+            .iter()
+            .map(|h| Self {
+                iteration: h.iteration,
+                hypervolume: h.hypervolume,
+                igd: h.igd,
+            })
+            .collect()
+    }
+}
+
 /// How `solve` was configured, as written in `result.json`'s `config`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SolveConfigRecord {

@@ -17,9 +17,9 @@ pub use indicators::{
 };
 pub use matrix::Matrix;
 pub use preferences::{
-    MAX_ENERGY_POINTS, MAX_LATTICE_POINTS, clip_preferences, das_dennis, das_dennis_partitions,
-    das_dennis_size, dirichlet, linspace, normalize_preference, riesz_energy, riesz_s_energy,
-    uniform_simplex,
+    MAX_ENERGY_POINTS, MAX_LATTICE_POINTS, PREFERENCE_SUM_TOLERANCE, clip_preferences, das_dennis,
+    das_dennis_partitions, das_dennis_size, dirichlet, linspace, normalize_preference,
+    riesz_energy, riesz_s_energy, uniform_simplex,
 };
 pub use set_metrics::{
     PBI_THETA, SOFT_LMIN_H, cross_angle, inner_product, lmin, lmin_and_spacing, pbi,

@@ -176,6 +176,10 @@ pub fn das_dennis_partitions(n_obj: usize, n_points: usize) -> Result<usize> {
     unreachable!("the lattice size exceeds any usize eventually")
 }
 
+/// Distance from 1 within which a preference's sum counts as 1, so that
+/// [`normalize_preference`] keeps it bit for bit.
+pub const PREFERENCE_SUM_TOLERANCE: f64 = 1e-12;
+
 /// Normalises one preference vector onto the simplex: divided by its sum only when that sum
 /// differs from 1 by more than 1e-12, so a vector that already sums to one keeps its bits
 /// (`[3, 7]` gives `[0.3, 0.7]`, and `[0.3, 0.7]` stays as given).
@@ -205,13 +209,13 @@ pub fn normalize_preference(p: &[f64]) -> Result<Vec<f64>> {
         ));
     }
     let sum: f64 = p.iter().sum();
-    if sum <= 0.0 {
+    if !(sum > 0.0 && sum.is_finite()) {
         return Err(invalid(
             "preference",
-            format!("entries must have a positive sum, got {p:?}"),
+            format!("entries must have a positive sum (and a finite one), got {p:?}"),
         ));
     }
-    if (sum - 1.0).abs() > 1e-12 {
+    if (sum - 1.0).abs() > PREFERENCE_SUM_TOLERANCE {
         Ok(p.iter().map(|v| v / sum).collect())
     } else {
         Ok(p.to_vec())

@@ -326,15 +326,7 @@ fn summary_json(
                 objectives: rows_of(&result.objectives),
                 solutions: rows_of(&result.x),
                 termination: result.termination.name().to_string(),
-                history: result
-                    .history
-                    .iter()
-                    .map(|h| HistoryPoint {
-                        iteration: h.iteration,
-                        hypervolume: h.hypervolume,
-                        igd: h.igd,
-                    })
-                    .collect(),
+                history: HistoryPoint::of_history(&result.history),
             })
         })
         .collect();

@@ -636,15 +636,7 @@ fn result_record(
         objectives: rows_of(&result.objectives),
         prefs: rows_of(&result.preferences),
         indicators: report.clone(),
-        history: result
-            .history
-            .iter()
-            .map(|h| HistoryPoint {
-                iteration: h.iteration,
-                hypervolume: h.hypervolume,
-                igd: h.igd,
-            })
-            .collect(),
+        history: HistoryPoint::of_history(&result.history),
         termination: result.termination.name().to_string(),
         iterations: result.iterations,
         timings: SolveTimings {

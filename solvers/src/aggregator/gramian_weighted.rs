@@ -72,10 +72,7 @@ impl<'a> WeightInput<'a> {
     /// # Errors
     /// When the caller gave none.
     pub fn require_losses(&self, method: &'static str) -> Result<&'a [f64]> {
-        self.losses.ok_or(Error::MissingInput {
-            method,
-            input: "the objective values (losses)",
-        })
+        super::require(self.losses, method, super::LOSSES)
     }
 
     /// The preference, or [`Error::MissingInput`] naming `method`.
@@ -83,10 +80,7 @@ impl<'a> WeightInput<'a> {
     /// # Errors
     /// When the caller gave none.
     pub fn require_preference(&self, method: &'static str) -> Result<&'a [f64]> {
-        self.preference.ok_or(Error::MissingInput {
-            method,
-            input: "a preference vector",
-        })
+        super::require(self.preference, method, super::PREFERENCE)
     }
 
     /// The vector `u` of TorchJD's `pref_vector`: the method's own option when set, else the

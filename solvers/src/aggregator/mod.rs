@@ -69,18 +69,12 @@ impl<'a> StepInput<'a> {
 
     /// The losses, or [`Error::MissingInput`] naming `method`.
     pub fn require_losses(&self, method: &'static str) -> Result<&'a [f64]> {
-        self.losses.ok_or(Error::MissingInput {
-            method,
-            input: "the objective values (losses)",
-        })
+        require(self.losses, method, LOSSES)
     }
 
     /// The preference, or [`Error::MissingInput`] naming `method`.
     pub fn require_preference(&self, method: &'static str) -> Result<&'a [f64]> {
-        self.preference.ok_or(Error::MissingInput {
-            method,
-            input: "a preference vector",
-        })
+        require(self.preference, method, PREFERENCE)
     }
 
     /// Checks shapes and finiteness once, for every method: `J` non-empty and finite, losses and
@@ -127,6 +121,20 @@ impl<'a> StepInput<'a> {
         }
         Ok(())
     }
+}
+
+/// What [`Error::MissingInput`] names for absent losses.
+pub(crate) const LOSSES: &str = "the objective values (losses)";
+/// What [`Error::MissingInput`] names for an absent preference.
+pub(crate) const PREFERENCE: &str = "a preference vector";
+
+/// `value`, or [`Error::MissingInput`] naming `method` and `input`.
+pub(crate) fn require<'a>(
+    value: Option<&'a [f64]>,
+    method: &'static str,
+    input: &'static str,
+) -> Result<&'a [f64]> {
+    value.ok_or(Error::MissingInput { method, input })
 }
 
 /// How an inner solver (Frank–Wolfe, QP, ...) ended. Reported, never an error.

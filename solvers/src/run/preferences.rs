@@ -4,8 +4,9 @@ use tradeoff_pareto::Matrix;
 
 use crate::error::{Error, Result};
 
-/// Distance from 1 within which a row's sum counts as 1 and the row is kept as given.
-pub const PREFERENCE_SUM_TOLERANCE: f64 = 1e-12;
+/// Distance from 1 within which a row's sum counts as 1 and the row is kept as given
+/// (the rule of [`tradeoff_pareto::normalize_preference`]).
+pub const PREFERENCE_SUM_TOLERANCE: f64 = tradeoff_pareto::PREFERENCE_SUM_TOLERANCE;
 
 /// The preference set with every row on the simplex: rows must be finite and non-negative with
 /// a positive sum; a row whose sum is within [`PREFERENCE_SUM_TOLERANCE`] of 1 is kept bit for
@@ -30,17 +31,13 @@ pub fn normalize_preferences(preferences: &Matrix) -> Result<Matrix> {
     let mut out = preferences.clone();
     for i in 0..out.n_rows() {
         let row = out.row_mut(i);
-        let sum: f64 = row.iter().sum();
-        if row.iter().any(|v| !v.is_finite() || *v < 0.0) || !(sum > 0.0 && sum.is_finite()) {
-            return Err(Error::InvalidPreference {
+        let normalized =
+            tradeoff_pareto::normalize_preference(row).map_err(|_| Error::InvalidPreference {
                 reason: format!(
                     "preference {i} ({row:?}) must be finite and non-negative with a positive sum"
                 ),
-            });
-        }
-        if (sum - 1.0).abs() > PREFERENCE_SUM_TOLERANCE {
-            row.iter_mut().for_each(|v| *v /= sum);
-        }
+            })?;
+        row.copy_from_slice(&normalized);
     }
     Ok(out)
 }
