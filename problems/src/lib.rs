@@ -10,6 +10,7 @@ mod dtlz;
 mod error;
 mod maf;
 mod problem;
+pub mod neural;
 pub mod process;
 mod re;
 mod registry;

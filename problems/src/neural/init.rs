@@ -1,0 +1,1 @@
+//! Seeded, fan-in-aware initialisation of network parameters (Xavier, Kaiming).

@@ -1,0 +1,1 @@
+//! The architectures: MultiLeNet, the fairness MLPs, shared-bottom and MMoE.
