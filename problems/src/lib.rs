@@ -15,6 +15,7 @@ pub mod process;
 mod re;
 mod registry;
 mod regression;
+mod source;
 mod vlmop;
 mod zdt;
 
@@ -30,5 +31,6 @@ pub use registry::{
     free_size, problem_entries,
 };
 pub use regression::{LinearRegression, LinearRegressionParams, MooGaussian};
+pub use source::{GradientSource, ProblemSource};
 pub use vlmop::{Vlmop1, Vlmop2};
 pub use zdt::{Zdt1, Zdt2, Zdt3, Zdt4, Zdt6};

@@ -58,11 +58,12 @@ pub use run::optimizer::{
 };
 pub use run::{
     CHECKPOINT_DEFINITION_FILE, CHECKPOINT_SCHEMA_VERSION, CHECKPOINT_STATE_FILE, Checkpoint,
-    CheckpointError, Control, DriverConfig, HistoryRecord, IndicatorRecorder, Init, InitDefinition,
-    IterationView, Observer, OnRecord, OptimizerDefinition, PREFERENCE_SUM_TOLERANCE,
-    PerPreference, ProblemDefinition, RunDefinition, RunOutcome, RunStart, RunState, Runner,
-    SolveResult, StepContext, StepRule, StopAfter, Termination, normalize_preferences, solve,
-    solve_observed, solve_with_method, solve_with_rule_name,
+    CheckpointError, Control, DriverConfig, EpochEvaluator, EpochRecord, HistoryRecord,
+    IndicatorRecorder, Init, InitDefinition, IterationView, Observer, OnRecord,
+    OptimizerDefinition, PREFERENCE_SUM_TOLERANCE, PerPreference, ProblemDefinition, RunDefinition,
+    RunOutcome, RunStart, RunState, Runner, SolveResult, SplitRecord, StepContext, StepRule,
+    StopAfter, Termination, WeightContext, normalize_preferences, solve, solve_observed,
+    solve_with_method, solve_with_rule_name,
 };
 pub use scalarization::{
     AASF_INFO, COSMOS_INFO, INVAGG_INFO, LS_INFO, MTCHE_INFO, PBI_INFO, PNORM_INFO, SMTCHE_INFO,

@@ -11,6 +11,11 @@ pub mod init;
 pub mod layers;
 pub mod losses;
 pub mod models;
+mod problem;
+
+pub use problem::{
+    Batch, Evaluation, Evaluator, ExampleSet, NeuralProblem, Objective, epoch_order,
+};
 
 use candle_core::{DType, Device, Result, Tensor, Var};
 
@@ -63,6 +68,13 @@ pub trait Network: Send + Sync + std::fmt::Debug {
     /// # Errors
     /// candle's errors (shapes, devices).
     fn heads(&self, representation: &Tensor, input: &Tensor) -> Result<Vec<Tensor>>;
+
+    /// Whether the network has task-specific heads after a shared trunk (then Gramian-based
+    /// methods may read the per-task gradients with respect to the trunk's output); `false`
+    /// for a network whose objectives all read one output (the fairness MLPs).
+    fn has_task_heads(&self) -> bool {
+        true
+    }
 
     /// The parameters' element type.
     fn dtype(&self) -> DType;

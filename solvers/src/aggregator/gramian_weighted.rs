@@ -325,6 +325,24 @@ impl<W: Weighting> Aggregator for GramianWeighted<W> {
         self.weighting.reset();
     }
 
+    fn weighting_need(&self) -> Option<GradientNeed> {
+        match self.info().need {
+            need @ (GradientNeed::Losses | GradientNeed::Gramian) => Some(need),
+            GradientNeed::Jacobian | GradientNeed::Set => None,
+        }
+    }
+
+    fn weights_without_jacobian(
+        &mut self,
+        input: &WeightInput<'_>,
+    ) -> Result<(Vec<f64>, Diagnostics)> {
+        self.weighting.weights(input)
+    }
+
+    fn observe(&mut self, losses_after: &[f64]) {
+        self.weighting.observe(losses_after);
+    }
+
     fn save_state(&self) -> MethodState {
         self.weighting.save_state()
     }

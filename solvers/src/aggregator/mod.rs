@@ -10,7 +10,8 @@ use tradeoff_pareto::Matrix;
 use crate::error::{Error, Result};
 use crate::method::state::MethodState;
 
-pub use crate::method::entry::{Family, MethodInfo, OptionInfo, Properties};
+pub use crate::method::entry::{Family, GradientNeed, MethodInfo, OptionInfo, Properties};
+pub use gramian_weighted::WeightInput;
 
 /// What an aggregator sees at one step.
 #[derive(Clone, Copy, Debug)]
@@ -239,6 +240,42 @@ pub trait Aggregator: Send + std::fmt::Debug {
 
     /// Returns a stateful method to its first-call behaviour (reseeding any generator).
     fn reset(&mut self) {}
+
+    /// What [`Aggregator::weights_without_jacobian`] reads, for methods whose direction is
+    /// `Jᵀw` with `w` computed from the losses ([`GradientNeed::Losses`]) or from the Gramian
+    /// ([`GradientNeed::Gramian`]); `None` (the default) for methods that read the Jacobian's
+    /// rows themselves. A trainer uses it to back-propagate the weighted loss once instead of
+    /// computing the `m` rows.
+    fn weighting_need(&self) -> Option<GradientNeed> {
+        None
+    }
+
+    /// The weights `w` of `d = Jᵀw` from the losses, the preference and (for Gramian-based
+    /// methods) the Gramian, for a caller that has no Jacobian rows; exactly the weights
+    /// [`Aggregator::aggregate`] would combine. Methods with no
+    /// [`Aggregator::weighting_need`] return [`Error::MissingInput`].
+    ///
+    /// # Errors
+    /// A missing input, and the method's errors.
+    fn weights_without_jacobian(
+        &mut self,
+        _input: &WeightInput<'_>,
+    ) -> Result<(Vec<f64>, Diagnostics)> {
+        Err(Error::MissingInput {
+            method: self.info().name,
+            input: "the Jacobian's rows",
+        })
+    }
+
+    /// The losses of the step's data after the step was taken, for methods that look at them
+    /// (FAMO); a no-op by default.
+    fn observe(&mut self, _losses_after: &[f64]) {}
+
+    /// Whether [`Aggregator::observe`] wants the losses after each step (a trainer then
+    /// evaluates the step's batch again).
+    fn observes_losses_after(&self) -> bool {
+        false
+    }
 
     /// The state kept between calls (empty for a stateless method), for checkpoints:
     /// `load_state(&save_state())` on a fresh instance with the same parameters makes its next

@@ -32,6 +32,7 @@ mod result;
 mod rule;
 mod runner;
 mod state;
+mod training;
 
 pub use checkpoint::{
     CHECKPOINT_DEFINITION_FILE, CHECKPOINT_SCHEMA_VERSION, CHECKPOINT_STATE_FILE, Checkpoint,
@@ -43,8 +44,9 @@ pub use observer::{
 };
 pub use preferences::{PREFERENCE_SUM_TOLERANCE, normalize_preferences};
 pub use result::{HistoryRecord, SolveResult, Termination};
-pub use rule::{PerPreference, StepContext, StepRule};
+pub use rule::{PerPreference, StepContext, StepRule, WeightContext};
 pub use runner::{
     RunOutcome, Runner, solve, solve_observed, solve_with_method, solve_with_rule_name,
 };
 pub use state::RunState;
+pub use training::{EpochEvaluator, EpochRecord, SplitRecord};

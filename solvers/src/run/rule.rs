@@ -3,8 +3,9 @@
 use tradeoff_pareto::Matrix;
 use tradeoff_problems::JacobianBatch;
 
-use crate::aggregator::{Aggregation, Aggregator, StepInput, aggregate};
+use crate::aggregator::{Aggregation, Aggregator, GradientNeed, StepInput, WeightInput, aggregate};
 use crate::error::{Error, Result};
+use crate::linalg::Gramian;
 use crate::method::entry::MethodEntry;
 use crate::method::find::find_method;
 use crate::method::options::{BuildContext, Options};
@@ -24,6 +25,24 @@ pub struct StepContext<'a> {
     pub objectives: &'a Matrix,
     /// The Jacobians at `x`, `[K, n_obj, n_var]` (finite).
     pub jacobians: &'a JacobianBatch,
+    /// The preferences, `K × n_obj`.
+    pub preferences: &'a Matrix,
+}
+
+/// What a [`StepRule`] sees when a trainer asks it for weights instead of directions (see
+/// [`StepRule::weighting_need`]): the objectives of the step and, for Gramian-based methods, each
+/// point's Gramian.
+#[derive(Clone, Copy, Debug)]
+pub struct WeightContext<'a> {
+    /// Steps taken so far (0 at the first call).
+    pub iteration: usize,
+    /// The epoch, when the source has epochs.
+    pub epoch: Option<usize>,
+    /// The objectives of the step, `K × n_obj` (finite).
+    pub objectives: &'a Matrix,
+    /// One Gramian per point (of the full Jacobian or of the gradients with respect to a
+    /// shared representation), when the rule's need is [`GradientNeed::Gramian`].
+    pub gramians: Option<&'a [Gramian]>,
     /// The preferences, `K × n_obj`.
     pub preferences: &'a Matrix,
 }
@@ -50,6 +69,35 @@ pub trait StepRule: Send {
     fn last_aggregations(&self) -> &[Aggregation] {
         &[]
     }
+
+    /// What [`StepRule::step_weights`] reads, when every row's direction is `Jᵀw` with `w` from the
+    /// losses or the Gramian (see [`Aggregator::weighting_need`]); `None` (the default) when the
+    /// rule needs the Jacobians themselves.
+    fn weighting_need(&self) -> Option<GradientNeed> {
+        None
+    }
+
+    /// The `K × n_obj` weights of the step: row `k`'s direction is `Σ_i w_{k,i} ∇f_{k,i}`.
+    ///
+    /// # Errors
+    /// [`Error::MissingInput`] for a rule without a [`StepRule::weighting_need`], and the
+    /// methods' errors.
+    fn step_weights(&mut self, _ctx: &WeightContext<'_>) -> Result<Matrix> {
+        Err(Error::MissingInput {
+            method: "this step rule",
+            input: "the Jacobians' rows",
+        })
+    }
+
+    /// Whether the rule wants the objectives of the step's data after the step
+    /// ([`StepRule::observe`]).
+    fn observes_losses_after(&self) -> bool {
+        false
+    }
+
+    /// The objectives of the step's data after the step (`K × n_obj`), for methods that look
+    /// at them (FAMO); a no-op by default.
+    fn observe(&mut self, _objectives_after: &Matrix) {}
 
     /// The state kept between iterations (empty for a stateless rule), for checkpoints; see
     /// [`Aggregator::save_state`].
@@ -190,6 +238,74 @@ impl StepRule for PerPreference {
 
     fn last_aggregations(&self) -> &[Aggregation] {
         &self.last
+    }
+
+    /// The strongest need over the rows (Gramian over losses), when every row has one.
+    fn weighting_need(&self) -> Option<GradientNeed> {
+        let mut need = GradientNeed::Losses;
+        for aggregator in &self.aggregators {
+            match aggregator.weighting_need()? {
+                GradientNeed::Gramian => need = GradientNeed::Gramian,
+                GradientNeed::Losses => {}
+                GradientNeed::Jacobian | GradientNeed::Set => return None,
+            }
+        }
+        Some(need)
+    }
+
+    fn step_weights(&mut self, ctx: &WeightContext<'_>) -> Result<Matrix> {
+        let (k, m) = ctx.objectives.shape();
+        if self.aggregators.len() != k {
+            return Err(Error::DimensionMismatch {
+                what: "aggregators (one per preference)",
+                expected: k,
+                got: self.aggregators.len(),
+            });
+        }
+        let mut out = Matrix::zeros(k, m);
+        self.last.clear();
+        for (row, aggregator) in self.aggregators.iter_mut().enumerate() {
+            let gramian = match ctx.gramians {
+                Some(gramians) => Some(gramians.get(row).ok_or(Error::DimensionMismatch {
+                    what: "Gramians (one per point)",
+                    expected: k,
+                    got: gramians.len(),
+                })?),
+                None => None,
+            };
+            let input = WeightInput {
+                n_obj: m,
+                gramian,
+                losses: Some(ctx.objectives.row(row)),
+                preference: Some(ctx.preferences.row(row)),
+                iteration: Some(ctx.iteration),
+                epoch: ctx.epoch,
+            };
+            let (weights, diagnostics) = aggregator.weights_without_jacobian(&input)?;
+            if weights.len() != m || weights.iter().any(|w| !w.is_finite()) {
+                return Err(Error::NonFinite {
+                    what: "the method's weights",
+                    index: row,
+                });
+            }
+            out.row_mut(row).copy_from_slice(&weights);
+            self.last.push(Aggregation {
+                direction: Vec::new(),
+                weights: Some(weights),
+                diagnostics,
+            });
+        }
+        Ok(out)
+    }
+
+    fn observes_losses_after(&self) -> bool {
+        self.aggregators.iter().any(|a| a.observes_losses_after())
+    }
+
+    fn observe(&mut self, objectives_after: &Matrix) {
+        for (row, aggregator) in self.aggregators.iter_mut().enumerate() {
+            aggregator.observe(objectives_after.row(row));
+        }
     }
 
     fn reset(&mut self) {

@@ -3,14 +3,16 @@
 use std::time::Instant;
 
 use tradeoff_pareto::Matrix;
-use tradeoff_problems::Problem;
+use tradeoff_problems::{GradientSource, JacobianBatch, Problem};
 
 use super::config::DriverConfig;
 use super::observer::{Control, IndicatorRecorder, IterationView, Observer, OnRecord, RunStart};
 use super::result::{HistoryRecord, SolveResult, Termination};
-use super::rule::{StepContext, StepRule};
+use super::rule::{StepContext, StepRule, WeightContext};
 use super::state::RunState;
+use crate::aggregator::GradientNeed;
 use crate::error::{Error, Result};
+use crate::linalg::Gramian;
 use crate::method::find::build_run_rule;
 use crate::method::options::Options;
 use crate::run::optimizer::OptimizerState;
@@ -152,7 +154,7 @@ pub struct RunOutcome {
 /// # Ok(()) }
 /// ```
 pub struct Runner<'a> {
-    problem: &'a dyn Problem,
+    objectives: Objectives<'a>,
     rule: &'a mut dyn StepRule,
     preferences: &'a Matrix,
     config: &'a DriverConfig,
@@ -180,7 +182,37 @@ impl<'a> Runner<'a> {
         config: &'a DriverConfig,
     ) -> Self {
         Self {
-            problem,
+            objectives: Objectives::Problem(problem),
+            rule,
+            preferences,
+            config,
+            start: None,
+            observers: Vec::new(),
+        }
+    }
+
+    /// A fresh run of `rule` on a [`GradientSource`] (a neural problem: stochastic objectives,
+    /// `K` stacked models) for the preferences (`K × n_obj`, `K` = the source's number of
+    /// points) under `config`: the same loop, observers, checkpoints and resume as for a
+    /// [`Problem`].
+    ///
+    /// Per step the source evaluates the step's data ([`GradientSource::begin_step`]); then, by
+    /// what the rule needs ([`StepRule::weighting_need`]): loss-based methods get their weights
+    /// from the losses and the source back-propagates the weighted loss once
+    /// ([`GradientSource::combined_gradient`]); Gramian-based ones get the Gramians of the
+    /// per-objective gradients with respect to the source's shared representation when it has
+    /// one (then one combined pass), else of the full Jacobian; every other method gets the full
+    /// Jacobian ([`GradientSource::jacobian`], `m` backward passes). The start is the source's
+    /// [`GradientSource::initial_point`] (`config.init` is not used), nothing is projected, and
+    /// the final objectives are [`GradientSource::full_objectives`].
+    pub fn for_source(
+        source: &'a mut dyn GradientSource,
+        rule: &'a mut dyn StepRule,
+        preferences: &'a Matrix,
+        config: &'a DriverConfig,
+    ) -> Self {
+        Self {
+            objectives: Objectives::Source(source),
             rule,
             preferences,
             config,
@@ -215,7 +247,7 @@ impl<'a> Runner<'a> {
     #[allow(clippy::too_many_lines)]
     pub fn run(self) -> Result<RunOutcome> {
         let Self {
-            problem,
+            objectives: mut evaluator,
             rule,
             preferences,
             config,
@@ -223,14 +255,27 @@ impl<'a> Runner<'a> {
             mut observers,
         } = self;
         config.validate()?;
-        let info = problem.info();
-        let (n_var, n_obj) = (info.n_var, info.n_obj);
+        let (n_var, n_obj, default_reference) = match &evaluator {
+            Objectives::Problem(problem) => {
+                let info = problem.info();
+                (info.n_var, info.n_obj, info.reference_point.clone())
+            }
+            Objectives::Source(source) => {
+                (source.n_var(), source.n_obj(), vec![1.0; source.n_obj()])
+            }
+        };
         check_preferences(preferences, n_obj)?;
         let n_points = preferences.n_rows();
-        let reference = config
-            .reference_point
-            .clone()
-            .unwrap_or_else(|| info.reference_point.clone());
+        if let Objectives::Source(source) = &evaluator {
+            if source.n_points() != n_points {
+                return Err(Error::DimensionMismatch {
+                    what: "preference rows (the source's models K)",
+                    expected: source.n_points(),
+                    got: n_points,
+                });
+            }
+        }
+        let reference = config.reference_point.clone().unwrap_or(default_reference);
         if reference.len() != n_obj {
             return Err(Error::DimensionMismatch {
                 what: "reference point length (n_obj)",
@@ -248,7 +293,22 @@ impl<'a> Runner<'a> {
         let mut optimizer = OptimizerState::new(config.optimizer.clone(), n_points * n_var)
             .with_total(config.max_iters);
         let (mut x, first, history, mut n_jacobian_evaluations, mut n_evaluations) = match start {
-            None => (config.init.sample(info, n_points)?, 0, Vec::new(), 0, 0),
+            None => {
+                let start = match &mut evaluator {
+                    Objectives::Problem(problem) => config.init.sample(problem.info(), n_points)?,
+                    Objectives::Source(source) => {
+                        let start = source.initial_point()?;
+                        super::config::check_shape(
+                            &start,
+                            (n_points, n_var),
+                            "initial point rows (K)",
+                            "initial point columns (n_var)",
+                        )?;
+                        start
+                    }
+                };
+                (start, 0, Vec::new(), 0, 0)
+            }
             Some(state) => {
                 if state.x.shape() != (n_points, n_var) {
                     return Err(Error::InvalidState {
@@ -278,7 +338,10 @@ impl<'a> Runner<'a> {
                 )
             }
         };
-        let front = sample_front(problem, config.front_points);
+        let front = match &evaluator {
+            Objectives::Problem(problem) => sample_front(*problem, config.front_points),
+            Objectives::Source(_) => None,
+        };
         let mut recorder = IndicatorRecorder::new(
             reference,
             front,
@@ -302,29 +365,52 @@ impl<'a> Runner<'a> {
 
         let start_time = Instant::now();
         for iteration in first..config.max_iters {
-            let (objectives, jacobians) = problem.jacobian(&x)?;
+            let (step_objectives, jacobians) = match &mut evaluator {
+                Objectives::Problem(problem) => {
+                    let (f, j) = problem.jacobian(&x)?;
+                    (f, Some(j))
+                }
+                Objectives::Source(source) => (source.begin_step(&x, iteration)?, None),
+            };
             n_jacobian_evaluations += 1;
-            if !all_finite(objectives.as_slice()) || !all_finite(jacobians.as_slice()) {
+            if !all_finite(step_objectives.as_slice())
+                || jacobians
+                    .as_ref()
+                    .is_some_and(|j| !all_finite(j.as_slice()))
+            {
                 termination = Termination::NonFinite { iteration };
                 break;
             }
-            if let Some(record) = recorder.evaluated(iteration, &objectives)? {
+            let objectives_now = step_objectives;
+            let objectives = &objectives_now;
+            if let Some(record) = recorder.evaluated(iteration, objectives)? {
                 for observer in &mut observers {
                     observer.recorded(record)?;
                 }
             }
             for observer in &mut observers {
-                observer.evaluated(iteration, &objectives)?;
+                observer.evaluated(iteration, objectives)?;
             }
-            let ctx = StepContext {
-                iteration,
-                max_iters: config.max_iters,
-                x: &x,
-                objectives: &objectives,
-                jacobians: &jacobians,
-                preferences,
+            let directions = match (&jacobians, &mut evaluator) {
+                (Some(jacobians), _) => rule.directions(&StepContext {
+                    iteration,
+                    max_iters: config.max_iters,
+                    x: &x,
+                    objectives,
+                    jacobians,
+                    preferences,
+                })?,
+                (None, Objectives::Source(source)) => source_directions(
+                    &mut **source,
+                    &mut *rule,
+                    iteration,
+                    config.max_iters,
+                    &x,
+                    objectives,
+                    preferences,
+                )?,
+                (None, Objectives::Problem(_)) => unreachable!("a problem's step has Jacobians"),
             };
-            let directions = rule.directions(&ctx)?;
             super::config::check_shape(
                 &directions,
                 (n_points, n_var),
@@ -337,7 +423,17 @@ impl<'a> Runner<'a> {
             }
             x_prev.as_mut_slice().copy_from_slice(x.as_slice());
             optimizer.step(x.as_mut_slice(), directions.as_slice());
-            info.project_to_bounds(&mut x);
+            match &mut evaluator {
+                Objectives::Problem(problem) => problem.info().project_to_bounds(&mut x),
+                Objectives::Source(source) => {
+                    if rule.observes_losses_after() && all_finite(x.as_slice()) {
+                        let after = source.begin_step(&x, iteration)?;
+                        if all_finite(after.as_slice()) {
+                            rule.observe(&after);
+                        }
+                    }
+                }
+            }
             if !all_finite(x.as_slice()) {
                 x.as_mut_slice().copy_from_slice(x_prev.as_slice());
                 termination = Termination::NonFinite { iteration };
@@ -351,7 +447,7 @@ impl<'a> Runner<'a> {
                     iteration: iterations,
                     max_iters: config.max_iters,
                     x: &x,
-                    objectives: &objectives,
+                    objectives,
                     directions: &directions,
                     aggregations: rule.last_aggregations(),
                     rule: &*rule,
@@ -377,7 +473,10 @@ impl<'a> Runner<'a> {
                 break;
             }
         }
-        let objectives = problem.evaluate(&x)?;
+        let objectives = match &mut evaluator {
+            Objectives::Problem(problem) => problem.evaluate(&x)?,
+            Objectives::Source(source) => source.full_objectives(&x)?,
+        };
         n_evaluations += 1;
         let finite = all_finite(objectives.as_slice());
         if !finite && !matches!(termination, Termination::NonFinite { .. }) {
@@ -463,6 +562,79 @@ pub fn solve_with_rule_name(
 }
 
 /// The true front for IGD, when the problem knows one of the right width.
+/// What the runner evaluates: a deterministic problem, or a gradient source.
+enum Objectives<'a> {
+    Problem(&'a dyn Problem),
+    Source(&'a mut dyn GradientSource),
+}
+
+/// The directions of one step of a [`GradientSource`], computing only what the rule needs (see
+/// [`Runner::for_source`]).
+fn source_directions(
+    source: &mut dyn GradientSource,
+    rule: &mut dyn StepRule,
+    iteration: usize,
+    max_iters: usize,
+    x: &Matrix,
+    objectives: &Matrix,
+    preferences: &Matrix,
+) -> Result<Matrix> {
+    let epoch = source.epoch_of(iteration);
+    let context = |gramians| WeightContext {
+        iteration,
+        epoch,
+        objectives,
+        gramians,
+        preferences,
+    };
+    match rule.weighting_need() {
+        Some(GradientNeed::Losses) => {
+            let weights = rule.step_weights(&context(None))?;
+            Ok(source.combined_gradient(&weights)?)
+        }
+        Some(GradientNeed::Gramian) => {
+            if let Some(gramians) = source.representation_gramians()? {
+                let gramians: Vec<Gramian> = gramians.into_iter().map(gramian_of).collect();
+                let weights = rule.step_weights(&context(Some(&gramians)))?;
+                return Ok(source.combined_gradient(&weights)?);
+            }
+            let jacobians = source.jacobian()?;
+            let gramians: Vec<Gramian> = (0..jacobians.n_points())
+                .map(|k| Gramian::new(&jacobians.matrix(k)))
+                .collect();
+            let weights = rule.step_weights(&context(Some(&gramians)))?;
+            Ok(combine_batch(&jacobians, &weights))
+        }
+        _ => {
+            let jacobians = source.jacobian()?;
+            rule.directions(&StepContext {
+                iteration,
+                max_iters,
+                x,
+                objectives,
+                jacobians: &jacobians,
+                preferences,
+            })
+        }
+    }
+}
+
+/// A Gramian given as its matrix (scale 1).
+fn gramian_of(matrix: Matrix) -> Gramian {
+    Gramian { matrix, scale: 1.0 }
+}
+
+/// Row `k` = `Σ_i w_{k,i} J_k[i]`.
+fn combine_batch(jacobians: &JacobianBatch, weights: &Matrix) -> Matrix {
+    let (k, _, n) = jacobians.shape();
+    let mut out = Matrix::zeros(k, n);
+    for point in 0..k {
+        let row = crate::linalg::combine(&jacobians.matrix(point), weights.row(point));
+        out.row_mut(point).copy_from_slice(&row);
+    }
+    out
+}
+
 fn sample_front(problem: &dyn Problem, n_points: usize) -> Option<Matrix> {
     if n_points == 0 {
         return None;

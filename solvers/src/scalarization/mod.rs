@@ -465,6 +465,24 @@ impl Aggregator for Scalarization {
     fn info(&self) -> &'static MethodInfo {
         self.params.kind.info()
     }
+
+    fn weighting_need(&self) -> Option<crate::method::entry::GradientNeed> {
+        Some(crate::method::entry::GradientNeed::Losses)
+    }
+
+    /// `w = ∂s/∂f` at the losses: the weights of the scalarization's gradient.
+    fn weights_without_jacobian(
+        &mut self,
+        input: &crate::aggregator::WeightInput<'_>,
+    ) -> Result<(Vec<f64>, crate::aggregator::Diagnostics)> {
+        let name = self.params.kind.name();
+        let losses = input.require_losses(name)?;
+        let pref = input.require_preference(name)?;
+        Ok((
+            self.gradient(losses, pref)?,
+            crate::aggregator::Diagnostics::default(),
+        ))
+    }
 }
 
 pub(crate) use crate::linalg::dot;
