@@ -63,6 +63,9 @@ enum Command {
     Plot(plot::PlotArgs),
     /// Pareto-set learning: train a model of the whole Pareto set, or query a saved one.
     Psl(psl::PslArgs),
+    /// Train a neural network on several tasks (multi-task, fairness): one model with any
+    /// method, or one model per preference.
+    Train(train::TrainArgs),
 }
 
 /// Parses the arguments, runs the command, prints any error once, and maps it to an exit code.
@@ -126,6 +129,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Compare(args) => compare::run(args),
         Command::Plot(args) => plot::run(args),
         Command::Psl(args) => psl::run(args),
+        Command::Train(args) => train::run(args),
     }
 }
 

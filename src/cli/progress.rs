@@ -25,6 +25,11 @@ impl Progress {
         Self { bar }
     }
 
+    /// Sets the bar's length.
+    pub fn length(&self, total: usize) {
+        self.bar.set_length(total as u64);
+    }
+
     /// Moves the bar to `position`.
     pub fn set(&self, position: usize) {
         self.bar.set_position(position as u64);

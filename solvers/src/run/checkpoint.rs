@@ -88,6 +88,12 @@ pub struct OptimizerDefinition {
     pub hyperparameters: BTreeMap<String, f64>,
     /// The learning-rate schedule.
     pub schedule: Schedule,
+    /// The weight decay (absent in files written before it existed: 0).
+    #[serde(default)]
+    pub weight_decay: f64,
+    /// The per-point gradient-norm limit.
+    #[serde(default)]
+    pub clip_norm: Option<f64>,
 }
 
 impl OptimizerDefinition {
@@ -102,6 +108,8 @@ impl OptimizerDefinition {
                 .map(|(k, v)| (k.to_string(), v))
                 .collect(),
             schedule: *optimizer.schedule(),
+            weight_decay: optimizer.weight_decay(),
+            clip_norm: optimizer.clip_norm(),
         }
     }
 
@@ -135,7 +143,10 @@ impl OptimizerDefinition {
                 });
             }
         };
-        Ok(optimizer.with_schedule(self.schedule))
+        Ok(optimizer
+            .with_schedule(self.schedule)
+            .with_weight_decay(self.weight_decay)
+            .with_gradient_clipping(self.clip_norm))
     }
 }
 

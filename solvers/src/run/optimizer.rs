@@ -461,6 +461,8 @@ pub struct Optimizer {
     rule: Box<dyn FirstOrderOptimizer>,
     lr: f64,
     schedule: Schedule,
+    weight_decay: f64,
+    clip_norm: Option<f64>,
 }
 
 impl Clone for Optimizer {
@@ -469,6 +471,8 @@ impl Clone for Optimizer {
             rule: self.rule.clone_box(),
             lr: self.lr,
             schedule: self.schedule,
+            weight_decay: self.weight_decay,
+            clip_norm: self.clip_norm,
         }
     }
 }
@@ -480,6 +484,8 @@ impl PartialEq for Optimizer {
             && self.rule.hyperparameters() == other.rule.hyperparameters()
             && self.lr == other.lr
             && self.schedule == other.schedule
+            && self.weight_decay == other.weight_decay
+            && self.clip_norm == other.clip_norm
     }
 }
 
@@ -497,6 +503,8 @@ impl Optimizer {
             rule: Box::new(rule),
             lr,
             schedule: Schedule::Constant,
+            weight_decay: 0.0,
+            clip_norm: None,
         }
     }
 
@@ -516,6 +524,33 @@ impl Optimizer {
     pub fn with_schedule(mut self, schedule: Schedule) -> Self {
         self.schedule = schedule;
         self
+    }
+
+    /// Adds `weight_decay · x` to every direction before the update (L2 regularisation coupled
+    /// with the gradient, as `torch.optim.Adam(weight_decay=..)`; 0 = none, the default).
+    #[must_use]
+    pub fn with_weight_decay(mut self, weight_decay: f64) -> Self {
+        self.weight_decay = weight_decay;
+        self
+    }
+
+    /// Scales each point's direction down to Euclidean norm `max_norm` when it is longer
+    /// (PyTorch's `clip_grad_norm_` per model; applied before the weight decay); `None` = no
+    /// clipping, the default.
+    #[must_use]
+    pub fn with_gradient_clipping(mut self, max_norm: Option<f64>) -> Self {
+        self.clip_norm = max_norm;
+        self
+    }
+
+    /// The weight decay (0 = none).
+    pub fn weight_decay(&self) -> f64 {
+        self.weight_decay
+    }
+
+    /// The per-point gradient-norm limit, if any.
+    pub fn clip_norm(&self) -> Option<f64> {
+        self.clip_norm
     }
 
     /// The base step size.
@@ -543,6 +578,22 @@ impl Optimizer {
         if !(self.lr.is_finite() && self.lr > 0.0) {
             return Err(invalid("lr", "must be finite and positive", self.lr));
         }
+        if !(self.weight_decay.is_finite() && self.weight_decay >= 0.0) {
+            return Err(invalid(
+                "weight_decay",
+                "must be finite and non-negative",
+                self.weight_decay,
+            ));
+        }
+        if let Some(max_norm) = self.clip_norm {
+            if !(max_norm.is_finite() && max_norm > 0.0) {
+                return Err(invalid(
+                    "clip_norm",
+                    "must be finite and positive",
+                    max_norm,
+                ));
+            }
+        }
         self.schedule.validate()?;
         self.rule.validate()
     }
@@ -556,6 +607,8 @@ pub struct OptimizerState {
     optimizer: Optimizer,
     rule: Box<dyn FirstOrderOptimizer>,
     len: usize,
+    /// Length of one point's parameters, for per-point gradient clipping.
+    row_len: usize,
     total: usize,
     /// Completed steps.
     steps: u64,
@@ -572,9 +625,18 @@ impl OptimizerState {
             optimizer,
             rule,
             len,
+            row_len: len,
             total: usize::MAX,
             steps: 0,
         }
+    }
+
+    /// Sets the length of one point's parameters (`n_var`), so that gradient clipping acts on
+    /// each point's direction (default: the whole buffer is one point).
+    #[must_use]
+    pub fn with_row_length(mut self, row_len: usize) -> Self {
+        self.row_len = row_len.max(1);
+        self
     }
 
     /// Sets the run's planned number of steps (the cosine schedule's horizon).
@@ -612,7 +674,27 @@ impl OptimizerState {
             .schedule
             .learning_rate(self.optimizer.lr, self.steps, self.total);
         self.steps += 1;
-        self.rule.step(x, direction, lr);
+        if self.optimizer.weight_decay == 0.0 && self.optimizer.clip_norm.is_none() {
+            self.rule.step(x, direction, lr);
+            return;
+        }
+        let mut adjusted = direction.to_vec();
+        if let Some(max_norm) = self.optimizer.clip_norm {
+            for row in adjusted.chunks_mut(self.row_len) {
+                let norm = row.iter().map(|v| v * v).sum::<f64>().sqrt();
+                if norm > max_norm {
+                    let factor = max_norm / norm;
+                    row.iter_mut().for_each(|v| *v *= factor);
+                }
+            }
+        }
+        if self.optimizer.weight_decay != 0.0 {
+            let decay = self.optimizer.weight_decay;
+            for (d, v) in adjusted.iter_mut().zip(x.iter()) {
+                *d += decay * v;
+            }
+        }
+        self.rule.step(x, &adjusted, lr);
     }
 
     /// The step count (`steps`) and the rule's state under `rule.`.

@@ -291,7 +291,8 @@ impl<'a> Runner<'a> {
         }
         rule.reset();
         let mut optimizer = OptimizerState::new(config.optimizer.clone(), n_points * n_var)
-            .with_total(config.max_iters);
+            .with_total(config.max_iters)
+            .with_row_length(n_var);
         let (mut x, first, history, mut n_jacobian_evaluations, mut n_evaluations) = match start {
             None => {
                 let start = match &mut evaluator {
