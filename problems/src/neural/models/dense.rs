@@ -43,7 +43,12 @@ impl DenseStack {
     pub fn new(parameters: &[NamedParameter]) -> Self {
         let layers = parameters
             .chunks_exact(2)
-            .map(|pair| (pair[0].var.as_tensor().clone(), pair[1].var.as_tensor().clone()))
+            .map(|pair| {
+                (
+                    pair[0].var.as_tensor().clone(),
+                    pair[1].var.as_tensor().clone(),
+                )
+            })
             .collect();
         Self { layers }
     }

@@ -27,7 +27,12 @@ pub(crate) struct ParameterSpec {
 
 impl ParameterSpec {
     /// A weight and its bias with PyTorch's default bound `1/√fan_in`: `[name.weight, name.bias]`.
-    pub fn layer(name: &str, weight_shape: Vec<usize>, bias_width: usize, fan_in: usize) -> [Self; 2] {
+    pub fn layer(
+        name: &str,
+        weight_shape: Vec<usize>,
+        bias_width: usize,
+        fan_in: usize,
+    ) -> [Self; 2] {
         let bound = 1.0 / (fan_in as f64).sqrt();
         [
             Self {

@@ -123,7 +123,12 @@ impl Mmoe {
         let gate_parameters = &parameters[n_expert_parameters..n_expert_parameters + 2 * n_tasks];
         let gates = gate_parameters
             .chunks_exact(2)
-            .map(|pair| (pair[0].var.as_tensor().clone(), pair[1].var.as_tensor().clone()))
+            .map(|pair| {
+                (
+                    pair[0].var.as_tensor().clone(),
+                    pair[1].var.as_tensor().clone(),
+                )
+            })
             .collect();
         let mut start = n_expert_parameters + 2 * n_tasks;
         let towers = tower_sizes
@@ -164,7 +169,11 @@ impl Mmoe {
     /// A task index out of range, an input of the wrong width, and candle's errors.
     pub fn gate(&self, task: usize, input: &Tensor) -> Result<Tensor> {
         let Some((weight, bias)) = self.gates.get(task) else {
-            candle_core::bail!("{}: no task {task} (it has {})", Self::NAME, self.gates.len());
+            candle_core::bail!(
+                "{}: no task {task} (it has {})",
+                Self::NAME,
+                self.gates.len()
+            );
         };
         let x = tabular_batch(Self::NAME, input, self.input_dim, self.dtype)?;
         softmax_last_dim(&layers::linear_shared_input(&x, weight, bias)?)
@@ -212,9 +221,7 @@ impl Network for Mmoe {
         (0..self.towers.len())
             .map(|task| {
                 let gate = self.gate(task, input)?.reshape((k * batch, 1, e))?;
-                let mixed = gate
-                    .matmul(&experts)?
-                    .reshape((k, batch, width / e))?;
+                let mixed = gate.matmul(&experts)?.reshape((k, batch, width / e))?;
                 self.towers[task].forward(&mixed, false, false)
             })
             .collect()

@@ -166,9 +166,7 @@ pub fn build_network(
                 "mlp-m3" => MlpConfig::m3(),
                 _ => MlpConfig::m4(),
             };
-            Box::new(
-                Mlp::new(&config, input_shape, n_models, dtype, device, rng)?.with_name(name),
-            )
+            Box::new(Mlp::new(&config, input_shape, n_models, dtype, device, rng)?.with_name(name))
         }
         "shared-bottom" => Box::new(SharedBottom::new(
             &parse_config(name, config)?,
@@ -245,7 +243,12 @@ fn check_widths(
 }
 
 /// A data batch `[B, ...]` as `[B, width]` in `dtype` (a tabular network's input).
-fn tabular_batch(network: &str, input: &Tensor, width: usize, dtype: DType) -> candle_core::Result<Tensor> {
+fn tabular_batch(
+    network: &str,
+    input: &Tensor,
+    width: usize,
+    dtype: DType,
+) -> candle_core::Result<Tensor> {
     let dims = input.dims();
     let per_example: usize = dims.iter().skip(1).product();
     if dims.len() < 2 || per_example != width {

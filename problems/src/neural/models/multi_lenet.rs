@@ -132,7 +132,9 @@ impl MultiLeNet {
             return Err(bad_input());
         }
         let pooled = |side: usize| -> Option<usize> {
-            let conv1 = side.checked_sub(config.kernel - 1).filter(|&s| s > 0 && s % 2 == 0)?;
+            let conv1 = side
+                .checked_sub(config.kernel - 1)
+                .filter(|&s| s > 0 && s % 2 == 0)?;
             let conv2 = (conv1 / 2)
                 .checked_sub(config.kernel - 1)
                 .filter(|&s| s > 0 && s % 2 == 0)?;
@@ -146,7 +148,12 @@ impl MultiLeNet {
         let (c1, c2) = (config.conv1_channels, config.conv2_channels);
         let mut specs = Vec::new();
         specs.extend(ParameterSpec::layer("conv1", vec![k2 * c, c1], c1, k2 * c));
-        specs.extend(ParameterSpec::layer("conv2", vec![k2 * c1, c2], c2, k2 * c1));
+        specs.extend(ParameterSpec::layer(
+            "conv2",
+            vec![k2 * c1, c2],
+            c2,
+            k2 * c1,
+        ));
         specs.extend(ParameterSpec::layer(
             "fc",
             vec![flat, config.hidden],
