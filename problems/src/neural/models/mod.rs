@@ -45,6 +45,10 @@ use serde::de::DeserializeOwned;
 
 use super::Network;
 
+/// The element type the architectures use unless asked otherwise (f64 is the other choice,
+/// for gradient checks and exact comparisons).
+pub const DEFAULT_DTYPE: DType = DType::F32;
+
 /// The names [`build_network`] knows, in the order `list` shows them.
 pub const NETWORK_NAMES: [&str; 8] = [
     "multi-lenet",
