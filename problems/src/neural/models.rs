@@ -1,1 +1,0 @@
-//! The architectures: MultiLeNet, the fairness MLPs, shared-bottom and MMoE.
