@@ -135,6 +135,12 @@ impl Network for Mlp {
         &self.name
     }
 
+    /// No task heads: both objectives (BCE and DEO) read the one logit, so the per-objective
+    /// gradients are taken over every parameter (as LibMOON does).
+    fn has_task_heads(&self) -> bool {
+        false
+    }
+
     fn n_models(&self) -> usize {
         self.n_models
     }
