@@ -239,7 +239,8 @@ fn libmoon_splits_hold_the_rows_at_its_indices() {
         preprocess: Preprocess::Libmoon,
         ..DatasetOptions::default()
     };
-    let sets: [(&str, &str, fn(&str) -> f32); 2] = [
+    type LabelOf = fn(&str) -> f32;
+    let sets: [(&str, &str, LabelOf); 2] = [
         ("adult", "adult/adult.data.gz", |f| {
             f32::from(u8::from(f == ">50K"))
         }),

@@ -25,13 +25,12 @@ pub(crate) struct Encoded {
 /// The sorted distinct values of a categorical column: numerically when every value is a
 /// number (as pandas orders the categories of an integer column), else by their bytes (as pandas
 /// orders strings).
-fn categories(values: &[String]) -> Vec<String> {
-    let mut distinct: Vec<String> = values.to_vec();
-    distinct.sort_unstable();
-    distinct.dedup();
+fn categories(values: &[String]) -> Vec<&str> {
+    let distinct: std::collections::BTreeSet<&str> = values.iter().map(String::as_str).collect();
+    let mut distinct: Vec<&str> = distinct.into_iter().collect();
     let numbers: Option<Vec<f64>> = distinct.iter().map(|v| v.parse::<f64>().ok()).collect();
     if let Some(numbers) = numbers {
-        let mut pairs: Vec<(f64, String)> = numbers.into_iter().zip(distinct).collect();
+        let mut pairs: Vec<(f64, &str)> = numbers.into_iter().zip(distinct).collect();
         pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
         distinct = pairs.into_iter().map(|(_, v)| v).collect();
     }
@@ -48,33 +47,40 @@ pub(crate) fn encode(columns: &[(String, Column)]) -> Encoded {
     });
     let mut names = Vec::new();
     let mut numeric = Vec::new();
-    let mut sources: Vec<Vec<f64>> = Vec::new();
     for (name, column) in columns {
-        if let Column::Numeric(values) = column {
+        if let Column::Numeric(_) = column {
             names.push(name.clone());
             numeric.push(true);
-            sources.push(values.clone());
         }
     }
+    // Each categorical column: its first input column and a map from category to offset.
+    let mut one_hot = Vec::new();
     for (name, column) in columns {
         if let Column::Categorical(values) = column {
-            for category in categories(values) {
+            let first = names.len();
+            let mut offsets = std::collections::HashMap::new();
+            for (offset, category) in categories(values).into_iter().enumerate() {
                 names.push(format!("{name}_{category}"));
                 numeric.push(false);
-                sources.push(
-                    values
-                        .iter()
-                        .map(|v| if *v == category { 1.0 } else { 0.0 })
-                        .collect(),
-                );
+                offsets.insert(category, offset);
             }
+            one_hot.push((values, first, offsets));
         }
     }
     let width = names.len();
     let mut values = vec![0.0; rows * width];
-    for (c, source) in sources.iter().enumerate() {
-        for (r, &v) in source.iter().enumerate() {
-            values[r * width + c] = v;
+    let mut c = 0;
+    for (_, column) in columns {
+        if let Column::Numeric(source) = column {
+            for (r, &v) in source.iter().enumerate() {
+                values[r * width + c] = v;
+            }
+            c += 1;
+        }
+    }
+    for (source, first, offsets) in one_hot {
+        for (r, v) in source.iter().enumerate() {
+            values[r * width + first + offsets[v.as_str()]] = 1.0;
         }
     }
     Encoded {
