@@ -650,3 +650,43 @@ fn a_users_table_becomes_a_multi_task_data_set() {
         "{error}"
     );
 }
+
+#[test]
+fn libmoon_inputs_match_values_scaled_independently() {
+    // Expected values from Python's `statistics.fmean` / `pstdev` over the whole shared file
+    // (Compas: over the 6,172 rows of LibMOON's filter, stays from `datetime` differences'
+    // `.days`), and the row's place from `libmoon_splits.json`: file row 0 of Adult is training
+    // example 16,848; kept Compas rows 0 and 1 are training examples 3,147 and 735 (stays of 0
+    // and 10 days).
+    let options = DatasetOptions {
+        preprocess: Preprocess::Libmoon,
+        ..DatasetOptions::default()
+    };
+    let value = |dataset: &Dataset, row: usize, feature: &str| {
+        let c = dataset
+            .feature_names
+            .iter()
+            .position(|n| n == feature)
+            .unwrap();
+        f64::from(dataset.train.inputs[row * dataset.input_size() + c])
+    };
+    let adult = load_dataset("adult", &options).unwrap();
+    for (feature, expected) in [
+        ("age", 0.030_670_557_354_391_746),
+        ("workclass_State-gov", 4.907_699_683_022_233),
+    ] {
+        let got = value(&adult, 16_848, feature);
+        assert!(
+            (got - expected).abs() < 1e-6 * expected.abs().max(1.0),
+            "{feature}: {got}"
+        );
+    }
+    let compas = load_dataset("compas", &options).unwrap();
+    for (row, expected) in [
+        (3_147, -0.313_191_104_329_198_56),
+        (735, -0.099_011_308_211_681_65),
+    ] {
+        let got = value(&compas, row, "length_of_stay");
+        assert!((got - expected).abs() < 1e-6, "row {row}: {got}");
+    }
+}
