@@ -13,9 +13,8 @@ pub mod losses;
 pub mod models;
 mod problem;
 
-pub use problem::{
-    Batch, Evaluation, Evaluator, ExampleSet, NeuralProblem, Objective, epoch_order,
-};
+pub use data::{Batch, epoch_order};
+pub use problem::{Evaluation, Evaluator, ExampleSet, NeuralProblem, Objective};
 
 use candle_core::{DType, Device, Result, Tensor, Var};
 

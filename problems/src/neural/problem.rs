@@ -6,27 +6,13 @@ use std::sync::Arc;
 
 use candle_core::backprop::GradStore;
 use candle_core::{DType, Device, Tensor, Var};
-use rand::SeedableRng;
-use rand::seq::SliceRandom;
 use tradeoff_pareto::Matrix;
 
 use super::Network;
+use super::data::{Batch, epoch_order};
 use crate::error::{Error, Result};
 use crate::problem::JacobianBatch;
 use crate::source::GradientSource;
-
-/// A minibatch: the input (`[B, ...]`, shared by every model), one target tensor per target
-/// column, and the sensitive attribute for fairness objectives.
-#[derive(Clone, Debug)]
-pub struct Batch {
-    /// The input, `[B, ...]`.
-    pub input: Tensor,
-    /// The targets, one tensor `[B]` per target (class labels as `u32`, others in the
-    /// network's dtype).
-    pub targets: Vec<Tensor>,
-    /// The sensitive attribute `[B]` (0/1, the network's dtype), where the data has one.
-    pub sensitive: Option<Tensor>,
-}
 
 /// A set of examples a network trains or is measured on (a split of a data set).
 pub trait ExampleSet: Send + Sync {
@@ -169,19 +155,6 @@ fn flat_f64(tensor: &Tensor) -> Result<Vec<f64>> {
         .to_vec1::<f64>()?)
 }
 
-/// The order in which epoch `epoch` visits `n` examples: a permutation drawn from a generator
-/// seeded by `(seed, epoch)` only, so a resumed run draws the same batches.
-pub fn epoch_order(seed: u64, epoch: usize, n: usize) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..n).collect();
-    let stream = seed
-        ^ (epoch as u64)
-            .wrapping_add(1)
-            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    let mut rng = rand::rngs::StdRng::seed_from_u64(stream);
-    order.shuffle(&mut rng);
-    order
-}
-
 /// The graph of the step begun last.
 struct StepGraph {
     /// The trunk's output (the shared representation), with its graph.
@@ -197,7 +170,7 @@ struct StepGraph {
 ///
 /// Step `t` reads minibatch `t mod S` of epoch `t / S` (`S` = steps per epoch,
 /// `⌈n / batch⌉`; the last batch of an epoch may be smaller), in the order
-/// [`epoch_order`]`(seed, epoch, n)`. With `representation_gradients` (the default where the
+/// [`epoch_order`]`(seed, epoch, n)` (see the data module). With `representation_gradients` (the default where the
 /// network has task heads), the heads are computed from a leaf copy of the trunk's output, so
 /// the per-objective gradients with respect to the shared representation cost one head pass
 /// each, and the trunk is traversed once with the combined cotangent.
