@@ -12,8 +12,8 @@
 use std::time::Instant;
 
 use candle_core::{DType, Device, Result, Tensor, Var};
-use rand::{Rng, SeedableRng};
 use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use tradeoff_problems::neural::init::{Fans, Init, initialize};
 use tradeoff_problems::neural::layers::{self, candle_ops};
 use tradeoff_problems::neural::losses::cross_entropy;
@@ -29,8 +29,16 @@ struct Net {
 }
 
 fn parameter(shape: &[usize], fans: Fans, rng: &mut StdRng) -> Result<Var> {
-    let t = initialize(Init::KaimingUniform, 1, shape, fans, rng, DType::F32, &Device::Cpu)
-        .map_err(|e| candle_core::Error::Msg(e.to_string()))?;
+    let t = initialize(
+        Init::KaimingUniform,
+        1,
+        shape,
+        fans,
+        rng,
+        DType::F32,
+        &Device::Cpu,
+    )
+    .map_err(|e| candle_core::Error::Msg(e.to_string()))?;
     Var::from_tensor(&t)
 }
 
@@ -45,8 +53,14 @@ impl Net {
             conv2: (parameter(&[250, 20], c2, rng)?, parameter(&[20], c2, rng)?),
             fc: (parameter(&[720, 50], fc, rng)?, parameter(&[50], fc, rng)?),
             heads: [
-                (parameter(&[50, 10], head, rng)?, parameter(&[10], head, rng)?),
-                (parameter(&[50, 10], head, rng)?, parameter(&[10], head, rng)?),
+                (
+                    parameter(&[50, 10], head, rng)?,
+                    parameter(&[10], head, rng)?,
+                ),
+                (
+                    parameter(&[50, 10], head, rng)?,
+                    parameter(&[10], head, rng)?,
+                ),
             ],
         })
     }
@@ -120,10 +134,22 @@ fn main() -> Result<()> {
     let mut uniform = |n: usize, low: f32, high: f32| -> Vec<f32> {
         (0..n).map(|_| rng.random_range(low..high)).collect()
     };
-    let x = Tensor::from_vec(uniform(BATCH * 36 * 36, 0.0, 1.0), (BATCH, 36, 36, 1), &Device::Cpu)?;
+    let x = Tensor::from_vec(
+        uniform(BATCH * 36 * 36, 0.0, 1.0),
+        (BATCH, 36, 36, 1),
+        &Device::Cpu,
+    )?;
     let labels = [
-        Tensor::from_vec((0..BATCH as u32).map(|i| i % 10).collect(), BATCH, &Device::Cpu)?,
-        Tensor::from_vec((0..BATCH as u32).map(|i| (i / 10) % 10).collect(), BATCH, &Device::Cpu)?,
+        Tensor::from_vec(
+            (0..BATCH as u32).map(|i| i % 10).collect(),
+            BATCH,
+            &Device::Cpu,
+        )?,
+        Tensor::from_vec(
+            (0..BATCH as u32).map(|i| (i / 10) % 10).collect(),
+            BATCH,
+            &Device::Cpu,
+        )?,
     ];
     let cotangent = Tensor::from_vec(
         uniform(BATCH * 6 * 6 * 20, -1.0, 1.0),
@@ -131,14 +157,22 @@ fn main() -> Result<()> {
         &Device::Cpu,
     )?;
     let threads = std::env::var("RAYON_NUM_THREADS").unwrap_or_else(|_| "unset".into());
-    println!("MultiLeNet shapes, batch {BATCH}, f32, RAYON_NUM_THREADS={threads}, min of {ROUNDS} rounds (ms)");
+    println!(
+        "MultiLeNet shapes, batch {BATCH}, f32, RAYON_NUM_THREADS={threads}, min of {ROUNDS} rounds (ms)"
+    );
     println!("{:<44} {:>10} {:>10}", "", "custom ops", "candle ops");
 
     let trunk_fused = time(|| net.trunk(&x, true).map(|_| ()))?;
     let trunk_separate = time(|| net.trunk(&x, false).map(|_| ()))?;
     let trunk_candle = time(|| net.trunk_candle(&x).map(|_| ()))?;
-    println!("{:<44} {:>10.1} {:>10.1}", "trunk forward (pool+relu fused)", trunk_fused, trunk_candle);
-    println!("{:<44} {:>10.1} {:>10}", "trunk forward (pool, relu separate)", trunk_separate, "");
+    println!(
+        "{:<44} {:>10.1} {:>10.1}",
+        "trunk forward (pool+relu fused)", trunk_fused, trunk_candle
+    );
+    println!(
+        "{:<44} {:>10.1} {:>10}",
+        "trunk forward (pool, relu separate)", trunk_separate, ""
+    );
 
     let backward = |y: Tensor| -> Result<()> {
         (y * &cotangent)?.sum_all()?.backward()?;
@@ -147,12 +181,21 @@ fn main() -> Result<()> {
     let trunk_fused = time(|| backward(net.trunk(&x, true)?))?;
     let trunk_separate = time(|| backward(net.trunk(&x, false)?))?;
     let trunk_candle = time(|| backward(net.trunk_candle(&x)?))?;
-    println!("{:<44} {:>10.1} {:>10.1}", "trunk forward + backward (fused)", trunk_fused, trunk_candle);
-    println!("{:<44} {:>10.1} {:>10}", "trunk forward + backward (separate)", trunk_separate, "");
+    println!(
+        "{:<44} {:>10.1} {:>10.1}",
+        "trunk forward + backward (fused)", trunk_fused, trunk_candle
+    );
+    println!(
+        "{:<44} {:>10.1} {:>10}",
+        "trunk forward + backward (separate)", trunk_separate, ""
+    );
 
     let forward = time(|| net.loss(&x, &labels, true).map(|_| ()))?;
     let forward_candle = time(|| net.loss(&x, &labels, false).map(|_| ()))?;
-    println!("{:<44} {:>10.1} {:>10.1}", "MultiLeNet forward, two CE losses", forward, forward_candle);
+    println!(
+        "{:<44} {:>10.1} {:>10.1}",
+        "MultiLeNet forward, two CE losses", forward, forward_candle
+    );
     let full = time(|| {
         net.loss(&x, &labels, true)?.backward()?;
         Ok(())
@@ -161,6 +204,9 @@ fn main() -> Result<()> {
         net.loss(&x, &labels, false)?.backward()?;
         Ok(())
     })?;
-    println!("{:<44} {:>10.1} {:>10.1}", "MultiLeNet forward + backward of the sum", full, full_candle);
+    println!(
+        "{:<44} {:>10.1} {:>10.1}",
+        "MultiLeNet forward + backward of the sum", full, full_candle
+    );
     Ok(())
 }

@@ -195,7 +195,9 @@ pub fn initialize<R: Rng + ?Sized>(
 ) -> Result<Tensor, InitError> {
     let n = models * shape.iter().product::<usize>();
     let values = draw(init, fans, n, rng)?;
-    let dims: Vec<usize> = std::iter::once(models).chain(shape.iter().copied()).collect();
+    let dims: Vec<usize> = std::iter::once(models)
+        .chain(shape.iter().copied())
+        .collect();
     Ok(Tensor::from_vec(values, dims, &Device::Cpu)?
         .to_dtype(dtype)?
         .to_device(device)?)
@@ -231,7 +233,10 @@ mod tests {
         let (m, v) = moments(values);
         let mean_error = (variance / n).sqrt();
         let variance_error = ((fourth - variance * variance) / n).sqrt();
-        assert!(m.abs() < 4.0 * mean_error, "{what}: mean {m} (error {mean_error})");
+        assert!(
+            m.abs() < 4.0 * mean_error,
+            "{what}: mean {m} (error {mean_error})"
+        );
         assert!(
             (v - variance).abs() < 4.0 * variance_error,
             "{what}: variance {v} against {variance} (error {variance_error})"
@@ -244,7 +249,12 @@ mod tests {
         // Xavier normal, gain 1.5: σ² = 2.25·2/50; fourth moment 3σ⁴.
         let variance = 2.25 * 2.0 / 50.0;
         let values = sample(Init::XavierNormal { gain: 1.5 }, fans, 1);
-        check_moments("xavier-normal", &values, variance, 3.0 * variance * variance);
+        check_moments(
+            "xavier-normal",
+            &values,
+            variance,
+            3.0 * variance * variance,
+        );
         // Uniform(−a, a): σ² = a²/3, fourth moment a⁴/5.
         let uniform = |bound: f64| (bound * bound / 3.0, bound.powi(4) / 5.0);
         let bound = 2.0 * (6.0f64 / 50.0).sqrt();
@@ -270,10 +280,28 @@ mod tests {
             let mut rng = StdRng::seed_from_u64(seed);
             initialize(init, 3, &[4, 3], fans, &mut rng, dtype, &Device::Cpu).unwrap()
         };
-        let a = stacked(7, DType::F64).flatten_all().unwrap().to_vec1::<f64>().unwrap();
-        let b = stacked(7, DType::F64).flatten_all().unwrap().to_vec1::<f64>().unwrap();
-        assert_eq!(a.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), b.iter().map(|v| v.to_bits()).collect::<Vec<_>>());
-        assert_ne!(a, stacked(8, DType::F64).flatten_all().unwrap().to_vec1::<f64>().unwrap());
+        let a = stacked(7, DType::F64)
+            .flatten_all()
+            .unwrap()
+            .to_vec1::<f64>()
+            .unwrap();
+        let b = stacked(7, DType::F64)
+            .flatten_all()
+            .unwrap()
+            .to_vec1::<f64>()
+            .unwrap();
+        assert_eq!(
+            a.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+            b.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+        );
+        assert_ne!(
+            a,
+            stacked(8, DType::F64)
+                .flatten_all()
+                .unwrap()
+                .to_vec1::<f64>()
+                .unwrap()
+        );
         // Three single models drawn one after the other from one generator are the stack.
         let mut rng = StdRng::seed_from_u64(7);
         let mut one_by_one = Vec::new();

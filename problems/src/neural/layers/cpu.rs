@@ -105,7 +105,11 @@ impl Im2col {
         })
     }
 
-    fn run<T: WithDType>(&self, storage: &CpuStorage, layout: &Layout) -> Result<(CpuStorage, Shape)> {
+    fn run<T: WithDType>(
+        &self,
+        storage: &CpuStorage,
+        layout: &Layout,
+    ) -> Result<(CpuStorage, Shape)> {
         let g = self.geometry(layout)?;
         let x = contiguous::<T>(storage, layout, "im2col")?;
         let (oh, ow, span) = (g.out_h(), g.out_w(), g.kw * g.c);
@@ -165,7 +169,11 @@ fn run_im2col<T: WithDType>(
 struct Col2im(Geometry);
 
 impl Col2im {
-    fn run<T: WithDType>(&self, storage: &CpuStorage, layout: &Layout) -> Result<(CpuStorage, Shape)> {
+    fn run<T: WithDType>(
+        &self,
+        storage: &CpuStorage,
+        layout: &Layout,
+    ) -> Result<(CpuStorage, Shape)> {
         let g = self.0;
         let (rows, depth) = layout.shape().dims2()?;
         if rows != g.rows() || depth != g.depth() {
@@ -258,7 +266,11 @@ struct MaxPool {
 }
 
 impl MaxPool {
-    fn run<T: WithDType>(&self, storage: &CpuStorage, layout: &Layout) -> Result<(CpuStorage, Shape)> {
+    fn run<T: WithDType>(
+        &self,
+        storage: &CpuStorage,
+        layout: &Layout,
+    ) -> Result<(CpuStorage, Shape)> {
         let (n, h, w, c) = pool_dims(layout, "max-pool")?;
         let x = contiguous::<T>(storage, layout, "max-pool")?;
         let (ph, pw) = (h / 2, w / 2);
@@ -292,7 +304,11 @@ impl MaxPool {
 
 impl CustomOp1 for MaxPool {
     fn name(&self) -> &'static str {
-        if self.relu { "max-pool-relu" } else { "max-pool" }
+        if self.relu {
+            "max-pool-relu"
+        } else {
+            "max-pool"
+        }
     }
 
     fn cpu_fwd(&self, storage: &CpuStorage, layout: &Layout) -> Result<(CpuStorage, Shape)> {
@@ -391,7 +407,11 @@ impl CustomOp2 for MaxPoolBackward {
         s2: &CpuStorage,
         l2: &Layout,
     ) -> Result<(CpuStorage, Shape)> {
-        by_dtype!(s1, "max-pool-backward", run_max_pool_backward(self, s1, l1, s2, l2))
+        by_dtype!(
+            s1,
+            "max-pool-backward",
+            run_max_pool_backward(self, s1, l1, s2, l2)
+        )
     }
 }
 
@@ -584,7 +604,11 @@ impl CustomOp3 for SharedInputTail {
         s3: &CpuStorage,
         l3: &Layout,
     ) -> Result<(CpuStorage, Shape)> {
-        by_dtype!(s1, "shared-input layer", run_shared_input_tail(self, s1, l1, l2, s3, l3))
+        by_dtype!(
+            s1,
+            "shared-input layer",
+            run_shared_input_tail(self, s1, l1, l2, s3, l3)
+        )
     }
 
     fn bwd(

@@ -85,7 +85,12 @@ fn side_by_side(weight: &Tensor) -> Result<Tensor> {
 
 /// A layer on data `input: [R, D]` shared by the models: one GEMM with the side-by-side
 /// weights, then the bias (and ReLU) tail: `[K, R, O]`.
-fn shared_input_layer(input: &Tensor, weight: &Tensor, bias: &Tensor, relu: bool) -> Result<Tensor> {
+fn shared_input_layer(
+    input: &Tensor,
+    weight: &Tensor,
+    bias: &Tensor,
+    relu: bool,
+) -> Result<Tensor> {
     let input = input.detach();
     let product = input.matmul(&side_by_side(weight)?)?;
     cpu::shared_input_tail(&product, &input, weight, bias, relu)
@@ -136,8 +141,8 @@ pub fn conv2d(
             "conv2d: input of {k} models for weights of {models}"
         )));
     }
-    let columns = cpu::im2col(&input.reshape((k * b, h, w, c))?, kernel)?
-        .reshape((k, b * oh * ow, depth))?;
+    let columns =
+        cpu::im2col(&input.reshape((k * b, h, w, c))?, kernel)?.reshape((k, b * oh * ow, depth))?;
     cpu::bias(&columns.matmul(weight)?, bias, false)?.reshape((k, b, oh, ow, width))
 }
 

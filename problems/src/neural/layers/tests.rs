@@ -23,7 +23,9 @@ fn normal(shape: &[usize], seed: u64) -> Tensor {
 fn distinct(shape: &[usize], seed: u64) -> Tensor {
     let mut rng = StdRng::seed_from_u64(seed);
     let n: usize = shape.iter().product();
-    let mut data: Vec<f64> = (0..n).map(|i| (i as f64 - n as f64 / 2.0 + 0.5) * 0.1).collect();
+    let mut data: Vec<f64> = (0..n)
+        .map(|i| (i as f64 - (n / 2) as f64 + 0.5) * 0.1)
+        .collect();
     data.shuffle(&mut rng);
     Tensor::from_vec(data, shape, &Device::Cpu).unwrap()
 }
@@ -38,12 +40,18 @@ fn contract(layer: Layer, inputs: &[Tensor], seed: u64) -> Result<Tensor> {
 /// The gradients of `Σ layer ⊙ R` with respect to the inputs listed in `wrt`, by backward.
 fn backward_gradients(layer: Layer, inputs: &[Tensor], wrt: &[usize]) -> Result<Vec<Vec<f64>>> {
     let vars: Vec<Option<Var>> = (0..inputs.len())
-        .map(|i| wrt.contains(&i).then(|| Var::from_tensor(&inputs[i]).unwrap()))
+        .map(|i| {
+            wrt.contains(&i)
+                .then(|| Var::from_tensor(&inputs[i]).unwrap())
+        })
         .collect();
     let args: Vec<Tensor> = inputs
         .iter()
         .zip(&vars)
-        .map(|(t, v)| v.as_ref().map_or_else(|| t.clone(), |v| v.as_tensor().clone()))
+        .map(|(t, v)| {
+            v.as_ref()
+                .map_or_else(|| t.clone(), |v| v.as_tensor().clone())
+        })
         .collect();
     let grads = contract(layer, &args, 99)?.backward()?;
     wrt.iter()
@@ -67,7 +75,7 @@ fn finite_differences(layer: Layer, inputs: &[Tensor], wrt: &[usize]) -> Result<
         let base = inputs[i].flatten_all()?.to_vec1::<f64>()?;
         let mut gradient = Vec::with_capacity(base.len());
         for j in 0..base.len() {
-            let mut value = |delta: f64| -> Result<f64> {
+            let value = |delta: f64| -> Result<f64> {
                 let mut data = base.clone();
                 data[j] += delta;
                 let mut args = inputs.to_vec();
@@ -114,7 +122,11 @@ fn check_against(what: &str, ours: Layer, reference: Layer, inputs: &[Tensor], w
             .unwrap()
     };
     let ours_shape = ours(inputs).unwrap().dims().to_vec();
-    assert_eq!(ours_shape, reference(inputs).unwrap().dims(), "{what}: shape");
+    assert_eq!(
+        ours_shape,
+        reference(inputs).unwrap().dims(),
+        "{what}: shape"
+    );
     assert_close(
         &format!("{what}: values"),
         &values(ours, inputs),
@@ -146,7 +158,8 @@ fn check_against(what: &str, ours: Layer, reference: Layer, inputs: &[Tensor], w
 fn conv2d_shared_input_matches_finite_differences_and_candle() {
     let conv: Layer = &|x| super::conv2d_shared_input(&x[0], &x[1], &x[2], (3, 2));
     let reference: Layer = &|x| candle_ops::conv2d_shared_input(&x[0], &x[1], &x[2], (3, 2));
-    for (models, batch, h, w, c, out) in [(1, 2, 6, 5, 2, 3), (3, 3, 5, 4, 1, 2), (3, 1, 3, 2, 3, 4)]
+    for (models, batch, h, w, c, out) in
+        [(1, 2, 6, 5, 2, 3), (3, 3, 5, 4, 1, 2), (3, 1, 3, 2, 3, 4)]
     {
         let inputs = [
             normal(&[batch, h, w, c], 1),
@@ -163,7 +176,8 @@ fn conv2d_shared_input_matches_finite_differences_and_candle() {
 fn conv2d_matches_finite_differences_and_candle() {
     let conv: Layer = &|x| super::conv2d(&x[0], &x[1], &x[2], (2, 3));
     let reference: Layer = &|x| candle_ops::conv2d(&x[0], &x[1], &x[2], (2, 3));
-    for (models, batch, h, w, c, out) in [(1, 2, 4, 5, 2, 3), (3, 2, 3, 4, 2, 2), (3, 1, 2, 3, 1, 1)]
+    for (models, batch, h, w, c, out) in
+        [(1, 2, 4, 5, 2, 3), (3, 2, 3, 4, 2, 2), (3, 1, 2, 3, 1, 1)]
     {
         let inputs = [
             normal(&[models, batch, h, w, c], 4),
@@ -218,10 +232,19 @@ fn candle_max_pool_gradient_is_wrong_and_ours_is_right() {
     let nchw = Var::from_vec(data.clone(), 4, &Device::Cpu).unwrap();
     let grads = candle_pool(nchw.as_tensor()).unwrap().backward().unwrap();
     let candle = grads.get(&nchw).unwrap().to_vec1::<f64>().unwrap();
-    assert_eq!(candle, [0.0, 0.0, 0.0, 0.25], "candle's max_pool2d gradient");
+    assert_eq!(
+        candle,
+        [0.0, 0.0, 0.0, 0.25],
+        "candle's max_pool2d gradient"
+    );
 
     let nhwc = Var::from_vec(data, (1, 1, 2, 2, 1), &Device::Cpu).unwrap();
-    let grads = super::max_pool2x2(&nhwc).unwrap().sum_all().unwrap().backward().unwrap();
+    let grads = super::max_pool2x2(&nhwc)
+        .unwrap()
+        .sum_all()
+        .unwrap()
+        .backward()
+        .unwrap();
     let ours = grads.get(&nhwc).unwrap().flatten_all().unwrap();
     assert_close("ours", &ours.to_vec1::<f64>().unwrap(), &numeric, 1e-9);
 }
@@ -236,23 +259,48 @@ fn max_pool_sends_a_tie_to_the_first_maximum_in_row_major_order() {
     )
     .unwrap();
     let y = super::max_pool2x2(&x).unwrap();
-    assert_eq!(y.flatten_all().unwrap().to_vec1::<f64>().unwrap(), [5.0, 2.0]);
+    assert_eq!(
+        y.flatten_all().unwrap().to_vec1::<f64>().unwrap(),
+        [5.0, 2.0]
+    );
     let upstream = Tensor::new(&[10.0f64, 20.0], &Device::Cpu)
         .unwrap()
         .reshape((1, 1, 1, 1, 2))
         .unwrap();
-    let grads = (y * upstream).unwrap().sum_all().unwrap().backward().unwrap();
-    let g = grads.get(&x).unwrap().flatten_all().unwrap().to_vec1::<f64>().unwrap();
+    let grads = (y * upstream)
+        .unwrap()
+        .sum_all()
+        .unwrap()
+        .backward()
+        .unwrap();
+    let g = grads
+        .get(&x)
+        .unwrap()
+        .flatten_all()
+        .unwrap()
+        .to_vec1::<f64>()
+        .unwrap();
     assert_eq!(g, [10.0, 0.0, 0.0, 20.0, 0.0, 0.0, 0.0, 0.0]);
 }
 
 #[test]
 fn max_pool_relu_passes_no_gradient_through_a_non_positive_maximum() {
-    let x = Var::from_vec(vec![-1.0f64, -2.0, -3.0, -0.5], (1, 1, 2, 2, 1), &Device::Cpu).unwrap();
+    let x = Var::from_vec(
+        vec![-1.0f64, -2.0, -3.0, -0.5],
+        (1, 1, 2, 2, 1),
+        &Device::Cpu,
+    )
+    .unwrap();
     let y = super::max_pool2x2_relu(&x).unwrap();
     assert_eq!(y.flatten_all().unwrap().to_vec1::<f64>().unwrap(), [0.0]);
     let grads = y.sum_all().unwrap().backward().unwrap();
-    let g = grads.get(&x).unwrap().flatten_all().unwrap().to_vec1::<f64>().unwrap();
+    let g = grads
+        .get(&x)
+        .unwrap()
+        .flatten_all()
+        .unwrap()
+        .to_vec1::<f64>()
+        .unwrap();
     assert_eq!(g, [0.0; 4]);
 }
 
@@ -303,7 +351,12 @@ fn relu_matches_finite_differences_and_candle() {
     }
     // At 0 the gradient is 0, as PyTorch's (candle's own relu gives 1).
     let x = Var::from_vec(vec![0.0f64, 1.0, -1.0], 3, &Device::Cpu).unwrap();
-    let grads = super::relu(&x).unwrap().sum_all().unwrap().backward().unwrap();
+    let grads = super::relu(&x)
+        .unwrap()
+        .sum_all()
+        .unwrap()
+        .backward()
+        .unwrap();
     let g = grads.get(&x).unwrap().to_vec1::<f64>().unwrap();
     assert_eq!(g, [0.0, 1.0, 0.0]);
 }

@@ -44,7 +44,9 @@ fn check_gradient(what: &str, loss: &dyn Fn(&Tensor) -> Result<Tensor>, outputs:
             let at = |delta: f64| {
                 let mut data = base.clone();
                 data[j] += delta;
-                scalar(&tensor(&data, outputs.dims())).to_scalar::<f64>().unwrap()
+                scalar(&tensor(&data, outputs.dims()))
+                    .to_scalar::<f64>()
+                    .unwrap()
             };
             (at(step) - at(-step)) / (2.0 * step)
         })
@@ -55,7 +57,9 @@ fn check_gradient(what: &str, loss: &dyn Fn(&Tensor) -> Result<Tensor>, outputs:
 fn normal(shape: &[usize], seed: u64) -> Tensor {
     let mut rng = StdRng::seed_from_u64(seed);
     let n = shape.iter().product();
-    let data: Vec<f64> = (0..n).map(|_| 2.0 * rng.sample::<f64, _>(StandardNormal)).collect();
+    let data: Vec<f64> = (0..n)
+        .map(|_| 2.0 * rng.sample::<f64, _>(StandardNormal))
+        .collect();
     tensor(&data, shape)
 }
 
@@ -81,7 +85,12 @@ fn cross_entropy_of_hand_computed_cases() {
 fn cross_entropy_refuses_a_label_out_of_range() {
     let labels = Tensor::new(&[0u32, 3], &Device::Cpu).unwrap();
     let error = cross_entropy(&normal(&[1, 2, 3], 1), &labels).unwrap_err();
-    assert!(error.to_string().contains("label 3 out of range for 3 classes"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("label 3 out of range for 3 classes"),
+        "{error}"
+    );
     let labels = Tensor::new(&[0u32, 1, 2], &Device::Cpu).unwrap();
     assert!(cross_entropy(&normal(&[1, 2, 3], 1), &labels).is_err());
 }
@@ -117,7 +126,9 @@ fn deo_of_a_hand_computed_case() {
     let got = values(&deo(&logits, &targets, &sensitive).unwrap());
     assert_close("deo", &got, &[0.01797171681910789], 1e-14);
     // Swapping the groups leaves the absolute difference unchanged; f32 targets work too.
-    let swapped = tensor(&[1.0, 0.0, 1.0, 0.0], &[4]).to_dtype(DType::F32).unwrap();
+    let swapped = tensor(&[1.0, 0.0, 1.0, 0.0], &[4])
+        .to_dtype(DType::F32)
+        .unwrap();
     let got = values(&deo(&logits, &targets, &swapped).unwrap());
     assert_close("deo, swapped", &got, &[0.01797171681910789], 1e-14);
 }
@@ -168,11 +179,21 @@ fn accuracy_of_hand_computed_cases() {
         &[2, 3, 3],
     );
     let labels = Tensor::new(&[1u32, 1, 2], &Device::Cpu).unwrap();
-    assert_close("accuracy", &accuracy(&logits, &labels).unwrap(), &[2.0 / 3.0, 2.0 / 3.0], 0.0);
+    assert_close(
+        "accuracy",
+        &accuracy(&logits, &labels).unwrap(),
+        &[2.0 / 3.0, 2.0 / 3.0],
+        0.0,
+    );
     // Binary: z > 0 predicts 1 (z = 0 predicts 0).
     let logits = tensor(&[0.5, -0.5, 0.0, 2.0], &[1, 4, 1]);
     let targets = tensor(&[1.0, 0.0, 1.0, 0.0], &[4]);
-    assert_close("binary accuracy", &accuracy(&logits, &targets).unwrap(), &[0.5], 0.0);
+    assert_close(
+        "binary accuracy",
+        &accuracy(&logits, &targets).unwrap(),
+        &[0.5],
+        0.0,
+    );
 }
 
 #[test]
