@@ -190,6 +190,64 @@ fn main() -> Result<()> {
         "trunk forward + backward (separate)", trunk_separate, ""
     );
 
+    // Each layer alone, forward + backward of a random contraction of its output.
+    let pooled = Var::from_vec(
+        uniform(BATCH * 16 * 16 * 10, -1.0, 1.0),
+        (1, BATCH, 16, 16, 10),
+        &Device::Cpu,
+    )?;
+    let conv1_out = Var::from_vec(
+        uniform(BATCH * 32 * 32 * 10, -1.0, 1.0),
+        (1, BATCH, 32, 32, 10),
+        &Device::Cpu,
+    )?;
+    let contract = |y: Tensor| -> Result<()> {
+        let c = Tensor::ones(y.dims(), y.dtype(), y.device())?;
+        (y * c)?.sum_all()?.backward()?;
+        Ok(())
+    };
+    let rows: [(&str, f64, f64); 3] = [
+        (
+            "conv1 (shared input) forward + backward",
+            time(|| {
+                contract(layers::conv2d_shared_input(
+                    &x,
+                    &net.conv1.0,
+                    &net.conv1.1,
+                    (5, 5),
+                )?)
+            })?,
+            time(|| {
+                contract(candle_ops::conv2d_shared_input(
+                    &x,
+                    &net.conv1.0,
+                    &net.conv1.1,
+                    (5, 5),
+                )?)
+            })?,
+        ),
+        (
+            "pool1 + relu forward + backward",
+            time(|| contract(layers::max_pool2x2_relu(&conv1_out)?))?,
+            time(|| contract(candle_ops::max_pool2x2(&conv1_out)?.relu()?))?,
+        ),
+        (
+            "conv2 forward + backward",
+            time(|| contract(layers::conv2d(&pooled, &net.conv2.0, &net.conv2.1, (5, 5))?))?,
+            time(|| {
+                contract(candle_ops::conv2d(
+                    &pooled,
+                    &net.conv2.0,
+                    &net.conv2.1,
+                    (5, 5),
+                )?)
+            })?,
+        ),
+    ];
+    for (name, ours, candle) in rows {
+        println!("{name:<44} {ours:>10.1} {candle:>10.1}");
+    }
+
     let forward = time(|| net.loss(&x, &labels, true).map(|_| ()))?;
     let forward_candle = time(|| net.loss(&x, &labels, false).map(|_| ()))?;
     println!(
