@@ -3,6 +3,8 @@
 //!
 //! Run on one thread, optimised:
 //! `RAYON_NUM_THREADS=1 cargo run --release -p tradeoff-problems --example layers_bench`
+//! (without a release build: `cargo build` with `--config
+//! 'profile.dev.package.tradeoff-problems.opt-level=3'`; the dependencies already are at 3).
 //!
 //! Rows: the convolutional trunk (conv1 1→10 k5 on 36×36, 2×2 pool, ReLU, conv2 10→20 k5, pool,
 //! ReLU), forward and forward + backward; then the whole MultiLeNet (trunk, FC 720→50, ReLU,

@@ -381,12 +381,12 @@ impl MaxPoolBackward {
                         let (index, m) = window_argmax(values);
                         let gv = g_row[px * c + ch];
                         let gv = if !relu || m > zero { gv } else { zero };
-                        match index {
-                            0 => out_top[base + ch] = gv,
-                            1 => out_top[base + c + ch] = gv,
-                            2 => out_bottom[base + ch] = gv,
-                            _ => out_bottom[base + c + ch] = gv,
-                        }
+                        // Every position written (branch-free selects vectorise).
+                        let pick = |position: usize| if index == position { gv } else { zero };
+                        out_top[base + ch] = pick(0);
+                        out_top[base + c + ch] = pick(1);
+                        out_bottom[base + ch] = pick(2);
+                        out_bottom[base + c + ch] = pick(3);
                     }
                 }
             }
