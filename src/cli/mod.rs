@@ -16,6 +16,7 @@ mod progress;
 mod psl;
 mod render;
 mod solve;
+mod train;
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -11,11 +11,11 @@ use clap::{Args, ValueEnum};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use tradeoff_pareto::Matrix;
+use tradeoff_problems::GradientSource;
+use tradeoff_problems::neural::ExampleSet;
 use tradeoff_problems::neural::registry::{
     NEURAL_PROBLEMS, NeuralSetup, NeuralSpec, build_neural, mtl_preferences,
 };
-use tradeoff_problems::neural::ExampleSet;
-use tradeoff_problems::GradientSource;
 use tradeoff_solvers::{
     Checkpoint, Control, DriverConfig, EpochEvaluator, EpochRecord, Init, InitDefinition,
     IterationView, Observer, Optimizer, OptimizerDefinition, ProblemDefinition, RunDefinition,
@@ -138,7 +138,12 @@ pub struct TrainArgs {
     #[arg(long, value_name = "N")]
     pub patience: Option<usize>,
     /// Hypervolume reference point [default: 1 per objective, as LibMOON's tables].
-    #[arg(long = "ref", value_delimiter = ',', value_name = "R1,R2,..", allow_hyphen_values = true)]
+    #[arg(
+        long = "ref",
+        value_delimiter = ',',
+        value_name = "R1,R2,..",
+        allow_hyphen_values = true
+    )]
     pub reference: Option<Vec<f64>>,
     /// What Gramian-based methods read: `representation` (default where the network has task
     /// heads) or `full`.
@@ -331,7 +336,10 @@ fn definition_of(args: &TrainArgs) -> Result<TrainDefinition> {
     super::limits::check("epochs (--epochs)", epochs, 1_000_000)?;
     if let Some(stop) = args.stop_after {
         if stop == 0 || stop >= epochs {
-            bail!("--stop-after {stop} must be between 1 and --epochs - 1 ({})", epochs - 1);
+            bail!(
+                "--stop-after {stop} must be between 1 and --epochs - 1 ({})",
+                epochs - 1
+            );
         }
         if args.out.is_none() {
             bail!("--stop-after needs --out DIR (the checkpoint goes there)");
@@ -409,7 +417,9 @@ fn resume(args: TrainArgs, dir: &Path) -> Result<()> {
         ("--out", args.out.is_some()),
     ];
     if let Some((flag, _)) = given.iter().find(|(_, g)| *g) {
-        bail!("train --resume takes the run from its checkpoint: {flag} cannot be given (only --stop-after and --json)");
+        bail!(
+            "train --resume takes the run from its checkpoint: {flag} cannot be given (only --stop-after and --json)"
+        );
     }
     let checkpoint = Checkpoint::load(dir)?;
     let definition: TrainDefinition = serde_json::from_value(
@@ -421,7 +431,12 @@ fn resume(args: TrainArgs, dir: &Path) -> Result<()> {
             .with_context(|| format!("{}: not a checkpoint of `tradeoff train`", dir.display()))?,
     )
     .with_context(|| format!("{}: the training definition does not parse", dir.display()))?;
-    let session = Session::build(definition, Some(dir.to_path_buf()), args.stop_after, args.json)?;
+    let session = Session::build(
+        definition,
+        Some(dir.to_path_buf()),
+        args.stop_after,
+        args.json,
+    )?;
     if let Some(stop) = args.stop_after {
         let saved_epoch = checkpoint.state.iteration / session.steps_per_epoch;
         if stop <= saved_epoch || stop >= session.definition.epochs {
@@ -475,7 +490,9 @@ impl Session {
             max_iters: total,
             optimizer: definition.optimizer(total)?,
             tolerance: 0.0,
-            record_every: 0,
+            // The runner's own indicator records (minibatch losses) only at the ends; the
+            // epoch evaluator measures the splits.
+            record_every: total.max(1),
             record_objectives: false,
             reference_point: Some(definition.reference.clone()),
             front_points: 0,
@@ -514,7 +531,7 @@ impl Session {
             init: InitDefinition::of(&Init::default()),
             total_iters: self.config.max_iters,
             tolerance: 0.0,
-            record_every: 0,
+            record_every: self.config.record_every,
             checkpoint_every: Some(self.definition.checkpoint_every * self.steps_per_epoch),
             reference_point: Some(self.definition.reference.clone()),
             front_points: 0,
@@ -593,7 +610,12 @@ impl Session {
         }
         let record = self.result_record(&outcome.result, &evaluator)?;
         if let Some(dir) = &self.out {
-            draw_pictures(dir, &self.definition, &self.setup.objectives, evaluator.records());
+            draw_pictures(
+                dir,
+                &self.definition,
+                &self.setup.objectives,
+                evaluator.records(),
+            );
             write_atomic(
                 &dir.join("result.json"),
                 serde_json::to_string_pretty(&record)?.as_bytes(),
@@ -613,7 +635,10 @@ impl Session {
         let epochs_run = result.iterations / self.steps_per_epoch;
         let mut record = Map::new();
         record.insert("schema_version".into(), json!(TRAIN_SCHEMA_VERSION));
-        record.insert("tool".into(), json!(format!("tradeoff {}", env!("CARGO_PKG_VERSION"))));
+        record.insert(
+            "tool".into(),
+            json!(format!("tradeoff {}", env!("CARGO_PKG_VERSION"))),
+        );
         record.insert("config".into(), serde_json::to_value(&self.definition)?);
         record.insert("model".into(), json!(self.setup.model));
         record.insert("n_parameters".into(), json!(self.setup.n_parameters));
@@ -729,7 +754,10 @@ fn record_json(record: &EpochRecord) -> Value {
     let mut out = Map::new();
     out.insert("epoch".into(), json!(record.epoch));
     out.insert("time_s".into(), json!(record.time_s));
-    out.insert("train_running".into(), json!({"losses": matrix_json(&record.train_running)}));
+    out.insert(
+        "train_running".into(),
+        json!({"losses": matrix_json(&record.train_running)}),
+    );
     for split in &record.splits {
         let mut s = Map::new();
         s.insert("losses".into(), matrix_json(&split.losses));
@@ -860,7 +888,11 @@ impl Observer for EpochProgress {
         Ok(())
     }
 
-    fn evaluated(&mut self, _iteration: usize, objectives: &Matrix) -> tradeoff_solvers::Result<()> {
+    fn evaluated(
+        &mut self,
+        _iteration: usize,
+        objectives: &Matrix,
+    ) -> tradeoff_solvers::Result<()> {
         self.last = Some(objectives.clone());
         Ok(())
     }
@@ -894,7 +926,12 @@ impl Observer for EpochProgress {
 
 /// Loss and accuracy curves per task (test split, and train), and the test front for a set.
 /// A picture that cannot be drawn is skipped with a note on stderr: the records are the result.
-fn draw_pictures(dir: &Path, definition: &TrainDefinition, names: &[String], records: &[EpochRecord]) {
+fn draw_pictures(
+    dir: &Path,
+    definition: &TrainDefinition,
+    names: &[String],
+    records: &[EpochRecord],
+) {
     if records.is_empty() {
         return;
     }
@@ -914,7 +951,10 @@ fn draw_pictures(dir: &Path, definition: &TrainDefinition, names: &[String], rec
                     .iter()
                     .filter_map(|r| {
                         r.split(split).and_then(|s| {
-                            s.metrics.iter().find(|(n, _)| n == metric).map(|(_, v)| (r.epoch, v[0]))
+                            s.metrics
+                                .iter()
+                                .find(|(n, _)| n == metric)
+                                .map(|(_, v)| (r.epoch, v[0]))
                         })
                     })
                     .collect();
@@ -923,7 +963,7 @@ fn draw_pictures(dir: &Path, definition: &TrainDefinition, names: &[String], rec
         }
     }
     let title = format!("{} — {}", definition.problem, definition.method);
-    let mut draw = |file: &str, result: tradeoff::plots::Result<()>| {
+    let draw = |file: &str, result: tradeoff::plots::Result<()>| {
         if let Err(e) = result {
             eprintln!("note: {file} not drawn: {e}");
         }
@@ -931,15 +971,27 @@ fn draw_pictures(dir: &Path, definition: &TrainDefinition, names: &[String], rec
     };
     for ext in ["png", "svg"] {
         let file = format!("losses.{ext}");
-        draw(&file, tradeoff::plots::history_plot(dir.join(&file), &title, &loss_series, "loss (model 1)"));
+        draw(
+            &file,
+            tradeoff::plots::history_plot(dir.join(&file), &title, &loss_series, "loss (model 1)"),
+        );
         if !accuracy_series.is_empty() {
             let file = format!("metrics.{ext}");
-            draw(&file, tradeoff::plots::history_plot(dir.join(&file), &title, &accuracy_series, "metric (model 1)"));
+            draw(
+                &file,
+                tradeoff::plots::history_plot(
+                    dir.join(&file),
+                    &title,
+                    &accuracy_series,
+                    "metric (model 1)",
+                ),
+            );
         }
         if definition.mode == Mode::Set {
             if let Some(test) = records.last().and_then(|r| r.split("test")) {
                 let file = format!("front.{ext}");
-                let mut plot = tradeoff::plots::FrontPlot::new(format!("{title}: test losses"), &test.losses);
+                let mut plot =
+                    tradeoff::plots::FrontPlot::new(format!("{title}: test losses"), &test.losses);
                 plot.labels = names.to_vec();
                 draw(&file, tradeoff::plots::front_plot(dir.join(&file), &plot));
             }
@@ -979,12 +1031,23 @@ fn print_text(session: &Session, result: &SolveResult, evaluator: &EpochEvaluato
                 .hypervolume
                 .map(|h| format!(" hv {h:.4}"))
                 .unwrap_or_default();
-            println!("  {:5} {} | {}{hv}", split.name, losses.join(" "), metrics.join(" "));
+            println!(
+                "  {:5} {} | {}{hv}",
+                split.name,
+                losses.join(" "),
+                metrics.join(" ")
+            );
         }
-        println!("  training time {:.2} s ({:.2} s per epoch, evaluation excluded)", last.time_s,
-            last.time_s / (result.iterations as f64 / session.steps_per_epoch as f64).max(1.0));
+        println!(
+            "  training time {:.2} s ({:.2} s per epoch, evaluation excluded)",
+            last.time_s,
+            last.time_s / (result.iterations as f64 / session.steps_per_epoch as f64).max(1.0)
+        );
     }
     if let Some(dir) = &session.out {
-        println!("  wrote result.json, history.json, checkpoint, pictures to {}", dir.display());
+        println!(
+            "  wrote result.json, history.json, checkpoint, pictures to {}",
+            dir.display()
+        );
     }
 }

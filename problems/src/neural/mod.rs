@@ -12,6 +12,7 @@ pub mod layers;
 pub mod losses;
 pub mod models;
 mod problem;
+pub mod registry;
 
 pub use data::{Batch, epoch_order};
 pub use problem::{Evaluation, Evaluator, ExampleSet, NeuralProblem, Objective};

@@ -73,7 +73,9 @@ impl NeuralSpec {
 
     /// The network this spec builds.
     pub fn model_name(&self) -> String {
-        self.model.clone().unwrap_or_else(|| default_model(&self.problem).to_string())
+        self.model
+            .clone()
+            .unwrap_or_else(|| default_model(&self.problem).to_string())
     }
 }
 
@@ -216,7 +218,10 @@ fn objectives_for(dataset: &Dataset) -> Result<Vec<Box<dyn Objective>>> {
                 target: 0,
                 kind: TaskKind::Binary,
             }),
-            Box::new(Deo { output: 0, target: 0 }),
+            Box::new(Deo {
+                output: 0,
+                target: 0,
+            }),
         ]);
     }
     Ok(dataset
@@ -254,11 +259,14 @@ fn output<'a>(outputs: &'a [Tensor], index: usize) -> Result<&'a Tensor> {
 }
 
 fn target(batch: &Batch, index: usize) -> Result<&Tensor> {
-    batch.targets.get(index).ok_or_else(|| Error::DimensionMismatch {
-        what: "batch targets (one per task)".into(),
-        expected: index + 1,
-        got: batch.targets.len(),
-    })
+    batch
+        .targets
+        .get(index)
+        .ok_or_else(|| Error::DimensionMismatch {
+            what: "batch targets (one per task)".into(),
+            expected: index + 1,
+            got: batch.targets.len(),
+        })
 }
 
 impl Objective for TaskLoss {
