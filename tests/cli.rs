@@ -7,6 +7,8 @@ use serde_json::Value;
 
 // `solve --checkpoint-every / --stop-after / --resume`, in this binary to share its helpers.
 mod cli_resume;
+// `train`: records, resume, refusals.
+mod cli_train;
 
 fn tradeoff(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_tradeoff"))

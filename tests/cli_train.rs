@@ -1,0 +1,269 @@
+//! `tradeoff train`: records, resume bit for bit, thread-count independence and clean refusals,
+//! on the small Compas table (fast in debug builds).
+
+use super::{TempDir, fails_with, json_of, tradeoff};
+use serde_json::Value;
+
+/// Everything of a record that must not depend on how the run was cut or scheduled.
+fn outcome(record: &Value) -> Value {
+    let mut out = serde_json::Map::new();
+    for key in [
+        "train",
+        "val",
+        "test",
+        "train_running",
+        "objectives",
+        "epochs_run",
+        "prefs",
+    ] {
+        if let Some(v) = record.get(key) {
+            out.insert(key.into(), v.clone());
+        }
+    }
+    Value::Object(out)
+}
+
+fn history_without_times(dir: &std::path::Path) -> Vec<Value> {
+    let text = std::fs::read_to_string(dir.join("history.json")).expect("history.json");
+    let value: Value = serde_json::from_str(&text).unwrap();
+    value["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            r.as_object_mut().unwrap().remove("time_s");
+            r
+        })
+        .collect()
+}
+
+#[test]
+fn train_writes_records_with_every_split_and_metric() {
+    let dir = TempDir::new("train-records");
+    let out = dir.join("run");
+    let record = json_of(&[
+        "train",
+        "--problem",
+        "compas",
+        "--method",
+        "upgrad",
+        "--epochs",
+        "2",
+        "--out",
+        &out,
+        "--json",
+    ]);
+    assert_eq!(record["epochs_run"], 2);
+    assert!(record["time_s"].as_f64().unwrap() > 0.0);
+    assert!(record["epoch_s"].as_f64().unwrap() > 0.0);
+    for split in ["train", "val", "test"] {
+        let s = &record[split];
+        assert_eq!(
+            s["losses"].as_array().unwrap().len(),
+            2,
+            "{split}: bce and deo"
+        );
+        assert_eq!(
+            s["accuracy"].as_array().unwrap().len(),
+            1,
+            "{split}: one task"
+        );
+        let accuracy = s["accuracy"][0].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&accuracy));
+        // The record's deo is the second objective's loss on the split.
+        assert_eq!(s["deo"], s["losses"][1]);
+        assert!((0.0..=1.0).contains(&s["deo_hard"].as_f64().unwrap()));
+        assert!(s["hypervolume"].as_f64().is_some());
+    }
+    let history = history_without_times(std::path::Path::new(&out));
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[1]["epoch"], 2);
+    for file in [
+        "result.json",
+        "history.json",
+        "checkpoint.json",
+        "checkpoint.safetensors",
+        "losses.png",
+    ] {
+        assert!(std::path::Path::new(&out).join(file).exists(), "{file}");
+    }
+    // result.json is what --json printed.
+    let saved: Value = serde_json::from_str(
+        &std::fs::read_to_string(std::path::Path::new(&out).join("result.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(outcome(&saved), outcome(&record));
+}
+
+#[test]
+fn train_resume_gives_the_uninterrupted_run_bit_for_bit() {
+    let dir = TempDir::new("train-resume");
+    for method in ["pcgrad", "ls", "mgda"] {
+        let whole = dir.join(&format!("whole-{method}"));
+        let cut = dir.join(&format!("cut-{method}"));
+        let args = [
+            "train",
+            "--problem",
+            "compas",
+            "--method",
+            method,
+            "--epochs",
+            "3",
+            "--batch",
+            "512",
+        ];
+        let straight = json_of(&[&args[..], &["--out", &whole, "--json"]].concat());
+        let first = tradeoff(&[&args[..], &["--out", &cut, "--stop-after", "1"]].concat());
+        assert!(
+            first.status.success(),
+            "{}",
+            String::from_utf8_lossy(&first.stderr)
+        );
+        let resumed = json_of(&["train", "--resume", &cut, "--json"]);
+        assert_eq!(outcome(&resumed), outcome(&straight), "{method}");
+        assert_eq!(
+            history_without_times(std::path::Path::new(&cut)),
+            history_without_times(std::path::Path::new(&whole)),
+            "{method}"
+        );
+    }
+}
+
+#[test]
+fn train_set_mode_trains_one_model_per_preference() {
+    let record = json_of(&[
+        "train",
+        "--problem",
+        "compas",
+        "--mode",
+        "set",
+        "--prefs",
+        "3",
+        "--method",
+        "epo",
+        "--epochs",
+        "1",
+        "--json",
+    ]);
+    assert_eq!(record["prefs"].as_array().unwrap().len(), 3);
+    let objectives = record["objectives"].as_array().unwrap();
+    assert_eq!(objectives.len(), 3);
+    assert_eq!(record["test"]["losses"], record["objectives"]);
+    assert_eq!(record["test"]["accuracy"].as_array().unwrap().len(), 3);
+    // LibMOON's rays for Compas run from (0.52, 0.04) to (0.04, 0.34), normalised to sum 1.
+    let first = &record["prefs"][0];
+    let want = 0.52 / (0.52 + 0.04);
+    assert!((first[0].as_f64().unwrap() - want).abs() < 1e-12);
+}
+
+#[test]
+fn train_results_do_not_depend_on_the_thread_count() {
+    let args = [
+        "train",
+        "--problem",
+        "compas",
+        "--method",
+        "mean",
+        "--epochs",
+        "1",
+        "--json",
+    ];
+    let run = |threads: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_tradeoff"))
+            .args(args)
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        outcome(&serde_json::from_slice(&out.stdout).unwrap())
+    };
+    assert_eq!(run("1"), run("2"));
+}
+
+#[test]
+fn train_refuses_bad_requests_cleanly() {
+    let dir = TempDir::new("train-bad");
+    fails_with(
+        &["train", "--problem", "imagenet"],
+        "unknown neural problem 'imagenet'",
+    );
+    fails_with(
+        &["train", "--problem", "compas", "--prefs", "3"],
+        "--prefs K is for --mode set",
+    );
+    fails_with(
+        &["train", "--problem", "compas", "--epochs", "0"],
+        "--epochs must be at least 1",
+    );
+    fails_with(
+        &["train", "--problem", "compas", "--stop-after", "1"],
+        "--stop-after",
+    );
+    fails_with(
+        &[
+            "train",
+            "--problem",
+            "compas",
+            "--model",
+            "resnet",
+            "--epochs",
+            "1",
+        ],
+        "multi-lenet",
+    );
+    fails_with(
+        &[
+            "train",
+            "--problem",
+            "compas",
+            "--method",
+            "nonsense",
+            "--epochs",
+            "1",
+        ],
+        "nonsense",
+    );
+    fails_with(
+        &[
+            "train",
+            "--problem",
+            "compas",
+            "--data",
+            &dir.join("missing.csv"),
+            "--epochs",
+            "1",
+        ],
+        "missing.csv",
+    );
+    fails_with(
+        &[
+            "train",
+            "--problem",
+            "compas",
+            "--ref",
+            "1,2,3",
+            "--epochs",
+            "1",
+        ],
+        "--ref",
+    );
+    fails_with(&["train", "--resume", &dir.join("nothing")], "nothing");
+    let out = dir.join("done");
+    json_of(&[
+        "train",
+        "--problem",
+        "compas",
+        "--epochs",
+        "2",
+        "--stop-after",
+        "1",
+        "--out",
+        &out,
+        "--json",
+    ]);
+    fails_with(
+        &["train", "--resume", &out, "--method", "mgda"],
+        "--method cannot be given",
+    );
+}
