@@ -312,7 +312,7 @@ impl<W: Weighting> Aggregator for GramianWeighted<W> {
             losses: input.losses,
             preference: input.preference,
             iteration: input.iteration,
-            epoch: None,
+            epoch: input.epoch,
         })?;
         Ok(Aggregation {
             direction: combine(input.jacobian, &weights),
@@ -323,6 +323,10 @@ impl<W: Weighting> Aggregator for GramianWeighted<W> {
 
     fn reset(&mut self) {
         self.weighting.reset();
+    }
+
+    fn observe(&mut self, losses_after: &[f64]) {
+        self.weighting.observe(losses_after);
     }
 
     fn save_state(&self) -> MethodState {

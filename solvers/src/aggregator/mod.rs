@@ -23,6 +23,9 @@ pub struct StepInput<'a> {
     pub preference: Option<&'a [f64]>,
     /// Steps taken so far, when the caller counts them (the driver does).
     pub iteration: Option<usize>,
+    /// The epoch, when the caller has epochs (a neural trainer; the synthetic driver has none).
+    /// Epoch-based weightings (DWA, STCH, GradNorm) read it.
+    pub epoch: Option<usize>,
 }
 
 impl<'a> StepInput<'a> {
@@ -33,7 +36,15 @@ impl<'a> StepInput<'a> {
             losses: None,
             preference: None,
             iteration: None,
+            epoch: None,
         }
+    }
+
+    /// Adds the epoch.
+    #[must_use]
+    pub fn with_epoch(mut self, epoch: usize) -> Self {
+        self.epoch = Some(epoch);
+        self
     }
 
     /// Adds the number of steps taken so far.
@@ -239,6 +250,11 @@ pub trait Aggregator: Send + std::fmt::Debug {
 
     /// Returns a stateful method to its first-call behaviour (reseeding any generator).
     fn reset(&mut self) {}
+
+    /// The losses of the same batch after the step (FAMO reads them; a no-op by default): a
+    /// trainer with stochastic batches calls it once the step is taken and the batch evaluated
+    /// again. See [`Weighting::observe`](crate::Weighting::observe).
+    fn observe(&mut self, _losses_after: &[f64]) {}
 
     /// The state kept between calls (empty for a stateless method), for checkpoints:
     /// `load_state(&save_state())` on a fresh instance with the same parameters makes its next
