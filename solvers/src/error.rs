@@ -124,6 +124,18 @@ pub enum Error {
         /// Why it is invalid.
         reason: String,
     },
+    /// A loss value outside what the method can take (a logarithm of a non-positive loss).
+    #[error("{method}: loss {index} is {value}, but the method needs {rule}")]
+    InvalidLoss {
+        /// The method's name.
+        method: &'static str,
+        /// The objective's index.
+        index: usize,
+        /// The value given.
+        value: f64,
+        /// What the method needs ("positive losses (it takes their logarithm)").
+        rule: &'static str,
+    },
     /// An inner solver failed outright (not merely unconverged).
     #[error("{method}: inner solver failed: {status}")]
     SolverFailed {

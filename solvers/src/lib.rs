@@ -32,6 +32,18 @@ pub use aggregator::weighting::cagrad::{CAGRAD_INFO, CaGrad, CaGradParams};
 pub use aggregator::weighting::dualproj::{DUALPROJ_INFO, DualProj, DualProjParams};
 pub use aggregator::weighting::fairgrad::{FAIRGRAD_INFO, FairGrad, FairGradParams};
 pub use aggregator::weighting::imtl_g::{IMTL_G_INFO, ImtlG};
+pub use aggregator::weighting::loss_weighting::{
+    db_mtl::{DB_MTL_INFO, DbMtl, DbMtlParams},
+    dwa::{DWA_INFO, Dwa, DwaParams, DwaWeighting},
+    ew::{EW_INFO, Ew},
+    excess_mtl::{EXCESS_MTL_INFO, ExcessMtl, ExcessMtlParams},
+    famo::{FAMO_INFO, Famo, FamoParams, FamoWeighting},
+    gls::{GLS_INFO, Gls},
+    gradnorm::{GRADNORM_INFO, GradNorm, GradNormParams, GradNormWeighting},
+    imtl::{IMTL_INFO, Imtl, ImtlParams, ImtlWeighting},
+    stch::{STCH_INFO, Stch, StchParams, StchWeighting},
+    uw::{UW_INFO, Uw, UwParams, UwWeighting},
+};
 pub use aggregator::weighting::mgda::{MGDA_INFO, Mgda, MgdaParams};
 pub use aggregator::weighting::nash_mtl::{NASH_MTL_INFO, NashMtl, NashMtlParams};
 pub use aggregator::weighting::random::{RANDOM_INFO, Random, RandomParams};

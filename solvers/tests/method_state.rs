@@ -122,8 +122,24 @@ fn a_loaded_state_continues_bit_for_bit() {
         checked.push(info.name);
     }
     for name in [
-        "random", "nash-mtl", "pcgrad", "gradvac", "graddrop", "m-config", "pmtl", "hvgrad",
-        "moo-svgd", "uniform",
+        "random",
+        "nash-mtl",
+        "pcgrad",
+        "gradvac",
+        "graddrop",
+        "m-config",
+        "pmtl",
+        "hvgrad",
+        "moo-svgd",
+        "uniform",
+        "dwa",
+        "uw",
+        "famo",
+        "stch",
+        "gradnorm",
+        "imtl",
+        "db-mtl",
+        "excess-mtl",
     ] {
         assert!(
             checked.contains(&name),

@@ -127,6 +127,12 @@ pub trait Weighting: Send + Sync + fmt::Debug {
     /// The losses of the same batch after the step (FAMO); a no-op by default.
     fn observe(&mut self, _losses_after: &[f64]) {}
 
+    /// Whether [`Weighting::observe`] wants the losses after each step (a trainer with
+    /// stochastic batches then evaluates the step's batch again); `false` by default.
+    fn observes_losses_after(&self) -> bool {
+        false
+    }
+
     /// The state kept between calls (see [`Aggregator::save_state`]).
     fn save_state(&self) -> MethodState {
         MethodState::new()
@@ -156,6 +162,10 @@ impl Weighting for Box<dyn Weighting> {
 
     fn observe(&mut self, losses_after: &[f64]) {
         (**self).observe(losses_after);
+    }
+
+    fn observes_losses_after(&self) -> bool {
+        (**self).observes_losses_after()
     }
 
     fn save_state(&self) -> MethodState {
@@ -312,7 +322,7 @@ impl<W: Weighting> Aggregator for GramianWeighted<W> {
             losses: input.losses,
             preference: input.preference,
             iteration: input.iteration,
-            epoch: None,
+            epoch: input.epoch,
         })?;
         Ok(Aggregation {
             direction: combine(input.jacobian, &weights),
@@ -341,6 +351,10 @@ impl<W: Weighting> Aggregator for GramianWeighted<W> {
 
     fn observe(&mut self, losses_after: &[f64]) {
         self.weighting.observe(losses_after);
+    }
+
+    fn observes_losses_after(&self) -> bool {
+        self.weighting.observes_losses_after()
     }
 
     fn save_state(&self) -> MethodState {

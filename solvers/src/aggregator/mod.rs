@@ -24,6 +24,9 @@ pub struct StepInput<'a> {
     pub preference: Option<&'a [f64]>,
     /// Steps taken so far, when the caller counts them (the driver does).
     pub iteration: Option<usize>,
+    /// The epoch, when the caller has epochs (a neural trainer; the synthetic driver has none).
+    /// Epoch-based weightings (DWA, STCH, GradNorm) read it.
+    pub epoch: Option<usize>,
 }
 
 impl<'a> StepInput<'a> {
@@ -34,7 +37,15 @@ impl<'a> StepInput<'a> {
             losses: None,
             preference: None,
             iteration: None,
+            epoch: None,
         }
+    }
+
+    /// Adds the epoch.
+    #[must_use]
+    pub fn with_epoch(mut self, epoch: usize) -> Self {
+        self.epoch = Some(epoch);
+        self
     }
 
     /// Adds the number of steps taken so far.

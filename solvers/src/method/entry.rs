@@ -31,6 +31,10 @@ pub enum Family {
     PreferenceGuided,
     /// A method that moves the whole set of solutions together.
     SetLevel,
+    /// A loss-balancing weighting from multi-task learning (LibMTL's EW, DWA, UW, GLS, FAMO,
+    /// STCH, GradNorm, IMTL, DB-MTL, ExcessMTL): weights from the losses, their history and
+    /// learnable scales, some also from the per-task gradients.
+    LossWeighting,
 }
 
 impl Family {
@@ -41,6 +45,7 @@ impl Family {
             Self::Aggregator => "aggregator",
             Self::PreferenceGuided => "preference-guided",
             Self::SetLevel => "set-level",
+            Self::LossWeighting => "loss-weighting",
         }
     }
 }
@@ -151,8 +156,8 @@ impl GradientNeed {
 
 impl MethodInfo {
     /// A description with every flag off, no claimed property, no option, and the need of its
-    /// family (losses for a scalarization, the whole set for a set-level rule, the Jacobian
-    /// otherwise); the `const` builders below add the rest.
+    /// family (losses for a scalarization or a loss weighting, the whole set for a set-level
+    /// rule, the Jacobian otherwise); the `const` builders below add the rest.
     pub const fn new(name: &'static str, display: &'static str, family: Family) -> Self {
         Self {
             name,
@@ -166,7 +171,7 @@ impl MethodInfo {
             properties: Properties::NONE,
             options: &[],
             need: match family {
-                Family::Scalarization => GradientNeed::Losses,
+                Family::Scalarization | Family::LossWeighting => GradientNeed::Losses,
                 Family::SetLevel => GradientNeed::Set,
                 Family::Aggregator | Family::PreferenceGuided => GradientNeed::Jacobian,
             },

@@ -15,6 +15,18 @@ use crate::aggregator::weighting::cagrad::{CAGRAD_INFO, CaGradWeighting};
 use crate::aggregator::weighting::dualproj::{DUALPROJ_INFO, DualProjWeighting};
 use crate::aggregator::weighting::fairgrad::{FAIRGRAD_INFO, FairGradWeighting};
 use crate::aggregator::weighting::imtl_g::{IMTL_G_INFO, ImtlGWeighting};
+use crate::aggregator::weighting::loss_weighting::{
+    db_mtl::{DB_MTL_INFO, DbMtl},
+    dwa::{DWA_INFO, DwaWeighting},
+    ew::{EW_INFO, EwWeighting},
+    excess_mtl::{EXCESS_MTL_INFO, ExcessMtl},
+    famo::{FAMO_INFO, FamoWeighting},
+    gls::{GLS_INFO, GlsWeighting},
+    gradnorm::{GRADNORM_INFO, GradNormWeighting},
+    imtl::{IMTL_INFO, ImtlWeighting},
+    stch::{STCH_INFO, StchWeighting},
+    uw::{UW_INFO, UwWeighting},
+};
 use crate::aggregator::weighting::mgda::{MGDA_INFO, MgdaWeighting};
 use crate::aggregator::weighting::nash_mtl::{NASH_MTL_INFO, NashMtl};
 use crate::aggregator::weighting::random::{RANDOM_INFO, Random};
@@ -92,6 +104,16 @@ pub static METHODS: &[MethodEntry] = &[
     aggregator!(GRADDROP_INFO, |o, c| GradDrop::from_options_in(o, c)),
     aggregator!(CONFIG_INFO, |o, _| ConFig::from_options(o)),
     aggregator!(M_CONFIG_INFO, |o, _| MConFig::from_options(o)),
+    weighting!(EW_INFO, EwWeighting),
+    weighting!(DWA_INFO, DwaWeighting),
+    weighting!(UW_INFO, UwWeighting),
+    weighting!(GLS_INFO, GlsWeighting),
+    weighting!(FAMO_INFO, FamoWeighting),
+    weighting!(STCH_INFO, StchWeighting),
+    weighting!(GRADNORM_INFO, GradNormWeighting),
+    weighting!(IMTL_INFO, ImtlWeighting),
+    aggregator!(DB_MTL_INFO, |o, _| DbMtl::from_options(o)),
+    aggregator!(EXCESS_MTL_INFO, |o, _| ExcessMtl::from_options(o)),
     set_level!(HVGRAD_INFO, |o, _| HvGrad::from_options(o)),
     set_level!(MOO_SVGD_INFO, |o, _| MooSvgd::from_options(o)),
     set_level!(UNIFORM_INFO, |o, c| Uniform::from_options(
@@ -132,6 +154,16 @@ mod tests {
         check::<GradDrop>();
         check::<ConFig>();
         check::<MConFig>();
+        check::<DbMtl>();
+        check::<ExcessMtl>();
+        check::<crate::Ew>();
+        check::<crate::Dwa>();
+        check::<crate::Uw>();
+        check::<crate::Gls>();
+        check::<crate::Famo>();
+        check::<crate::Stch>();
+        check::<crate::GradNorm>();
+        check::<crate::Imtl>();
         check::<Scalarization>();
         check::<NoParams>();
         check::<AlignedMtlParams>();

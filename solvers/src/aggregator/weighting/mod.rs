@@ -8,6 +8,7 @@ pub(crate) mod cagrad;
 pub(crate) mod dualproj;
 pub(crate) mod fairgrad;
 pub(crate) mod imtl_g;
+pub(crate) mod loss_weighting;
 pub(crate) mod mgda;
 pub(crate) mod nash_mtl;
 pub(crate) mod random;
