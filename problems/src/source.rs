@@ -64,6 +64,16 @@ pub trait GradientSource: Send {
     /// Without a begun step, and the source's errors.
     fn jacobian(&mut self) -> Result<JacobianBatch>;
 
+    /// The gradients of the objectives `rows` only (the other rows of the result are zero): one
+    /// backward pass per listed objective, for methods that read only some rows per step
+    /// (M-ConFIG). The default computes the whole [`GradientSource::jacobian`].
+    ///
+    /// # Errors
+    /// As [`GradientSource::jacobian`].
+    fn jacobian_rows(&mut self, _rows: &[usize]) -> Result<JacobianBatch> {
+        self.jacobian()
+    }
+
     /// `Σ_i w_{k,i} ∇f_{k,i}` for each row `k` of `weights` (`K × m`), the gradient of the
     /// weighted loss of the step begun last: `K × n_var`.
     ///

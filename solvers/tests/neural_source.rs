@@ -309,3 +309,85 @@ fn runs_resume_bit_for_bit_across_epochs() {
         );
     }
 }
+
+/// Delegates to a [`NeuralProblem`] but computes the whole Jacobian when asked for some rows.
+struct FullRows(NeuralProblem);
+
+impl GradientSource for FullRows {
+    fn name(&self) -> String {
+        self.0.name()
+    }
+    fn n_obj(&self) -> usize {
+        self.0.n_obj()
+    }
+    fn n_var(&self) -> usize {
+        self.0.n_var()
+    }
+    fn n_points(&self) -> usize {
+        self.0.n_points()
+    }
+    fn initial_point(&mut self) -> tradeoff_problems::Result<Matrix> {
+        self.0.initial_point()
+    }
+    fn epoch_of(&self, iteration: usize) -> Option<usize> {
+        self.0.epoch_of(iteration)
+    }
+    fn begin_step(&mut self, x: &Matrix, iteration: usize) -> tradeoff_problems::Result<Matrix> {
+        self.0.begin_step(x, iteration)
+    }
+    fn jacobian(&mut self) -> tradeoff_problems::Result<tradeoff_problems::JacobianBatch> {
+        self.0.jacobian()
+    }
+    fn combined_gradient(&mut self, weights: &Matrix) -> tradeoff_problems::Result<Matrix> {
+        self.0.combined_gradient(weights)
+    }
+    fn full_objectives(&mut self, x: &Matrix) -> tradeoff_problems::Result<Matrix> {
+        self.0.full_objectives(x)
+    }
+}
+
+#[test]
+fn jacobian_rows_compute_only_the_rows_asked_for() {
+    let mut p = problem(2, 3, false);
+    let x = p.initial_point().unwrap();
+    p.begin_step(&x, 1).unwrap();
+    let full = p.jacobian().unwrap();
+    let some = p.jacobian_rows(&[2]).unwrap();
+    let n = full.shape().2;
+    for k in 0..2 {
+        for j in 0..n {
+            assert_eq!(some.get(k, 2, j), full.get(k, 2, j));
+            assert_eq!(some.get(k, 0, j), 0.0);
+            assert_eq!(some.get(k, 1, j), 0.0);
+        }
+    }
+}
+
+/// M-ConFIG with one loss per step back-propagates one objective per step, and its run is
+/// the run it makes when every row is computed.
+#[test]
+fn m_config_one_row_per_step_equals_the_full_jacobian_run() {
+    let preferences = Matrix::from_rows(&[[0.5, 0.5]]).unwrap();
+    let config = DriverConfig {
+        max_iters: 9,
+        optimizer: Optimizer::sgd(1e-2),
+        ..DriverConfig::default()
+    };
+    let options = Options::new().with("rows_per_step", 1);
+    let mut rule = build_rule("m-config", &options, &preferences).unwrap();
+    let mut p = problem(1, 2, false);
+    let partial = Runner::for_source(&mut p, rule.as_mut(), &preferences, &config)
+        .run()
+        .unwrap();
+    let mut rule = build_rule("m-config", &options, &preferences).unwrap();
+    let mut full = FullRows(problem(1, 2, false));
+    let whole = Runner::for_source(&mut full, rule.as_mut(), &preferences, &config)
+        .run()
+        .unwrap();
+    assert_eq!(partial.result.x, whole.result.x);
+    assert_ne!(
+        partial.result.x,
+        p.initial_point().unwrap(),
+        "the run moved"
+    );
+}

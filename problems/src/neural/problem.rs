@@ -416,9 +416,14 @@ impl GradientSource for NeuralProblem {
     }
 
     fn jacobian(&mut self) -> Result<JacobianBatch> {
+        let all: Vec<usize> = (0..self.n_obj()).collect();
+        self.jacobian_rows(&all)
+    }
+
+    fn jacobian_rows(&mut self, rows: &[usize]) -> Result<JacobianBatch> {
         let (k, m, p) = (self.layout.n_models, self.n_obj(), self.n_var());
         let mut out = JacobianBatch::zeros(k, m, p);
-        for i in 0..m {
+        for &i in rows.iter().filter(|&&i| i < m) {
             let mut weights = Matrix::zeros(k, m);
             for row in 0..k {
                 weights.set(row, i, 1.0);

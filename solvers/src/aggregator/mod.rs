@@ -278,6 +278,13 @@ pub trait Aggregator: Send + std::fmt::Debug {
         })
     }
 
+    /// The rows of `J` the next [`Aggregator::aggregate`] call reads, when it reads only some
+    /// (M-ConFIG with `rows_per_step`); `None` (the default) for all. A trainer then
+    /// back-propagates only those objectives (the other rows may be left zero).
+    fn rows_read(&self, _n_obj: usize) -> Option<Vec<usize>> {
+        None
+    }
+
     /// The losses of the step's data after the step was taken, for methods that look at them
     /// (FAMO); a no-op by default.
     fn observe(&mut self, _losses_after: &[f64]) {}

@@ -89,6 +89,12 @@ pub trait StepRule: Send {
         })
     }
 
+    /// The objectives whose gradients the next [`StepRule::directions`] call reads, when it
+    /// reads only some (see [`Aggregator::rows_read`]); `None` (the default) for all.
+    fn rows_read(&self, _n_obj: usize) -> Option<Vec<usize>> {
+        None
+    }
+
     /// Whether the rule wants the objectives of the step's data after the step
     /// ([`StepRule::observe`]).
     fn observes_losses_after(&self) -> bool {
@@ -300,6 +306,20 @@ impl StepRule for PerPreference {
 
     fn observes_losses_after(&self) -> bool {
         self.aggregators.iter().any(|a| a.observes_losses_after())
+    }
+
+    /// The union of the rows' reads, when every row reads only some.
+    fn rows_read(&self, n_obj: usize) -> Option<Vec<usize>> {
+        let mut rows = Vec::new();
+        for aggregator in &self.aggregators {
+            for row in aggregator.rows_read(n_obj)? {
+                if !rows.contains(&row) {
+                    rows.push(row);
+                }
+            }
+        }
+        rows.sort_unstable();
+        Some(rows)
     }
 
     fn observe(&mut self, objectives_after: &Matrix) {

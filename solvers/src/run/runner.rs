@@ -607,7 +607,10 @@ fn source_directions(
             Ok(combine_batch(&jacobians, &weights))
         }
         _ => {
-            let jacobians = source.jacobian()?;
+            let jacobians = match rule.rows_read(objectives.n_cols()) {
+                Some(rows) => source.jacobian_rows(&rows)?,
+                None => source.jacobian()?,
+            };
             rule.directions(&StepContext {
                 iteration,
                 max_iters,

@@ -216,6 +216,20 @@ impl Aggregator for MConFig {
         self.state = None;
     }
 
+    /// With `rows_per_step = k` (`0 < k < m`), the `k` rows after the cursor, cyclically.
+    fn rows_read(&self, n_obj: usize) -> Option<Vec<usize>> {
+        let k = self.params.rows_per_step;
+        if k == 0 || k >= n_obj {
+            return None;
+        }
+        let start = self
+            .state
+            .as_ref()
+            .filter(|s| s.momenta.len() == n_obj)
+            .map_or(0, |s| s.cursor);
+        Some((0..k).map(|i| (start + i) % n_obj).collect())
+    }
+
     /// The momenta, how often each loss was seen, the second moment, the pseudo-momentum
     /// buffer, the step count and the rotation cursor (empty before the first call).
     fn save_state(&self) -> MethodState {
