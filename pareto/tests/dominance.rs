@@ -1,8 +1,8 @@
 //! Dominance, non-dominated filtering and sorting: moocore's counts and brute force.
 
+use crate::common;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-mod common;
 
 use common::matrix;
 use serde_json::Value;

@@ -1,9 +1,9 @@
 //! Hypervolume, contributions and gradient: moocore/pymoo/LibMOON reference values, brute force
 //! (inclusion–exclusion, leave-one-out, finite differences) and invariance properties.
 
+use crate::common;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-mod common;
 
 use common::{matrix, num, vector};
 use serde_json::Value;

@@ -2,7 +2,7 @@
 //! (`tests/fixtures/indicators.json`: moocore 0.3.2, pymoo 0.6.2 and 0.6.1.1, LibMOON b43d825 and
 //! 0.2.1), plus properties.
 
-mod common;
+use crate::common;
 
 use common::{fixture, matrix};
 use serde_json::Value;

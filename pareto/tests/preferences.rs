@@ -1,7 +1,7 @@
 //! Preference generators against pymoo 0.6.2 and LibMOON (`tests/fixtures/refdirs.json`), plus
 //! properties of the seeded samplers.
 
-mod common;
+use crate::common;
 
 use common::{fixture, matrix};
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! The RE suite against LibMOON's stored outputs, the authors' formulas and points, and exact
 //! Jacobians.
 
-mod common;
+use crate::common;
 
 use common::{assert_close, check_jacobian, check_metadata_and_front, matrix, random_points};
 use tradeoff_pareto::Matrix;

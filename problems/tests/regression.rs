@@ -1,7 +1,7 @@
 //! LibMOON's linear regression and two-Gaussian problems: Jacobians, data reproducibility and
 //! known minima.
 
-mod common;
+use crate::common;
 
 use common::{assert_close, check_jacobian, check_metadata_and_front, random_points};
 use rand::rngs::StdRng;

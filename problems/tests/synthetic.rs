@@ -2,7 +2,7 @@
 //! (`tests/fixtures/problems.json`), true fronts, analytic Jacobians against autodiff and central
 //! differences, metadata, known optima and size validation.
 
-mod common;
+use crate::common;
 
 use std::f64::consts::PI;
 use std::sync::OnceLock;
