@@ -6,11 +6,11 @@
 
 mod common;
 
-use common::{PropertyTolerances, all_matrices, assert_claimed_properties};
+use common::{PropertyTolerances, all_matrices, assert_claimed_properties, torchjd_matrices};
 use tradeoff_pareto::Matrix;
 use tradeoff_solvers::{
-    Aggregation, Aggregator, BuildContext, Family, MethodInfo, Options, StepInput, aggregate,
-    all_methods,
+    Aggregation, Aggregator, BuildContext, Error, Family, MethodInfo, Options, Scaling, StepInput,
+    aggregate, all_methods,
 };
 
 /// Methods without a generic property run, and why.
@@ -102,6 +102,10 @@ impl Aggregator for WithInputs {
     fn reset(&mut self) {
         self.0.reset();
     }
+
+    fn scaling(&self) -> Scaling {
+        self.0.scaling()
+    }
 }
 
 fn aggregators() -> impl Iterator<Item = &'static tradeoff_solvers::MethodEntry> {
@@ -112,7 +116,9 @@ fn aggregators() -> impl Iterator<Item = &'static tradeoff_solvers::MethodEntry>
 
 #[test]
 fn every_registered_method_holds_its_claims() {
-    let cases = all_matrices(17);
+    // Our own sets, and TorchJD's families (strong, strictly weak, non-weak, scaled normal).
+    let mut cases = all_matrices(17);
+    cases.extend(torchjd_matrices(29));
     for entry in aggregators() {
         let name = entry.info.name;
         if EXEMPT.iter().any(|(n, _)| *n == name) {
@@ -200,4 +206,71 @@ fn documented_defaults_are_the_defaults() {
         literal >= 40,
         "only {literal} documented defaults are values"
     );
+}
+
+/// Issue 12 §3 ("Scale"): at `c = 1e154, 1e160, 1e308, 1e-200` every aggregator of the table
+/// gives a finite direction, non-zero where its unit-scale answer is, and the scaled answer of
+/// the unit-scale matrix (`c·d(J)` or `d(J)`, as the method states its [`Scaling`]) up to
+/// rounding. Where that answer is too large for f64 the call must fail with
+/// [`Error::NonFiniteOutput`]; never a silent zero, NaN or infinity.
+#[test]
+fn every_aggregator_at_extreme_scales() {
+    let bases = [
+        common::matrix(&[[1.0, 1.0], [-1.0, 1.0]]),
+        common::Sampler::new(5).with_rank(3, 4, 3),
+    ];
+    let mut stated = 0;
+    for entry in aggregators() {
+        let name = entry.info.name;
+        if EXEMPT.iter().any(|(n, _)| *n == name) {
+            continue;
+        }
+        let mut agg = WithInputs::new(entry.build(&Options::new()).unwrap());
+        let scaling = agg.scaling();
+        if scaling != Scaling::Unstated {
+            stated += 1;
+        }
+        for base in &bases {
+            let unit = common::run(&mut agg, base).direction;
+            let unit_size = common::max_abs(&unit);
+            let nonzero = unit_size > 1e-12 * common::frobenius(base);
+            for c in [1e154, 1e160, 1e308, 1e-200] {
+                let j = common::scaled(base, c);
+                agg.reset();
+                let what = format!("{name} on {}x{} × {c:e}", base.n_rows(), base.n_cols());
+                let a = match aggregate(&mut agg, &StepInput::new(&j)) {
+                    Ok(a) => a,
+                    Err(Error::NonFiniteOutput { .. })
+                        if scaling == Scaling::Unstated
+                            || (scaling == Scaling::Equivariant
+                                && unit_size * c > 0.5 * f64::MAX) =>
+                    {
+                        // The answer does not fit in f64 (or, for a method that states no
+                        // scaling, is not known): refusing is right.
+                        continue;
+                    }
+                    Err(e) => panic!("{what}: {e}"),
+                };
+                assert!(
+                    a.direction.iter().all(|v| v.is_finite()),
+                    "{what}: {:?}",
+                    a.direction
+                );
+                if nonzero {
+                    assert!(
+                        a.direction.iter().any(|&v| v != 0.0),
+                        "{what}: zero direction, unit-scale answer {unit:?}"
+                    );
+                }
+                // Compared at unit size: d/c for an equivariant method, d for an invariant one.
+                let back: Vec<f64> = match scaling {
+                    Scaling::Equivariant => a.direction.iter().map(|v| v / c).collect(),
+                    Scaling::Invariant => a.direction.clone(),
+                    _ => continue,
+                };
+                common::assert_close(&back, &unit, 1e-9 * unit_size + 1e-300, 0.0, &what);
+            }
+        }
+    }
+    assert!(stated >= 25, "only {stated} methods state their scaling");
 }

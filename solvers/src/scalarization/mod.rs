@@ -465,6 +465,11 @@ impl Aggregator for Scalarization {
     fn info(&self) -> &'static MethodInfo {
         self.params.kind.info()
     }
+
+    /// The weights are `∂s/∂f` of the losses alone: `d = Jᵀw` scales with `J`.
+    fn scaling(&self) -> crate::aggregator::Scaling {
+        crate::aggregator::Scaling::Equivariant
+    }
 }
 
 pub(crate) use crate::linalg::dot;
