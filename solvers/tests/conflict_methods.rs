@@ -761,10 +761,15 @@ fn config_cutoff_option_on_a_nearly_rank_deficient_jacobian() {
         for mut agg in [build(None), build(Some("auto"))] {
             assert_close(&run(agg.as_mut(), &j), &drop, 1e-6, "config default");
         }
-        // rcond = 0 and 1e-12 keep it: the exact pseudo-inverse answer.
-        for r in ["0", "1e-12"] {
-            let d = run(build(Some(r)).as_mut(), &j);
-            assert_close(&d, &keep, 1e-6, &format!("config {solver} rcond={r}"));
+        // rcond = 0 and 1e-12 keep it: the exact pseudo-inverse answer (cond(U) ≈ 1.7e8, so
+        // 1e-5). Only through the pivoted QR: the Jacobi pseudo-inverse's coefficients
+        // `V Σ⁻² Vᵀ w` square the conditioning and miss this answer (by a factor of about 40 in
+        // length here), which ConFigParams::rcond says.
+        if solver == "lstsq" {
+            for r in ["0", "1e-12"] {
+                let d = run(build(Some(r)).as_mut(), &j);
+                assert_close(&d, &keep, 1e-5, &format!("config {solver} rcond={r}"));
+            }
         }
         // A cut-off above the weak singular value drops it on every path.
         let d = run(build(Some("1e-5")).as_mut(), &j);
@@ -773,15 +778,11 @@ fn config_cutoff_option_on_a_nearly_rank_deficient_jacobian() {
     // M-ConFIG takes the same option: its first step is g_c/(|g_c| + 1e-8) elementwise, with
     // g_c ConFIG's direction (bias corrections cancel at t = 1).
     for r in ["auto", "0"] {
-        let gc = run(
-            build_method("config", &Options::new().with("rcond", r))
-                .unwrap()
-                .as_mut(),
-            &j,
-        );
+        let options = Options::new().with("rcond", r).with("solver", "lstsq");
+        let gc = run(build_method("config", &options).unwrap().as_mut(), &j);
         let want: Vec<f64> = gc.iter().map(|v| v / (v.abs() + 1e-8)).collect();
-        let mut m = build_method("m-config", &Options::new().with("rcond", r)).unwrap();
-        assert_close(&run(m.as_mut(), &j), &want, 1e-6, &format!("m-config rcond={r}"));
+        let mut m = build_method("m-config", &options).unwrap();
+        assert_close(&run(m.as_mut(), &j), &want, 1e-4, &format!("m-config rcond={r}"));
     }
     for bad in ["1", "-0.1", "nan", "often"] {
         assert!(
