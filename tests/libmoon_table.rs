@@ -208,7 +208,13 @@ fn libmoon_runs_from_the_same_starts() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|r| r.as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect())
+            .map(|r| {
+                r.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_f64().unwrap())
+                    .collect()
+            })
             .collect();
         let x0 = Matrix::from_rows(&rows).unwrap();
         let solver = case["solver"].as_str().unwrap();

@@ -747,7 +747,10 @@ fn config_cutoff_option_on_a_nearly_rank_deficient_jacobian() {
     let length = h + 2.0 * h + 3.0 * cos;
     let drop = combine(length * h, length * h, 0.0);
     let norm = |v: &[f64]| v.iter().map(|x| x * x).sum::<f64>().sqrt();
-    assert!(norm(&drop) > 5.0 && norm(&keep) < 1e-6, "the two answers differ");
+    assert!(
+        norm(&drop) > 5.0 && norm(&keep) < 1e-6,
+        "the two answers differ"
+    );
 
     for solver in ["pinv", "lstsq"] {
         let build = |rcond: Option<&str>| {
@@ -782,7 +785,12 @@ fn config_cutoff_option_on_a_nearly_rank_deficient_jacobian() {
         let gc = run(build_method("config", &options).unwrap().as_mut(), &j);
         let want: Vec<f64> = gc.iter().map(|v| v / (v.abs() + 1e-8)).collect();
         let mut m = build_method("m-config", &options).unwrap();
-        assert_close(&run(m.as_mut(), &j), &want, 1e-4, &format!("m-config rcond={r}"));
+        assert_close(
+            &run(m.as_mut(), &j),
+            &want,
+            1e-4,
+            &format!("m-config rcond={r}"),
+        );
     }
     for bad in ["1", "-0.1", "nan", "often"] {
         assert!(

@@ -77,12 +77,7 @@ pub(crate) fn pinv_coefficients(
 /// The minimum-norm least-squares solution of `U d = w` (`U` m×n given by rows) through a
 /// Householder QR with column pivoting of `Uᵀ` (a complete orthogonal decomposition, as
 /// LAPACK `gelsy`). Rank cut-off `rcond·|R₀₀|`, with `rcond = max(m,n)·ε` when `None`.
-pub(crate) fn lstsq_min_norm(
-    u: &[Vec<f64>],
-    n: usize,
-    w: &[f64],
-    rcond: Option<f64>,
-) -> Vec<f64> {
+pub(crate) fn lstsq_min_norm(u: &[Vec<f64>], n: usize, w: &[f64], rcond: Option<f64>) -> Vec<f64> {
     let m = u.len();
     // Columns of A = Uᵀ (n×m) are the rows of U.
     let mut cols: Vec<Vec<f64>> = u.to_vec();

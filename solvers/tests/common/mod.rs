@@ -280,7 +280,10 @@ impl Sampler {
     /// positive `v` (`vᵀJ = 0`, `v > 0`: strongly stationary). Its left singular vectors are a
     /// uniformly random orthonormal basis of `v`'s complement.
     pub fn torchjd_strong(&mut self, m: usize, n: usize, r: usize) -> Matrix {
-        assert!(m > 1 && r > 0 && r < m && r <= n, "TorchJD's rule: 0 < r ≤ min(m − 1, n)");
+        assert!(
+            m > 1 && r > 0 && r < m && r <= n,
+            "TorchJD's rule: 0 < r ≤ min(m − 1, n)"
+        );
         let v: Vec<f64> = (0..m).map(|_| self.normal().abs()).collect();
         let nv = norm(&v);
         let u1 = vec![v.iter().map(|x| x / nv).collect::<Vec<f64>>()];
@@ -294,7 +297,10 @@ impl Sampler {
     /// as a left singular vector with a positive singular value, so no positive `w` has `wᵀJ = 0`
     /// (not strongly stationary).
     pub fn torchjd_strictly_weak(&mut self, m: usize, n: usize, r: usize) -> Matrix {
-        assert!(m > 1 && r > 0 && r < m && r <= n, "TorchJD's rule: 0 < r ≤ min(m − 1, n)");
+        assert!(
+            m > 1 && r > 0 && r < m && r <= n,
+            "TorchJD's rule: 0 < r ≤ min(m − 1, n)"
+        );
         let u: Vec<f64> = (0..m).map(|_| self.normal().abs()).collect();
         let split = self.rng.random_range(1..m);
         let perm = self.permutation(m);
@@ -496,10 +502,17 @@ pub fn torchjd_matrices(seed: u64) -> Vec<Case> {
             s.torchjd_non_weak(m, n, r),
         ));
     }
-    let normal: Vec<Matrix> = [(1, 1, 1), (4, 3, 1), (4, 3, 2), (4, 3, 3), (9, 11, 5), (9, 11, 9)]
-        .into_iter()
-        .map(|(m, n, r)| s.with_rank(m, n, r))
-        .collect();
+    let normal: Vec<Matrix> = [
+        (1, 1, 1),
+        (4, 3, 1),
+        (4, 3, 2),
+        (4, 3, 3),
+        (9, 11, 5),
+        (9, 11, 9),
+    ]
+    .into_iter()
+    .map(|(m, n, r)| s.with_rank(m, n, r))
+    .collect();
     for c in [0.0, 1e-10, 1e3, 1e5, 1e10, 1e15] {
         for base in &normal {
             out.push(Case::new(
