@@ -302,6 +302,12 @@ fn indicators_say_when_the_hypervolume_is_outside_f64() {
     assert!(v.get("hypervolume").is_none(), "{v}");
     let note = v["skipped"]["hypervolume"].as_str().unwrap();
     assert!(note.contains("2.2000e599"), "{note}");
+    let notes = v["notes"].as_array().map_or(0, |n| {
+        n.iter()
+            .filter(|t| t.as_str().unwrap().starts_with("hypervolume"))
+            .count()
+    });
+    assert_eq!(notes, 0, "{v}");
     // Asked for by name (or with --ref): an error, exit 2.
     fails_with(
         &["indicators", "--input", &input, "--only", "hv"],

@@ -114,7 +114,7 @@ pub enum Error {
     /// (e.g. a direction of about `2·10³⁰⁸`), or the method broke down at this scale.
     #[error(
         "{method}: the {what} has a non-finite value at index {index} although the Jacobian is \
-         finite (the result does not fit in f64 at this scale): scale the objectives down"
+         finite (the result does not fit in f64 at this scale): rescale the objectives"
     )]
     NonFiniteOutput {
         /// The method's name.

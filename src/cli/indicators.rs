@@ -388,6 +388,13 @@ pub fn run(args: IndicatorsArgs) -> Result<()> {
     if let Some(hv) = out.get("hypervolume").map(Value::as_f64) {
         if let Some(note) = hypervolume_out_of_range(&points, &reference, hv)? {
             out.remove("hypervolume");
+            // The report's own note on the null it held is replaced by this one.
+            if let Some(Value::Array(notes)) = out.get_mut("notes") {
+                notes.retain(|n| !n.as_str().is_some_and(|t| t.starts_with("hypervolume ")));
+                if notes.is_empty() {
+                    out.remove("notes");
+                }
+            }
             if by_name("hypervolume") || args.reference.is_some() {
                 bail!("{note}");
             }
