@@ -147,6 +147,45 @@ mod tests {
     }
 
     #[test]
+    fn libmoon_clips_the_two_row_step() {
+        // LibMOON's solve_mgda_analy: ⟨g₁, g₂⟩ ≥ ‖g₁‖² gives γ = 0.999, ⟨g₁, g₂⟩ ≥ ‖g₂‖² gives
+        // γ = 0.001 (exact: 1 and 0), otherwise the closed form.
+        let weights = |rows: &[[f64; 2]], libmoon: bool| {
+            let j = Matrix::from_rows(rows).unwrap();
+            let params = MgdaParams {
+                libmoon,
+                ..MgdaParams::default()
+            };
+            Mgda::new(params)
+                .unwrap()
+                .aggregate(&StepInput::new(&j))
+                .unwrap()
+                .weights
+                .unwrap()
+        };
+        assert_eq!(
+            weights(&[[1.0, 0.0], [2.0, 0.0]], true),
+            vec![0.999, 1.0 - 0.999]
+        );
+        assert_eq!(weights(&[[1.0, 0.0], [2.0, 0.0]], false), vec![1.0, 0.0]);
+        assert_eq!(
+            weights(&[[2.0, 0.0], [1.0, 0.0]], true),
+            vec![0.001, 1.0 - 0.001]
+        );
+        assert_eq!(weights(&[[2.0, 0.0], [1.0, 0.0]], false), vec![0.0, 1.0]);
+        // g₁ = (1, 0), g₂ = (0, 2): γ = (4 − 0)/(1 + 4 − 0) = 0.8 with either rule.
+        for libmoon in [false, true] {
+            let w = weights(&[[1.0, 0.0], [0.0, 2.0]], libmoon);
+            assert!(
+                (w[0] - 0.8).abs() < 1e-15 && (w[1] - 0.2).abs() < 1e-15,
+                "{w:?}"
+            );
+        }
+        let o = Options::new().with("libmoon", "true");
+        assert!(Mgda::from_options(&o).unwrap().params().libmoon);
+    }
+
+    #[test]
     fn validation_rules() {
         let bad = |p: MgdaParams| matches!(Mgda::new(p), Err(ParamsError::Invalid { .. }));
         assert!(bad(MgdaParams {
