@@ -294,6 +294,43 @@ fn indicators_of_one_point_report_undefined_as_null() {
 }
 
 #[test]
+fn indicators_say_when_the_hypervolume_is_outside_f64() {
+    // Issue 12 §3: `"hypervolume": null` for these points. Default reference (max + 0.1·range,
+    // or max + 0.1·|max| for a constant column): (1.2e300, 1.1e300); the hypervolume is
+    // (1.2e300 + 1e300)·(1.1e300 − 1e300) = 2.2e599, beyond f64.
+    let dir = TempDir::new("hvrange");
+    let input = dir.file("f.json", "[[1e300,1e300],[-1e300,1e300]]");
+    let v = json_of(&["indicators", "--input", &input]);
+    assert!(v.get("hypervolume").is_none(), "{v}");
+    let note = v["skipped"]["hypervolume"].as_str().unwrap();
+    assert!(note.contains("2.2000e599"), "{note}");
+    let notes = v["notes"].as_array().map_or(0, |n| {
+        n.iter()
+            .filter(|t| t.as_str().unwrap().starts_with("hypervolume"))
+            .count()
+    });
+    assert_eq!(notes, 0, "{v}");
+    // Asked for by name (or with --ref): an error, exit 2.
+    fails_with(
+        &["indicators", "--input", &input, "--only", "hv"],
+        "outside the range",
+    );
+    fails_with(
+        &["indicators", "--input", &input, "--ref", "2e300,2e300"],
+        "outside the range",
+    );
+    // Underflow: one point, box 1e-200 × 1e-200 (1e-400), asked for with --ref.
+    let tiny = dir.file("t.json", "[[1e-200,1e-200]]");
+    fails_with(
+        &["indicators", "--input", &tiny, "--ref", "2e-200,2e-200"],
+        "about 1.0000e-400",
+    );
+    // In range at the same scale: reported.
+    let v = json_of(&["indicators", "--input", &tiny, "--ref", "1e-100,1e-100"]);
+    assert!((v["hypervolume"].as_f64().unwrap() / 1e-200 - 1.0).abs() < 1e-12);
+}
+
+#[test]
 fn indicators_reject_bad_input() {
     let dir = TempDir::new("indbad");
     let input = dir.file("f.json", "[[0.5, 0.5]]");

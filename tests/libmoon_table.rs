@@ -186,6 +186,59 @@ fn mgda_and_pbi_equal_a_reference_run_from_the_same_start() {
     }
 }
 
+/// LibMOON's own runs from given starts (`tests/fixtures/libmoon_same_start.json`, provenance
+/// in `tests/fixtures/PROVENANCE.md`): MGDA-UB, MOO-SVGD and ParetoMTL on the Table A setting
+/// with LibMOON's options (`mgda libmoon=true`, `moo-svgd mgda=libmoon kernel=libmoon
+/// drive=weights`, `pmtl mgda=libmoon switch=libmoon`) land within 0.003 of LibMOON's final
+/// hypervolume from the same `x0`.
+#[test]
+fn libmoon_runs_from_the_same_starts() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/libmoon_same_start.json"
+    );
+    let text = std::fs::read_to_string(path).expect("read the fixture");
+    let data: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let cases = data["cases"].as_array().expect("cases");
+    assert_eq!(cases.len(), 9);
+    let p = problem();
+    let prefs = linspace(8, 0.01).unwrap();
+    for case in cases {
+        let rows: Vec<Vec<f64>> = case["x0"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_f64().unwrap())
+                    .collect()
+            })
+            .collect();
+        let x0 = Matrix::from_rows(&rows).unwrap();
+        let solver = case["solver"].as_str().unwrap();
+        let mut options = Options::new();
+        for option in case["options"].as_array().unwrap() {
+            let (key, value) = option.as_str().unwrap().split_once('=').unwrap();
+            options.set(key, value);
+        }
+        let config = DriverConfig::default()
+            .with_max_iters(500)
+            .with_optimizer(Optimizer::sgd(0.01))
+            .with_record_every(500)
+            .with_init(Init::Given(x0));
+        let result = solve_with_method(p.as_ref(), solver, &options, &prefs, &config).unwrap();
+        let hv = hypervolume(&result.objectives, &[1.0, 1.0]).unwrap();
+        let libmoon = case["hypervolume"].as_f64().unwrap();
+        assert!(
+            (hv - libmoon).abs() <= 0.003,
+            "{solver} {options:?}: hypervolume {hv:.5}, LibMOON ({}) {libmoon:.5}",
+            case["libmoon_solver"]
+        );
+    }
+}
+
 /// LibMOON's Table C (multi-output linear regression, its `regression` problem on its own data):
 /// HV with reference (8, 8), K = 10 preferences (linspace, clip 0.01), starts uniform in the box
 /// [0, 1]^5, SGD lr 0.01, 1,000 iterations, seeds 0, 1, 2 (LibMOON's

@@ -110,6 +110,20 @@ pub enum Error {
         /// Its flat index.
         index: usize,
     },
+    /// A method's output is not finite although its input is: the answer does not fit in f64
+    /// (e.g. a direction of about `2·10³⁰⁸`), or the method broke down at this scale.
+    #[error(
+        "{method}: the {what} has a non-finite value at index {index} although the Jacobian is \
+         finite (the result does not fit in f64 at this scale): rescale the objectives"
+    )]
+    NonFiniteOutput {
+        /// The method's name.
+        method: &'static str,
+        /// `direction` or `weights`.
+        what: &'static str,
+        /// The flat index of the first non-finite value.
+        index: usize,
+    },
     /// The method needs an input that was not given.
     #[error("{method} needs {input}")]
     MissingInput {

@@ -49,7 +49,8 @@ pub use aggregator::weighting::nash_mtl::{NASH_MTL_INFO, NashMtl, NashMtlParams}
 pub use aggregator::weighting::random::{RANDOM_INFO, Random, RandomParams};
 pub use aggregator::weighting::upgrad::{UPGRAD_INFO, UpGrad, UpGradParams};
 pub use aggregator::{
-    Aggregation, Aggregator, Diagnostics, StepInput, aggregate, combine_rows, first_non_finite,
+    Aggregation, Aggregator, Diagnostics, Scaling, StepInput, aggregate, combine_rows,
+    first_non_finite,
 };
 pub use error::{Error, ParamsError, Result};
 pub use linalg::Gramian;

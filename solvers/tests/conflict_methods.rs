@@ -60,6 +60,7 @@ fn config(length: ConFigLength, solver: ConFigSolver) -> ConFig {
         weights: None,
         length,
         solver,
+        rcond: None,
     })
     .unwrap()
 }
@@ -687,5 +688,115 @@ fn claimed_properties_hold_on_the_shared_inputs() {
         for case in &cases {
             common::assert_expected_structure(agg.as_mut(), case);
         }
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// The pseudo-inverse's cut-off (issue 12 §4)
+
+/// A nearly rank-deficient Jacobian (3 × 5000, large enough for the Gramian path) with a known
+/// answer either way: with orthonormal `e₁, e₂, e₃`, unit rows `u₁ = e₁`, `u₂ = e₂`,
+/// `u₃ = cos θ (e₁ + e₂)/√2 + sin θ e₃` (θ = 1e-8: `U`'s smallest singular value is about
+/// `θ/√3·σ_max`, a float32 "zero"), row norms 1, 2, 3.
+///
+/// Keeping every direction (`rcond=0`, conflictfree's and TorchJD's answer here): `U d = 1` is
+/// consistent, so `d = e₁ + e₂ + c e₃` with `c = (1 − √2 cos θ)/sin θ`, every `u_iᵀd = 1`, and
+/// the output is `(Σ‖g_i‖/‖d‖²)·d`. Dropping the weak direction (the default on this path) is,
+/// up to O(θ), least squares on `e₁, e₂, (e₁ + e₂)/√2`: `d ∝ e₁ + e₂`, `û = (e₁ + e₂)/√2`,
+/// output `(1/√2 + 2/√2 + 3 cos θ)·û`.
+#[test]
+fn config_cutoff_option_on_a_nearly_rank_deficient_jacobian() {
+    let n = 5000;
+    let mut rng = StdRng::seed_from_u64(12);
+    // Orthonormal e₁, e₂, e₃ by Gram–Schmidt on uniform vectors (twice, for f64 accuracy).
+    let mut basis: Vec<Vec<f64>> = Vec::new();
+    while basis.len() < 3 {
+        let mut v: Vec<f64> = (0..n).map(|_| rng.random::<f64>() - 0.5).collect();
+        for _ in 0..2 {
+            for b in &basis {
+                let p: f64 = v.iter().zip(b).map(|(x, y)| x * y).sum();
+                v.iter_mut().zip(b).for_each(|(x, y)| *x -= p * y);
+            }
+        }
+        let norm = v.iter().map(|x| x * x).sum::<f64>().sqrt();
+        basis.push(v.iter().map(|x| x / norm).collect());
+    }
+    let theta: f64 = 1e-8;
+    let (cos, sin) = (theta.cos(), theta.sin());
+    let h = std::f64::consts::FRAC_1_SQRT_2;
+    let combine = |a: f64, b: f64, c: f64| -> Vec<f64> {
+        (0..n)
+            .map(|k| a * basis[0][k] + b * basis[1][k] + c * basis[2][k])
+            .collect()
+    };
+    let units = [
+        combine(1.0, 0.0, 0.0),
+        combine(0.0, 1.0, 0.0),
+        combine(cos * h, cos * h, sin),
+    ];
+    let rows: Vec<Vec<f64>> = units
+        .iter()
+        .zip([1.0, 2.0, 3.0])
+        .map(|(u, s)| u.iter().map(|v| v * s).collect())
+        .collect();
+    let j = Matrix::from_rows(&rows).unwrap();
+
+    let c = (1.0 - std::f64::consts::SQRT_2 * cos) / sin;
+    let keep_scale = 6.0 / (2.0 + c * c);
+    let keep = combine(keep_scale, keep_scale, keep_scale * c);
+    let length = h + 2.0 * h + 3.0 * cos;
+    let drop = combine(length * h, length * h, 0.0);
+    let norm = |v: &[f64]| v.iter().map(|x| x * x).sum::<f64>().sqrt();
+    assert!(
+        norm(&drop) > 5.0 && norm(&keep) < 1e-6,
+        "the two answers differ"
+    );
+
+    for solver in ["pinv", "lstsq"] {
+        let build = |rcond: Option<&str>| {
+            let mut o = Options::new().with("solver", solver);
+            if let Some(r) = rcond {
+                o = o.with("rcond", r);
+            }
+            build_method("config", &o).unwrap()
+        };
+        // The default drops the weak direction; `auto` is the default written out.
+        for mut agg in [build(None), build(Some("auto"))] {
+            assert_close(&run(agg.as_mut(), &j), &drop, 1e-6, "config default");
+        }
+        // rcond = 0 and 1e-12 keep it: the exact pseudo-inverse answer (cond(U) ≈ 1.7e8, so
+        // 1e-5). Only through the pivoted QR: the Jacobi pseudo-inverse's coefficients
+        // `V Σ⁻² Vᵀ w` square the conditioning and miss this answer (by a factor of about 40 in
+        // length here), which ConFigParams::rcond says.
+        if solver == "lstsq" {
+            for r in ["0", "1e-12"] {
+                let d = run(build(Some(r)).as_mut(), &j);
+                assert_close(&d, &keep, 1e-5, &format!("config {solver} rcond={r}"));
+            }
+        }
+        // A cut-off above the weak singular value drops it on every path.
+        let d = run(build(Some("1e-5")).as_mut(), &j);
+        assert_close(&d, &drop, 1e-6, &format!("config {solver} rcond=1e-5"));
+    }
+    // M-ConFIG takes the same option: its first step is g_c/(|g_c| + 1e-8) elementwise, with
+    // g_c ConFIG's direction (bias corrections cancel at t = 1).
+    for r in ["auto", "0"] {
+        let options = Options::new().with("rcond", r).with("solver", "lstsq");
+        let gc = run(build_method("config", &options).unwrap().as_mut(), &j);
+        let want: Vec<f64> = gc.iter().map(|v| v / (v.abs() + 1e-8)).collect();
+        let mut m = build_method("m-config", &options).unwrap();
+        assert_close(
+            &run(m.as_mut(), &j),
+            &want,
+            1e-4,
+            &format!("m-config rcond={r}"),
+        );
+    }
+    for bad in ["1", "-0.1", "nan", "often"] {
+        assert!(
+            build_method("config", &Options::new().with("rcond", bad)).is_err(),
+            "rcond={bad}"
+        );
+        assert!(build_method("m-config", &Options::new().with("rcond", bad)).is_err());
     }
 }

@@ -146,6 +146,69 @@ fn default_reference(points: &Matrix) -> Vec<f64> {
         .collect()
 }
 
+/// When the hypervolume `hv` as computed (`None`: not a finite number) is not the true value
+/// because that value lies outside f64's range, a sentence that says so with its magnitude.
+///
+/// The hypervolume scales with the product of per-objective factors: with every column of the
+/// points and the reference multiplied by a power of two `2^-e_j` (exact) that brings it near
+/// 1, the hypervolume of the scaled set times `2^Σe_j` is the true one. Computed again only when
+/// `hv` is not finite, or is 0 while a point lies strictly inside the reference box.
+fn hypervolume_out_of_range(
+    points: &Matrix,
+    reference: &[f64],
+    hv: Option<f64>,
+) -> Result<Option<String>> {
+    let inside = || {
+        points
+            .rows()
+            .any(|r| r.iter().zip(reference).all(|(a, b)| a < b))
+    };
+    if hv.is_some_and(|v| v.is_finite() && (v != 0.0 || !inside())) {
+        return Ok(None);
+    }
+    let m = reference.len();
+    let exponents: Vec<i32> = (0..m)
+        .map(|j| {
+            let size = points
+                .rows()
+                .map(|r| r[j].abs())
+                .fold(reference[j].abs(), f64::max);
+            if size > 0.0 && size.is_finite() {
+                size.log2().ceil() as i32
+            } else {
+                0
+            }
+        })
+        .collect();
+    // v·2^-e in two exact steps (each factor a normal power of two).
+    let scale = |v: f64, e: i32| {
+        let first = e.clamp(-1000, 1000);
+        v * 2f64.powi(-first) * 2f64.powi(first - e)
+    };
+    let mut scaled = points.clone();
+    for i in 0..points.n_rows() {
+        for (j, &e) in exponents.iter().enumerate() {
+            scaled.set(i, j, scale(points.get(i, j), e));
+        }
+    }
+    let scaled_reference: Vec<f64> = reference
+        .iter()
+        .zip(&exponents)
+        .map(|(&r, &e)| scale(r, e))
+        .collect();
+    let unit = tradeoff_pareto::hypervolume(&scaled, &scaled_reference)?;
+    if unit <= 0.0 || !unit.is_finite() {
+        return Ok(None);
+    }
+    let log10 = unit.log10() + exponents.iter().map(|&e| f64::from(e)).sum::<f64>() * 2f64.log10();
+    let (mantissa, power) = (10f64.powf(log10 - log10.floor()), log10.floor());
+    Ok(Some(format!(
+        "the hypervolume is about {mantissa:.4}e{power}, outside the range of f64 numbers \
+         (about 1e-308 to 1.8e308); multiply the points and the reference point by a common \
+         factor c (the hypervolume is then c^{m} times as large) to bring it into range"
+    )))
+}
+
 /// Runs `indicators`.
 pub fn run(args: IndicatorsArgs) -> Result<()> {
     let points = read_matrix(&args.input)?;
@@ -321,6 +384,23 @@ pub fn run(args: IndicatorsArgs) -> Result<()> {
         inputs,
         &|key| wanted.contains(key),
     )?);
+    // A hypervolume beyond f64's range came out as `null` (overflow) or 0 (underflow): say so.
+    if let Some(hv) = out.get("hypervolume").map(Value::as_f64) {
+        if let Some(note) = hypervolume_out_of_range(&points, &reference, hv)? {
+            out.remove("hypervolume");
+            // The report's own note on the null it held is replaced by this one.
+            if let Some(Value::Array(notes)) = out.get_mut("notes") {
+                notes.retain(|n| !n.as_str().is_some_and(|t| t.starts_with("hypervolume ")));
+                if notes.is_empty() {
+                    out.remove("notes");
+                }
+            }
+            if by_name("hypervolume") || args.reference.is_some() {
+                bail!("{note}");
+            }
+            skipped.insert("hypervolume".into(), json!(format!("left out: {note}")));
+        }
+    }
     if !skipped.is_empty() {
         out.insert("skipped".into(), Value::Object(skipped));
     }

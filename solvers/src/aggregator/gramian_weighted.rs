@@ -133,6 +133,13 @@ pub trait Weighting: Send + Sync + fmt::Debug {
         false
     }
 
+    /// How `d = Jᵀw` responds to scaling `J` (see [`Aggregator::scaling`]). A weighting that
+    /// reads only the losses is [`Scaling::Equivariant`] whatever this says; for the others the
+    /// default is [`Scaling::Unstated`].
+    fn scaling(&self) -> crate::aggregator::Scaling {
+        crate::aggregator::Scaling::Unstated
+    }
+
     /// The state kept between calls (see [`Aggregator::save_state`]).
     fn save_state(&self) -> MethodState {
         MethodState::new()
@@ -166,6 +173,10 @@ impl Weighting for Box<dyn Weighting> {
 
     fn observes_losses_after(&self) -> bool {
         (**self).observes_losses_after()
+    }
+
+    fn scaling(&self) -> crate::aggregator::Scaling {
+        (**self).scaling()
     }
 
     fn save_state(&self) -> MethodState {
@@ -231,7 +242,7 @@ pub(crate) mod prelude {
     pub(crate) use super::{
         FromParams, GramianWeighted, NoParams, WeightInput, Weighting, diagnostics, weighting_type,
     };
-    pub(crate) use crate::aggregator::{Diagnostics, Family, MethodInfo, Properties};
+    pub(crate) use crate::aggregator::{Diagnostics, Family, MethodInfo, Properties, Scaling};
     pub(crate) use crate::error::Result;
     pub(crate) use crate::method::entry::GradientNeed;
     pub(crate) use crate::method::params::{MethodParams, option_choices, params};
@@ -311,6 +322,15 @@ impl<W: Weighting> fmt::Display for GramianWeighted<W> {
 impl<W: Weighting> Aggregator for GramianWeighted<W> {
     fn info(&self) -> &'static MethodInfo {
         self.weighting.info()
+    }
+
+    /// Weights from the losses alone make `d = Jᵀw` scale with `J`; otherwise the weighting's.
+    fn scaling(&self) -> crate::aggregator::Scaling {
+        if self.info().need == GradientNeed::Losses {
+            crate::aggregator::Scaling::Equivariant
+        } else {
+            self.weighting.scaling()
+        }
     }
 
     fn aggregate(&mut self, input: &StepInput<'_>) -> Result<Aggregation> {

@@ -235,6 +235,107 @@ pub fn first_non_finite(values: &[f64]) -> Option<usize> {
     values.iter().position(|v| !v.is_finite())
 }
 
+/// How an aggregator's output responds when the whole Jacobian is multiplied by a scalar
+/// `c > 0` (losses and preference unchanged). [`aggregate`] uses it to rescale Jacobians whose
+/// entries are so large or small that squares and norms would overflow or underflow.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Scaling {
+    /// Not stated: the method sees the Jacobian as given, at every scale.
+    #[default]
+    Unstated,
+    /// `d(cJ) = c·d(J)` and `w(cJ) = w(J)` (PCGrad, ConFIG, ...).
+    Equivariant,
+    /// `d(cJ) = d(J)` and `w(cJ) = w(J)/c` (Nash-MTL, FairGrad with `α = 1`).
+    Invariant,
+}
+
+/// Largest `|J_ij|` outside `[2^-RESCALE_BELOW, 2^RESCALE_ABOVE]` makes [`aggregate`] rescale the
+/// Jacobian of a method with a stated [`Scaling`]: inside, squares and sums of up to `2^100`
+/// squares are finite and normal, so an input of ordinary size is never touched.
+const RESCALE_ABOVE: i32 = 400;
+/// See [`RESCALE_ABOVE`].
+const RESCALE_BELOW: i32 = 400;
+
+/// `x·2^k`, exact unless the result is subnormal, overflows or underflows (steps of at most
+/// `2^±1000` keep every intermediate a power of two apart from `x` or the result).
+pub(crate) fn times_power_of_two(x: f64, k: i32) -> f64 {
+    let mut out = x;
+    let mut rest = k;
+    while rest != 0 {
+        let step = rest.clamp(-1000, 1000);
+        out *= f64::from_bits(((1023 + step) as u64) << 52);
+        rest -= step;
+    }
+    out
+}
+
+/// The `k` with `max|values|·2^k` in `[0.5, 1)` when the largest `|value|` is outside
+/// `[2^-RESCALE_BELOW, 2^RESCALE_ABOVE]` and not zero; `None` otherwise (the common case).
+pub(crate) fn rescale_exponent(values: &[f64]) -> Option<i32> {
+    let mut lanes = [0.0f64; 8];
+    let chunks = values.chunks_exact(8);
+    let rest = chunks.remainder();
+    for chunk in chunks {
+        for (lane, v) in lanes.iter_mut().zip(chunk) {
+            *lane = lane.max(v.abs());
+        }
+    }
+    let max = rest
+        .iter()
+        .fold(lanes.iter().copied().fold(0.0, f64::max), |a, v| {
+            a.max(v.abs())
+        });
+    let limit_above = times_power_of_two(1.0, RESCALE_ABOVE);
+    let limit_below = times_power_of_two(1.0, -RESCALE_BELOW);
+    if max == 0.0 || !max.is_finite() || (limit_below..=limit_above).contains(&max) {
+        return None;
+    }
+    // max = f·2^e with f in [0.5, 1): k = −e. Subnormal maxima first move into the normal range.
+    let (max, shift) = if max < f64::MIN_POSITIVE {
+        (max * times_power_of_two(1.0, 64), 64)
+    } else {
+        (max, 0)
+    };
+    let e = ((max.to_bits() >> 52) & 0x7ff) as i32 - 1022;
+    Some(shift - e)
+}
+
+/// Runs `aggregator` on `2^k·J` and maps its output back by its stated `scaling`.
+fn aggregate_rescaled(
+    aggregator: &mut dyn Aggregator,
+    input: &StepInput<'_>,
+    scaling: Scaling,
+    k: i32,
+) -> Result<Aggregation> {
+    let j = input.jacobian;
+    let data = j
+        .as_slice()
+        .iter()
+        .map(|&v| times_power_of_two(v, k))
+        .collect();
+    let scaled = Matrix::from_vec(j.n_rows(), j.n_cols(), data).expect("the Jacobian's shape");
+    let mut out = aggregator.aggregate(&StepInput {
+        jacobian: &scaled,
+        ..*input
+    })?;
+    let (direction_k, weights_k) = match scaling {
+        Scaling::Equivariant => (-k, 0),
+        Scaling::Invariant => (0, k),
+        Scaling::Unstated => unreachable!("only stated scalings are rescaled"),
+    };
+    if direction_k != 0 {
+        for v in &mut out.direction {
+            *v = times_power_of_two(*v, direction_k);
+        }
+    }
+    if let (Some(w), true) = (out.weights.as_mut(), weights_k != 0) {
+        for v in w {
+            *v = times_power_of_two(*v, weights_k);
+        }
+    }
+    Ok(out)
+}
+
 /// A gradient aggregator: maps a Jacobian (and optionally losses and a preference) to one
 /// update direction.
 ///
@@ -295,6 +396,13 @@ pub trait Aggregator: Send + std::fmt::Debug {
         false
     }
 
+    /// How the output responds to scaling the Jacobian ([`Scaling::Unstated`] unless the method
+    /// states it). A method that states it must keep its state (if any) free of the Jacobian's
+    /// units, since [`aggregate`] may rescale some calls and not others.
+    fn scaling(&self) -> Scaling {
+        Scaling::Unstated
+    }
+
     /// The state kept between calls (empty for a stateless method), for checkpoints:
     /// `load_state(&save_state())` on a fresh instance with the same parameters makes its next
     /// calls equal, bit for bit, to those of the saved instance.
@@ -313,6 +421,16 @@ pub trait Aggregator: Send + std::fmt::Debug {
 }
 
 /// Validates `input` and runs `aggregator` on it: the entry point for callers.
+///
+/// A method with a stated [`Aggregator::scaling`] whose Jacobian has its largest `|entry|` above
+/// `2^400` or below `2^-400` runs on `2^k·J` (largest entry in `[0.5, 1)`; powers of two keep
+/// it exact) and its output is mapped back; inputs of ordinary size are passed as they are, so
+/// their results are unchanged bit for bit.
+///
+/// # Errors
+/// Everything [`StepInput::validate`] and the method report, and [`Error::NonFiniteOutput`]
+/// when the direction or the weights are not finite although the input is (the answer is too
+/// large for f64, or the method broke down at this scale): never a silent NaN or infinity.
 pub fn aggregate(aggregator: &mut dyn Aggregator, input: &StepInput<'_>) -> Result<Aggregation> {
     input.validate()?;
     let info = aggregator.info();
@@ -328,5 +446,24 @@ pub fn aggregate(aggregator: &mut dyn Aggregator, input: &StepInput<'_>) -> Resu
             input: "the objective values (losses)",
         });
     }
-    aggregator.aggregate(input)
+    let scaling = aggregator.scaling();
+    let out = match rescale_exponent(input.jacobian.as_slice()) {
+        Some(k) if scaling != Scaling::Unstated => {
+            aggregate_rescaled(aggregator, input, scaling, k)?
+        }
+        _ => aggregator.aggregate(input)?,
+    };
+    for (what, values) in [
+        ("direction", Some(out.direction.as_slice())),
+        ("weights", out.weights.as_deref()),
+    ] {
+        if let Some(index) = values.and_then(first_non_finite) {
+            return Err(Error::NonFiniteOutput {
+                method: info.name,
+                what,
+                index,
+            });
+        }
+    }
+    Ok(out)
 }

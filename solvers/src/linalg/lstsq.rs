@@ -9,10 +9,15 @@ fn norm(a: &[f64]) -> f64 {
 
 /// `y` with `U⁺w = Uᵀy`, `y = V Σ⁺² Vᵀ w`, from a one-sided (Hestenes) Jacobi SVD of the rows of
 /// `U` (m×n): rotations `V` (m×m) make the rows of `B = VᵀU` orthogonal, so `U = V B`,
-/// `σ_i = ‖B_i‖`. Singular values at or below `max(m,n)·ε·σ_max` are treated as zero
-/// (`torch.linalg.pinv`'s default).
+/// `σ_i = ‖B_i‖`. Singular values at or below `rcond·σ_max` are treated as zero, with `rcond =
+/// max(m,n)·ε` (`torch.linalg.pinv`'s default) when `None`.
 #[allow(clippy::needless_range_loop)] // two rows rotated together
-pub(crate) fn pinv_coefficients(u: &[Vec<f64>], n: usize, w: &[f64]) -> Vec<f64> {
+pub(crate) fn pinv_coefficients(
+    u: &[Vec<f64>],
+    n: usize,
+    w: &[f64],
+    rcond: Option<f64>,
+) -> Vec<f64> {
     let m = u.len();
     let mut b: Vec<Vec<f64>> = u.to_vec();
     let mut v = vec![vec![0.0; m]; m]; // v[i][k] = V_ik
@@ -53,7 +58,7 @@ pub(crate) fn pinv_coefficients(u: &[Vec<f64>], n: usize, w: &[f64]) -> Vec<f64>
     }
     let sigma: Vec<f64> = b.iter().map(|r| norm(r)).collect();
     let smax = sigma.iter().copied().fold(0.0, f64::max);
-    let cutoff = m.max(n) as f64 * f64::EPSILON * smax;
+    let cutoff = rcond.unwrap_or(m.max(n) as f64 * f64::EPSILON) * smax;
     // c = Σ⁺² Vᵀ w
     let c: Vec<f64> = (0..m)
         .map(|k| {
@@ -71,8 +76,8 @@ pub(crate) fn pinv_coefficients(u: &[Vec<f64>], n: usize, w: &[f64]) -> Vec<f64>
 
 /// The minimum-norm least-squares solution of `U d = w` (`U` m×n given by rows) through a
 /// Householder QR with column pivoting of `Uᵀ` (a complete orthogonal decomposition, as
-/// LAPACK `gelsy`). Rank cut-off `max(m,n)·ε·|R₀₀|`.
-pub(crate) fn lstsq_min_norm(u: &[Vec<f64>], n: usize, w: &[f64]) -> Vec<f64> {
+/// LAPACK `gelsy`). Rank cut-off `rcond·|R₀₀|`, with `rcond = max(m,n)·ε` when `None`.
+pub(crate) fn lstsq_min_norm(u: &[Vec<f64>], n: usize, w: &[f64], rcond: Option<f64>) -> Vec<f64> {
     let m = u.len();
     // Columns of A = Uᵀ (n×m) are the rows of U.
     let mut cols: Vec<Vec<f64>> = u.to_vec();
@@ -116,7 +121,7 @@ pub(crate) fn lstsq_min_norm(u: &[Vec<f64>], n: usize, w: &[f64]) -> Vec<f64> {
     let Some(&r00) = diag.first() else {
         return vec![0.0; n];
     };
-    let cutoff = m.max(n) as f64 * f64::EPSILON * r00;
+    let cutoff = rcond.unwrap_or(m.max(n) as f64 * f64::EPSILON) * r00;
     let r = diag.iter().take_while(|&&d| d > cutoff).count();
     if r == 0 {
         return vec![0.0; n];

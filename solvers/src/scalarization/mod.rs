@@ -483,6 +483,11 @@ impl Aggregator for Scalarization {
             crate::aggregator::Diagnostics::default(),
         ))
     }
+
+    /// The weights are `∂s/∂f` of the losses alone: `d = Jᵀw` scales with `J`.
+    fn scaling(&self) -> crate::aggregator::Scaling {
+        crate::aggregator::Scaling::Equivariant
+    }
 }
 
 pub(crate) use crate::linalg::dot;

@@ -233,6 +233,110 @@ impl Sampler {
         }
         j
     }
+
+    /// `dim − basis.len()` orthonormal vectors of length `dim` orthogonal to the orthonormal
+    /// `basis`, uniformly distributed (TorchJD's `_sample_semi_orthonormal_complement`: Gaussian
+    /// vectors projected off the basis, then orthonormalised).
+    pub fn orthonormal_complement(&mut self, dim: usize, basis: &[Vec<f64>]) -> Vec<Vec<f64>> {
+        let mut all: Vec<Vec<f64>> = basis.to_vec();
+        while all.len() < dim {
+            let mut v: Vec<f64> = (0..dim).map(|_| self.normal()).collect();
+            for _ in 0..2 {
+                for b in &all {
+                    let p = dot(&v, b);
+                    for (vi, bi) in v.iter_mut().zip(b) {
+                        *vi -= p * bi;
+                    }
+                }
+            }
+            let nv = norm(&v);
+            if nv > 1e-8 {
+                all.push(v.iter().map(|x| x / nv).collect());
+            }
+        }
+        all.split_off(basis.len())
+    }
+
+    /// `Σ_k columns[k]·|s_k|·v_kᵀ` over the first `r` of `columns` (length `m`) with `v_k` Haar
+    /// orthonormal in `R^n` and `s_k` standard normal: an `m × n` matrix of rank `r` whose
+    /// left singular vectors are the given columns.
+    fn with_left_singular_vectors(&mut self, columns: &[Vec<f64>], n: usize, r: usize) -> Matrix {
+        let m = columns[0].len();
+        let v = self.orthonormal(n, r);
+        let s: Vec<f64> = (0..r).map(|_| self.normal().abs()).collect();
+        let mut j = Matrix::zeros(m, n);
+        for k in 0..r {
+            for (i, &uki) in columns[k].iter().enumerate() {
+                for (c, &vkc) in v[k].iter().enumerate() {
+                    let cur = j.get(i, c);
+                    j.set(i, c, cur + uki * s[k] * vkc);
+                }
+            }
+        }
+        j
+    }
+
+    /// TorchJD's `StrongSampler`: an `m × n` matrix of rank `r ≤ min(m − 1, n)` orthogonal to a
+    /// positive `v` (`vᵀJ = 0`, `v > 0`: strongly stationary). Its left singular vectors are a
+    /// uniformly random orthonormal basis of `v`'s complement.
+    pub fn torchjd_strong(&mut self, m: usize, n: usize, r: usize) -> Matrix {
+        assert!(
+            m > 1 && r > 0 && r < m && r <= n,
+            "TorchJD's rule: 0 < r ≤ min(m − 1, n)"
+        );
+        let v: Vec<f64> = (0..m).map(|_| self.normal().abs()).collect();
+        let nv = norm(&v);
+        let u1 = vec![v.iter().map(|x| x / nv).collect::<Vec<f64>>()];
+        let u2 = self.orthonormal_complement(m, &u1);
+        self.with_left_singular_vectors(&u2, n, r)
+    }
+
+    /// TorchJD's `StrictlyWeakSampler`: a positive `u` is split at a random index of a random
+    /// permutation into two orthogonal non-negative unit vectors `v`, `v'`; the matrix (rank `r ≤
+    /// min(m − 1, n)`) is orthogonal to `v` (weakly stationary: `vᵀJ = 0`, `v ≥ 0`) and has `v'`
+    /// as a left singular vector with a positive singular value, so no positive `w` has `wᵀJ = 0`
+    /// (not strongly stationary).
+    pub fn torchjd_strictly_weak(&mut self, m: usize, n: usize, r: usize) -> Matrix {
+        assert!(
+            m > 1 && r > 0 && r < m && r <= n,
+            "TorchJD's rule: 0 < r ≤ min(m − 1, n)"
+        );
+        let u: Vec<f64> = (0..m).map(|_| self.normal().abs()).collect();
+        let split = self.rng.random_range(1..m);
+        let perm = self.permutation(m);
+        let mut v = vec![0.0; m];
+        let mut v_prime = vec![0.0; m];
+        for (k, &i) in perm.iter().enumerate() {
+            if k < split {
+                v[i] = u[i];
+            } else {
+                v_prime[i] = u[i];
+            }
+        }
+        for w in [&mut v, &mut v_prime] {
+            let nw = norm(w);
+            w.iter_mut().for_each(|x| *x /= nw);
+        }
+        let basis = vec![v, v_prime];
+        let complement = self.orthonormal_complement(m, &basis);
+        // Columns 1..=r of [v, v', complement]: v' first, v left out.
+        let mut columns = vec![basis[1].clone()];
+        columns.extend(complement);
+        self.with_left_singular_vectors(&columns, n, r)
+    }
+
+    /// TorchJD's `NonWeakSampler`: an `m × n` matrix of rank `r ≥ 1` with a positive left
+    /// singular vector `u` (positive singular value), so no non-negative non-zero `v` has
+    /// `vᵀJ = 0` (not weakly stationary).
+    pub fn torchjd_non_weak(&mut self, m: usize, n: usize, r: usize) -> Matrix {
+        assert!(r > 0 && r <= m.min(n), "TorchJD's rule: 0 < r ≤ min(m, n)");
+        let u: Vec<f64> = (0..m).map(|_| self.normal().abs()).collect();
+        let nu = norm(&u);
+        let u1 = vec![u.iter().map(|x| x / nu).collect::<Vec<f64>>()];
+        let mut columns = u1.clone();
+        columns.extend(self.orthonormal_complement(m, &u1));
+        self.with_left_singular_vectors(&columns, n, r)
+    }
 }
 
 // ------------------------------------------------------------------------------------------
@@ -363,6 +467,61 @@ pub fn all_matrices(seed: u64) -> Vec<Case> {
     v.extend(degenerate_matrices());
     v.extend(scaled_matrices(seed.wrapping_add(1)));
     v
+}
+
+/// TorchJD's matrix families (`tests/unit/aggregation/_inputs.py` and `_matrix_samplers.py` of
+/// TorchJD, rebuilt with our seeded generator: TorchJD's own draws come from torch's generator):
+/// `strong`, `strictly weak` and `non-weak` matrices at TorchJD's stationarity sizes (20 × 10 of
+/// rank 10, 5 and 1; 20 × 100 of rank 1 and 19), and TorchJD's normal matrices (1 × 1 to
+/// 9 × 11) times its scales `{0, 1e-10, 1e3, 1e5, 1e10, 1e15}`.
+pub fn torchjd_matrices(seed: u64) -> Vec<Case> {
+    let mut s = Sampler::new(seed);
+    let stationarity = [
+        (20, 10, 10),
+        (20, 10, 5),
+        (20, 10, 1),
+        (20, 100, 1),
+        (20, 100, 19),
+    ];
+    let mut out = Vec::new();
+    for (m, n, r) in stationarity {
+        out.push(Case::new(
+            format!("torchjd strong({m}x{n}, rank {r})"),
+            s.torchjd_strong(m, n, r),
+        ));
+    }
+    for (m, n, r) in stationarity {
+        out.push(Case::new(
+            format!("torchjd strictly weak({m}x{n}, rank {r})"),
+            s.torchjd_strictly_weak(m, n, r),
+        ));
+    }
+    for (m, n, r) in stationarity {
+        out.push(Case::new(
+            format!("torchjd non-weak({m}x{n}, rank {r})"),
+            s.torchjd_non_weak(m, n, r),
+        ));
+    }
+    let normal: Vec<Matrix> = [
+        (1, 1, 1),
+        (4, 3, 1),
+        (4, 3, 2),
+        (4, 3, 3),
+        (9, 11, 5),
+        (9, 11, 9),
+    ]
+    .into_iter()
+    .map(|(m, n, r)| s.with_rank(m, n, r))
+    .collect();
+    for c in [0.0, 1e-10, 1e3, 1e5, 1e10, 1e15] {
+        for base in &normal {
+            out.push(Case::new(
+                format!("torchjd normal {}x{} × {c:e}", base.n_rows(), base.n_cols()),
+                scaled(base, c),
+            ));
+        }
+    }
+    out
 }
 
 // ------------------------------------------------------------------------------------------

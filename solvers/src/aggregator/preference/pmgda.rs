@@ -124,6 +124,9 @@ pub struct PmgdaStep {
 ///   gives the same LP value (to cvxopt's 1e-8) with another direction;
 /// - zero-norm rows: LibMOON divides `μ_i` by `‖g_i‖ = 0` and returns inf/NaN weights; we give
 ///   such a row weight 0 (it contributes nothing to `d` anyway), and likewise `∇h = 0`;
+/// - a Jacobian whose largest entry is above `2^400` or below `2^-400` is solved at unit size
+///   (`2^k·J`, with `norm_eps·2^k`: the same problems exactly), where the row norms would
+///   otherwise overflow or underflow and give a zero step;
 /// - when the LP is infeasible (all gradients small compared with `norm_eps = 1e-4`, so no
 ///   convex combination of the shrunken unit rows reaches `σ‖∇h‖`), LibMOON returns cvxopt's
 ///   last iterate (weights like −7·10⁴); we step along `∇h` alone (`μ = e_m`) and report
@@ -169,6 +172,37 @@ impl Aggregator for Pmgda {
         let pref = input.require_preference("pmgda")?;
         let j = input.jacobian;
         let (m, n) = (input.n_obj(), input.n_var());
+        // Entries above 2^400 or below 2^-400: norms and dot products would overflow or
+        // underflow. Run on 2^k·J with norm_eps·2^k (the same LP and MGDA problems exactly) and
+        // map the weights back: the MGDA weights are scale-free, the correction's scale as 1/J.
+        if let Some(k) = crate::aggregator::rescale_exponent(j.as_slice()) {
+            use crate::aggregator::times_power_of_two;
+            let data = j
+                .as_slice()
+                .iter()
+                .map(|&v| times_power_of_two(v, k))
+                .collect();
+            let scaled = tradeoff_pareto::Matrix::from_vec(m, n, data).expect("J's shape");
+            let saved = self.params.norm_eps;
+            self.params.norm_eps = times_power_of_two(saved, k);
+            let out = self.aggregate(&StepInput {
+                jacobian: &scaled,
+                ..*input
+            });
+            self.params.norm_eps = saved;
+            let out = out?;
+            let prediction = self
+                .last
+                .as_ref()
+                .is_some_and(|s| s.branch == PmgdaBranch::Prediction);
+            let mut weights = out.weights.expect("PMGDA gives weights");
+            if !prediction {
+                for w in &mut weights {
+                    *w = times_power_of_two(*w, k);
+                }
+            }
+            return Ok(Aggregation::from_weights(j, weights).with_diagnostics(out.diagnostics));
+        }
 
         // h and ∂h/∂f.
         let pn = pref.iter().map(|v| v * v).sum::<f64>().sqrt();

@@ -2,6 +2,7 @@
 
 use crate::aggregator::{
     Aggregation, Aggregator, Family, MethodInfo, OptionInfo, Properties, StepInput,
+    rescale_exponent, times_power_of_two,
 };
 use crate::error::{Error, ParamsError, Result};
 use crate::linalg::{Gramian, combine, dot, lstsq_min_norm, pinv_coefficients, symmetric_eigen};
@@ -74,6 +75,26 @@ params! {
         /// The linear solver. Default [`ConFigSolver::Pinv`].
         solver: ConFigSolver = ConFigSolver::Pinv => "pinv", any,
             "pinv (Jacobi SVD, gives weights) or lstsq (pivoted QR)";
+        /// Relative singular-value cut-off. Default `None` (`auto`).
+        rcond: Rcond = Rcond(None) => "auto", any,
+            "singular values of the unit rows below rcond*sigma_max count as zero: auto (max(m,n)*eps; sqrt(64*m*eps) through the Gramian for large n) or a number in [0, 1)";
+    }
+}
+
+/// The option `rcond` as given: `auto` (`None`) or a number.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rcond(pub Option<f64>);
+
+impl crate::method::params::OptionValue for Rcond {
+    const EXPECTED: &'static str = "auto or a finite number";
+    fn parse_option(text: &str) -> Option<Self> {
+        if text.trim().eq_ignore_ascii_case("auto") {
+            return Some(Self(None));
+        }
+        f64::parse_option(text).map(|v| Self(Some(v)))
+    }
+    fn number(&self) -> Option<f64> {
+        self.0
     }
 }
 
@@ -87,6 +108,19 @@ pub struct ConFigParams {
     pub length: ConFigLength,
     /// The linear solver. Default [`ConFigSolver::Pinv`].
     pub solver: ConFigSolver,
+    /// Relative cut-off on the singular values `σ` of the unit rows `U`: those at or below
+    /// `rcond·σ_max` count as zero. `None` (default, `auto`): `max(m,n)·ε` on the direct path
+    /// (`torch.linalg.pinv`'s and LAPACK's default), and `√(64·m·ε)` (about `1.7e-7` for two
+    /// objectives) on the Gramian path used for large `n`, below which `UUᵀ` carries only
+    /// rounding. A number in `[0, 1)` is used on both paths (a value below the Gramian's floor
+    /// makes the step take the direct path). Directions of `U` weaker than the cut-off are
+    /// dropped: on nearly rank-deficient Jacobians (float32 gradients whose "zero" singular
+    /// values are about `1e-8·σ_max`) the default can drop directions that conflictfree and
+    /// TorchJD keep (`rcond=0` or `1e-12` keeps them), which changes the direction's length.
+    /// To keep such directions use `solver=lstsq`: its pivoted QR solves them to about
+    /// `ε·cond(U)`, while the `pinv` solver's coefficients `VΣ⁻²Vᵀw` square the conditioning
+    /// (on a test matrix with `cond(U) ≈ 1.7e8` its direction is about 40 times too long).
+    pub rcond: Option<f64>,
 }
 
 impl From<ConFigOptions> for ConFigParams {
@@ -98,6 +132,7 @@ impl From<ConFigOptions> for ConFigParams {
                 length => length,
             },
             solver: options.solver,
+            rcond: options.rcond.0,
         }
     }
 }
@@ -112,6 +147,16 @@ impl MethodParams for ConFigParams {
     const OPTIONS: &'static [OptionInfo] = ConFigOptions::OPTIONS;
 
     fn validate_for(&self, method: &'static str) -> std::result::Result<(), ParamsError> {
+        if let Some(r) = self.rcond {
+            if !(0.0..1.0).contains(&r) {
+                return Err(ParamsError::Invalid {
+                    method,
+                    name: "rcond",
+                    rule: "must be auto or a number in [0, 1)",
+                    got: format!("{r}"),
+                });
+            }
+        }
         if let Some(w) = &self.weights {
             if w.is_empty() || w.iter().any(|v| !v.is_finite()) {
                 return Err(ParamsError::Invalid {
@@ -146,7 +191,8 @@ impl MethodParams for ConFigParams {
 /// with equal `w` the output makes the same positive angle with every gradient, so it conflicts
 /// with none.
 ///
-/// **Parameters.** [`ConFigParams`]: `weights = ones`, `length = projection`, `solver = pinv`.
+/// **Parameters.** [`ConFigParams`]: `weights = ones`, `length = projection`, `solver = pinv`,
+/// `rcond = auto` (the pseudo-inverse's cut-off: see [`ConFigParams::rcond`]).
 ///
 /// **Properties claimed.** Permutation invariant, linear under scaling (TorchJD's table; with
 /// the default projection length — the tracking lengths scale with a mean of the row norms). It
@@ -174,6 +220,11 @@ impl MethodParams for ConFigParams {
 /// - On the Gramian path (large `n`), singular values of `U` below `√(64mε)·σ_max` count as zero
 ///   (they are below the rounding of `UUᵀ`); `torch.linalg.pinv` keeps them down to
 ///   `max(m,n)·ε·σ_max`. This only matters for nearly dependent gradients.
+/// - A Jacobian whose largest entry is above `2^400` or below `2^-400` is first multiplied by a
+///   power of two (exact) to bring it to unit size, and the direction multiplied back: row norms
+///   of entries near `1e154` overflow and near `1e-154` underflow, which gave a zero direction.
+///   A direction too large for f64 (e.g. for entries near `1e308`) is then an error of
+///   [`crate::aggregate`], never an infinity.
 /// - The least-squares solver is rank-revealing on every device (conflictfree's CUDA `gels`
 ///   assumes full rank).
 #[derive(Clone, Debug)]
@@ -189,8 +240,8 @@ impl ConFig {
     }
 
     /// Reads `weights`, `length` (`projection` | `min` | `max` | `harmonic` | `arithmetic` |
-    /// `geometric` | `track`), `track_id` and `solver` (`pinv` | `lstsq`), then rejects
-    /// unknown keys.
+    /// `geometric` | `track`), `track_id`, `solver` (`pinv` | `lstsq`) and `rcond` (`auto` or a
+    /// number in `[0, 1)`), then rejects unknown keys.
     pub fn from_options(options: &Options) -> std::result::Result<Self, ParamsError> {
         Self::new(ConFigParams::read(CONFIG_INFO.name, options)?)
     }
@@ -278,6 +329,21 @@ pub(crate) fn config_direction_via(
             });
         }
     }
+    // Row norms of entries above ~1e154 overflow and below ~1e-154 underflow: ConFIG is
+    // scale-equivariant (d(cJ) = c·d(J), same weights), so such a J runs at unit size.
+    if let Some(k) = rescale_exponent(j.as_slice()) {
+        let data = j
+            .as_slice()
+            .iter()
+            .map(|&v| times_power_of_two(v, k))
+            .collect();
+        let scaled = Matrix::from_vec(m, n, data).expect("the Jacobian's shape");
+        let (mut direction, weights) = config_direction_via(&scaled, params, path)?;
+        for v in &mut direction {
+            *v = times_power_of_two(*v, -k);
+        }
+        return Ok((direction, weights));
+    }
     let gram = match path {
         ConFigPath::Direct => false,
         ConFigPath::Gram => true,
@@ -349,8 +415,16 @@ fn config_gram(
     if lmax == 0.0 {
         return Some(zero());
     }
-    let svd_cut = m.max(n) as f64 * f64::EPSILON;
-    let cut = (svd_cut * svd_cut).max(GRAM_NOISE * m as f64 * f64::EPSILON) * lmax;
+    let noise_floor = GRAM_NOISE * m as f64 * f64::EPSILON;
+    let cut = match params.rcond {
+        None => {
+            let svd_cut = m.max(n) as f64 * f64::EPSILON;
+            (svd_cut * svd_cut).max(noise_floor) * lmax
+        }
+        // Below the noise floor the Gramian cannot tell a weak direction from rounding.
+        Some(r) if r * r < noise_floor => return None,
+        Some(r) => r * r * lmax,
+    };
     if eig.values.iter().any(|&l| l > cut && l < GRAM_ILL * lmax) {
         return None;
     }
@@ -414,7 +488,7 @@ fn config_direct(
     // d = U⁺w, and for pinv also y with d = Uᵀy.
     let (d, y) = match params.solver {
         ConFigSolver::Pinv => {
-            let y = pinv_coefficients(&units, n, target);
+            let y = pinv_coefficients(&units, n, target, params.rcond);
             let mut d = vec![0.0; n];
             for (u, &c) in units.iter().zip(&y) {
                 for (di, ui) in d.iter_mut().zip(u) {
@@ -423,7 +497,7 @@ fn config_direct(
             }
             (d, Some(y))
         }
-        ConFigSolver::Lstsq => (lstsq_min_norm(&units, n, target), None),
+        ConFigSolver::Lstsq => (lstsq_min_norm(&units, n, target, params.rcond), None),
     };
     // `w` numerically orthogonal to the range of `U` (e.g. opposite gradients g and −cg): the
     // least-squares solution is 0, and what the solver returns is rounding noise whose
@@ -465,14 +539,14 @@ mod tests {
     use super::*;
 
     fn solve_both(u: &[Vec<f64>], n: usize, w: &[f64]) -> (Vec<f64>, Vec<f64>) {
-        let y = pinv_coefficients(u, n, w);
+        let y = pinv_coefficients(u, n, w, None);
         let mut d = vec![0.0; n];
         for (row, c) in u.iter().zip(&y) {
             for (di, ui) in d.iter_mut().zip(row) {
                 *di += c * ui;
             }
         }
-        (d, lstsq_min_norm(u, n, w))
+        (d, lstsq_min_norm(u, n, w, None))
     }
 
     #[test]
@@ -567,6 +641,7 @@ mod tests {
                         weights,
                         length,
                         solver,
+                        rcond: None,
                     };
                     let (dg, wg) = config_direction_via(&j, &params, ConFigPath::Gram).unwrap();
                     let (dd, wd) = config_direction_via(&j, &params, ConFigPath::Direct).unwrap();

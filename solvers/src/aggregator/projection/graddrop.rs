@@ -124,6 +124,11 @@ impl Aggregator for GradDrop {
 
     crate::method::state::rng_state!();
 
+    /// `d(cJ) = c·d(J)`: the purity depends on signs and ratios only.
+    fn scaling(&self) -> crate::aggregator::Scaling {
+        crate::aggregator::Scaling::Equivariant
+    }
+
     crate::method::entry::info_is!(GRADDROP_INFO);
 }
 

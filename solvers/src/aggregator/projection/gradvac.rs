@@ -161,6 +161,11 @@ impl Aggregator for GradVac {
         Ok(())
     }
 
+    /// `d(cJ) = c·d(J)`: the targets are cosines, free of the Jacobian's units.
+    fn scaling(&self) -> crate::aggregator::Scaling {
+        crate::aggregator::Scaling::Equivariant
+    }
+
     crate::method::entry::info_is!(GRADVAC_INFO);
 }
 

@@ -2,7 +2,9 @@
 //! ICLR 2025, conflictfree's `PseudoMomentumOperator`).
 
 use crate::aggregator::projection::con_fig::{ConFigParams, config_direction};
-use crate::aggregator::{Aggregation, Aggregator, Family, MethodInfo, StepInput};
+use crate::aggregator::{
+    Aggregation, Aggregator, Family, MethodInfo, StepInput, rescale_exponent, times_power_of_two,
+};
 use crate::error::{Error, ParamsError, Result};
 use crate::method::options::Options;
 use crate::method::params::{MethodParams, params};
@@ -33,6 +35,9 @@ struct State {
     momenta: Vec<Vec<f64>>,
     seen: Vec<u64>,
     second: Vec<f64>,
+    /// `E ≥ 0`: `second` holds `s·2^(−2E)`, so that squares of pseudo-gradients above `1e154`
+    /// do not overflow (0 unless such a gradient was seen; raised, never lowered).
+    second_exponent: i32,
     fake_m: Vec<f64>,
     t: u64,
     cursor: usize,
@@ -45,6 +50,7 @@ impl State {
             momenta: vec![vec![0.0; n]; m],
             seen: vec![0; m],
             second: vec![0.0; n],
+            second_exponent: 0,
             fake_m: vec![0.0; n],
             t: 0,
             cursor: 0,
@@ -83,6 +89,9 @@ impl State {
 /// **Differences from the reference implementation.** conflictfree's default inner operator
 /// (`ConFIGOperator`) uses the NaN-prone two-loss closed form for m = 2 (for example, once two
 /// momenta become parallel); we always use the general ConFIG path (see [`crate::ConFig`]).
+/// The second moment of pseudo-gradients above `2^400` (about `1e120`) is kept with a power-of-two
+/// exponent in the state (`second_exponent`, saved only when not 0), where conflictfree's
+/// squares overflow to infinity and give a zero step.
 /// `losses` are not used (conflictfree's `MomentumLossRecorder` is broken and no shipped
 /// weight model reads losses). conflictfree's `SeparateMomentumOperator` (broken upstream) is
 /// not provided.
@@ -176,14 +185,31 @@ impl MConFig {
         let t = state.t as f64;
         let bc1 = 1.0 - p.beta1.powf(t);
         let bc2 = 1.0 - p.beta2.powf(t);
-        let mut out = vec![0.0; n];
+        let mut fake_grads = vec![0.0; n];
         for k in 0..n {
             let fake_m = gc[k] * bc1;
-            let fake_grad = (fake_m - p.beta1 * state.fake_m[k]) / (1.0 - p.beta1);
+            fake_grads[k] = (fake_m - p.beta1 * state.fake_m[k]) / (1.0 - p.beta1);
             state.fake_m[k] = fake_m;
+        }
+        // Squares of pseudo-gradients above 2^400 would overflow: raise the exponent E of the
+        // stored second moment (exactly, by a power of two) so that they fit.
+        if let Some(k) = rescale_exponent(&fake_grads) {
+            let needed = -k;
+            if needed > state.second_exponent && needed > 400 {
+                let shift = -2 * (needed - state.second_exponent);
+                for v in &mut state.second {
+                    *v = times_power_of_two(*v, shift);
+                }
+                state.second_exponent = needed;
+            }
+        }
+        let e = state.second_exponent;
+        let mut out = vec![0.0; n];
+        for k in 0..n {
+            let fake_grad = times_power_of_two(fake_grads[k], -e);
             state.second[k] = p.beta2 * state.second[k] + (1.0 - p.beta2) * fake_grad * fake_grad;
             let s_hat = state.second[k] / bc2;
-            out[k] = gc[k] / (s_hat.sqrt() + p.eps);
+            out[k] = gc[k] / (times_power_of_two(s_hat.sqrt(), e) + p.eps);
         }
         Ok(Aggregation::from_direction(out))
     }
@@ -239,6 +265,9 @@ impl Aggregator for MConFig {
             saved.put_integers("seen", &state.seen);
             saved.put_floats("second", &state.second);
             saved.put_floats("fake_m", &state.fake_m);
+            if state.second_exponent != 0 {
+                saved.put_integers("second_exponent", &[state.second_exponent as u64]);
+            }
             saved.put_integers(
                 "counters",
                 &[state.n_var as u64, state.t, state.cursor as u64],
@@ -266,6 +295,17 @@ impl Aggregator for MConFig {
             momenta: saved.rows("momenta")?,
             seen: saved.integers("seen")?.to_vec(),
             second: saved.floats("second")?.to_vec(),
+            second_exponent: match saved.integers.get("second_exponent").map(Vec::as_slice) {
+                None => 0,
+                Some(&[e]) if e <= 1100 => e as i32,
+                Some(other) => {
+                    return Err(crate::error::Error::InvalidState {
+                        reason: format!(
+                            "'second_exponent' must be one number in [0, 1100], got {other:?}"
+                        ),
+                    });
+                }
+            },
             fake_m: saved.floats("fake_m")?.to_vec(),
             t,
             cursor: cursor as usize,

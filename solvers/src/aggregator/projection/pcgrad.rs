@@ -125,6 +125,11 @@ impl Aggregator for PcGrad {
 
     crate::method::state::rng_state!();
 
+    /// `d(cJ) = c·d(J)`: projections of rows on rows: every term scales with J.
+    fn scaling(&self) -> crate::aggregator::Scaling {
+        crate::aggregator::Scaling::Equivariant
+    }
+
     crate::method::entry::info_is!(PCGRAD_INFO);
 }
 

@@ -100,6 +100,11 @@ impl AlignedMtlWeighting {
 impl Weighting for AlignedMtlWeighting {
     crate::method::entry::info_is!(ALIGNED_MTL_INFO);
 
+    /// The weights come from the trace-normalised Gramian: `d(cJ) = c·d(J)`.
+    fn scaling(&self) -> Scaling {
+        Scaling::Equivariant
+    }
+
     fn weights(&mut self, input: &WeightInput<'_>) -> Result<(Vec<f64>, Diagnostics)> {
         let u = input.preference_or_uniform(self.params.pref.as_deref())?;
         Ok((

@@ -43,6 +43,17 @@ weighting_type!(
     /// the ball with `Jd ≥ 0` is optimal. We return the one nearest to `g₀`, the projection of `g₀`
     /// onto the dual cone `{d : Jd ≥ 0}` (e.g. the mean when one row is zero, as LibMTL effectively
     /// does), and we normalise `G` at every scale. No `1/(1+c²)` rescaling (LibMTL's `rescale=1`).
+    ///
+    /// **At a Pareto-stationary point** (some convex combination of the gradients is 0, e.g.
+    /// TorchJD's strictly weak matrices) the dual optimum has `Jᵀw* = 0` whenever `c ≥ 1`, and
+    /// the formula's `s/‖Jᵀw*‖` divides rounding by rounding. We test `‖Jᵀw*‖ ≤ 1e-6` (with `G`
+    /// normalised to unit trace) and then return the projection of `g₀` onto `{d : Jd ≥ 0}`: it
+    /// is optimal (value 0: no direction improves every objective, and it harms none), it lies in
+    /// the ball, and among the optimal directions it is the nearest to `g₀`. TorchJD returns 0
+    /// there, which is also optimal but stops the objectives that can still move without harming
+    /// the others (on a weakly but not strongly stationary matrix, `Jd ≥ 0` with `Jd ≠ 0` is
+    /// possible). Such a point is where MGDA stops: the direction, not the point, is what is
+    /// ambiguous.
     CaGrad = CaGradWeighting(CaGradParams),
     CAGRAD_INFO
 );
@@ -109,6 +120,11 @@ impl CaGradWeighting {
         };
         let done = |w: &[f64], nu: f64, iters: usize| {
             let h = norm_of(w);
+            if h <= STATIONARY_NORM {
+                // ‖Jᵀw*‖ is rounding: the point is Pareto-stationary and s/h would blow the
+                // rounding up into weights of 1e6 and a conflicting direction.
+                return self.degenerate(g, m, &mean, iters);
+            }
             (
                 combine_weights(&mean, w, s / h),
                 Diagnostics {
@@ -124,7 +140,7 @@ impl CaGradWeighting {
         let h0 = norm_of(&w);
         let mut mu;
         let mut last_w;
-        if h0 > 1e-6 {
+        if h0 > STATIONARY_NORM {
             if let Some((nu, w_face)) = face_root(g, m, &b, g0sq, s, &w, lo, hi) {
                 return done(&w_face, nu, iters);
             }
@@ -160,7 +176,10 @@ impl CaGradWeighting {
             }
             mu = if lo > 0.0 { (lo * hi).sqrt() } else { 0.5 * hi };
         }
-        let h = norm_of(&last_w).max(f64::MIN_POSITIVE);
+        let h = norm_of(&last_w);
+        if h <= STATIONARY_NORM {
+            return self.degenerate(g, m, &mean, iters);
+        }
         (
             combine_weights(&mean, &last_w, s / h),
             Diagnostics {
@@ -175,10 +194,20 @@ impl CaGradWeighting {
 impl Weighting for CaGradWeighting {
     crate::method::entry::info_is!(CAGRAD_INFO);
 
+    /// The weights come from the trace-normalised Gramian: `d(cJ) = c·d(J)`.
+    fn scaling(&self) -> Scaling {
+        Scaling::Equivariant
+    }
+
     fn weights(&mut self, input: &WeightInput<'_>) -> Result<(Vec<f64>, Diagnostics)> {
         Ok(self.solve(&input.require_gramian(CAGRAD_INFO.name)?.matrix))
     }
 }
+
+/// With `G` normalised to unit trace (`‖J‖_F = 1`), a dual point with `‖Jᵀw‖` at or below this
+/// counts as `Jᵀw = 0`: the point is Pareto-stationary (TorchJD's `norm_eps` is 1e-4, after the
+/// same normalisation). The exact solves leave `‖Jᵀw‖` at about 1e-8 where it is 0.
+const STATIONARY_NORM: f64 = 1e-6;
 
 /// Cap on the outer (face-finding) iterations; each is one `m × m` NNLS.
 const MAX_OUTER: usize = 200;

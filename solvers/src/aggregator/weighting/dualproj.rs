@@ -54,6 +54,11 @@ impl DualProjWeighting {
 impl Weighting for DualProjWeighting {
     crate::method::entry::info_is!(DUALPROJ_INFO);
 
+    /// The weights come from the trace-normalised Gramian: `d(cJ) = c·d(J)`.
+    fn scaling(&self) -> Scaling {
+        Scaling::Equivariant
+    }
+
     fn weights(&mut self, input: &WeightInput<'_>) -> Result<(Vec<f64>, Diagnostics)> {
         let u = input.preference_or_uniform(self.params.pref.as_deref())?;
         Ok(self.solve(&input.require_gramian(DUALPROJ_INFO.name)?.matrix, &u))

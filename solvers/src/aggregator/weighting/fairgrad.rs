@@ -83,6 +83,15 @@ impl FairGradWeighting {
 impl Weighting for FairGradWeighting {
     crate::method::entry::info_is!(FAIRGRAD_INFO);
 
+    /// `d(cJ) = d(J)` for `α = 1` (`(Gw)_i = 1/w_i`); other `α` are not stated.
+    fn scaling(&self) -> Scaling {
+        if self.params.alpha == 1.0 {
+            Scaling::Invariant
+        } else {
+            Scaling::Unstated
+        }
+    }
+
     fn weights(&mut self, input: &WeightInput<'_>) -> Result<(Vec<f64>, Diagnostics)> {
         let gramian = input.require_gramian(FAIRGRAD_INFO.name)?;
         Ok(self.solve_scaled(&gramian.matrix, gramian.scale))

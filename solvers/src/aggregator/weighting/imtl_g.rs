@@ -63,6 +63,11 @@ impl ImtlGWeighting {
 impl Weighting for ImtlGWeighting {
     crate::method::entry::info_is!(IMTL_G_INFO);
 
+    /// The weights come from the trace-normalised Gramian: `d(cJ) = c·d(J)`.
+    fn scaling(&self) -> Scaling {
+        Scaling::Equivariant
+    }
+
     fn weights(&mut self, input: &WeightInput<'_>) -> Result<(Vec<f64>, Diagnostics)> {
         Ok((
             self.solve(&input.require_gramian(IMTL_G_INFO.name)?.matrix),

@@ -12,6 +12,12 @@ params! {
             "relative dual-feasibility tolerance of the exact active-set solve";
         /// Cap on the active-set iterations (default 1000; at least 1).
         max_iters: usize = 1000, at_least(1), "cap on active-set iterations";
+        /// LibMOON's two-objective rule (default `false`): for exactly two rows, `γ` is clipped
+        /// to 0.999 / 0.001 instead of 1 / 0 when one gradient's projection dominates
+        /// (LibMOON's `solve_mgda_analy`, from Sener & Koltun's code). For reproducing LibMOON's
+        /// MGDA-UB runs; no effect for other sizes.
+        libmoon: bool = false, any,
+            "LibMOON's two-row rule: gamma clipped to 0.999/0.001 instead of 1/0";
     }
 }
 
@@ -28,7 +34,8 @@ weighting_type!(
     /// `⟨∇f_i, d⟩ ≥ ‖d‖²` for every `i`, so `d` decreases every objective unless `d = 0` (a
     /// Pareto-stationary point).
     ///
-    /// **Parameters**: `tol` (default 1e-14), `max_iters` (default 1000) — see [`MgdaParams`].
+    /// **Parameters**: `tol` (default 1e-14), `max_iters` (default 1000), `libmoon` (default
+    /// `false`) — see [`MgdaParams`].
     ///
     /// **Properties** (as in [`MGDA_INFO`]): non-conflicting, permutation-invariant (the direction;
     /// tied weights may be split differently), weights on the simplex; not linear under scaling.
@@ -43,7 +50,11 @@ weighting_type!(
     /// Lawson & Hanson's reduction of least-distance programming to NNLS on `[Jᵀ; γ1ᵀ]` (finite active
     /// set, exact up to rounding, and valid for singular `G`). When every weight is optimal (a zero
     /// Jacobian, or two identical rows for `m = 2`) the uniform weights are returned, where TorchJD
-    /// returns `e_1`.
+    /// returns `e_1`. With `libmoon=true` the two-row case follows LibMOON's `solve_mgda_analy`:
+    /// when `⟨g₁, g₂⟩ ≥ ‖g₁‖²` the weights are `(0.999, 0.001)`, when `⟨g₁, g₂⟩ ≥ ‖g₂‖²` they are
+    /// `(0.001, 0.999)` (ours: `(1, 0)` and `(0, 1)`), otherwise the same closed form; the
+    /// direction then conflicts with one objective by `0.001·⟨g_i, g_j⟩` at most. (LibMOON
+    /// stores the two weights in float32; we keep them in f64.)
     Mgda = MgdaWeighting(MgdaParams),
     MGDA_INFO
 );
@@ -78,7 +89,11 @@ impl MgdaWeighting {
         if m == 2 {
             // min over w = (γ, 1 − γ) of ‖γ g₁ + (1 − γ) g₂‖².
             let denom = g[0] + g[3] - 2.0 * g[1];
-            let gamma = if denom > 1e-15 {
+            let gamma = if self.params.libmoon && g[1] >= g[0] {
+                0.999
+            } else if self.params.libmoon && g[1] >= g[3] {
+                0.001
+            } else if denom > 1e-15 {
                 ((g[3] - g[1]) / denom).clamp(0.0, 1.0)
             } else {
                 0.5
@@ -102,6 +117,11 @@ impl MgdaWeighting {
 impl Weighting for MgdaWeighting {
     crate::method::entry::info_is!(MGDA_INFO);
 
+    /// The weights come from the trace-normalised Gramian: `d(cJ) = c·d(J)`.
+    fn scaling(&self) -> Scaling {
+        Scaling::Equivariant
+    }
+
     fn weights(&mut self, input: &WeightInput<'_>) -> Result<(Vec<f64>, Diagnostics)> {
         Ok(self.solve(&input.require_gramian(MGDA_INFO.name)?.matrix))
     }
@@ -124,6 +144,45 @@ mod tests {
         let w = a.weights.unwrap();
         assert!((w[0] - 0.6).abs() < 1e-15 && (w[1] - 0.4).abs() < 1e-15);
         assert!(a.direction[0].abs() < 1e-15 && (a.direction[1] - 1.0).abs() < 1e-15);
+    }
+
+    #[test]
+    fn libmoon_clips_the_two_row_step() {
+        // LibMOON's solve_mgda_analy: ⟨g₁, g₂⟩ ≥ ‖g₁‖² gives γ = 0.999, ⟨g₁, g₂⟩ ≥ ‖g₂‖² gives
+        // γ = 0.001 (exact: 1 and 0), otherwise the closed form.
+        let weights = |rows: &[[f64; 2]], libmoon: bool| {
+            let j = Matrix::from_rows(rows).unwrap();
+            let params = MgdaParams {
+                libmoon,
+                ..MgdaParams::default()
+            };
+            Mgda::new(params)
+                .unwrap()
+                .aggregate(&StepInput::new(&j))
+                .unwrap()
+                .weights
+                .unwrap()
+        };
+        assert_eq!(
+            weights(&[[1.0, 0.0], [2.0, 0.0]], true),
+            vec![0.999, 1.0 - 0.999]
+        );
+        assert_eq!(weights(&[[1.0, 0.0], [2.0, 0.0]], false), vec![1.0, 0.0]);
+        assert_eq!(
+            weights(&[[2.0, 0.0], [1.0, 0.0]], true),
+            vec![0.001, 1.0 - 0.001]
+        );
+        assert_eq!(weights(&[[2.0, 0.0], [1.0, 0.0]], false), vec![0.0, 1.0]);
+        // g₁ = (1, 0), g₂ = (0, 2): γ = (4 − 0)/(1 + 4 − 0) = 0.8 with either rule.
+        for libmoon in [false, true] {
+            let w = weights(&[[1.0, 0.0], [0.0, 2.0]], libmoon);
+            assert!(
+                (w[0] - 0.8).abs() < 1e-15 && (w[1] - 0.2).abs() < 1e-15,
+                "{w:?}"
+            );
+        }
+        let o = Options::new().with("libmoon", "true");
+        assert!(Mgda::from_options(&o).unwrap().params().libmoon);
     }
 
     #[test]

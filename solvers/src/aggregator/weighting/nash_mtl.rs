@@ -218,6 +218,17 @@ impl Aggregator for NashMtl {
         Ok(())
     }
 
+    /// `d(cJ) = d(J)` when the weights are solved at every call (`update_weights_every = 1`):
+    /// the warm start is for the trace-normalised Gramian. Reused weights are in the units of
+    /// `1/J`, so with `update_weights_every > 1` the scaling is not stated.
+    fn scaling(&self) -> crate::aggregator::Scaling {
+        if self.params.update_weights_every == 1 {
+            crate::aggregator::Scaling::Invariant
+        } else {
+            crate::aggregator::Scaling::Unstated
+        }
+    }
+
     crate::method::entry::info_is!(NASH_MTL_INFO);
 }
 

@@ -93,6 +93,11 @@ impl UpGradWeighting {
 impl Weighting for UpGradWeighting {
     crate::method::entry::info_is!(UPGRAD_INFO);
 
+    /// The weights come from the trace-normalised Gramian: `d(cJ) = c·d(J)`.
+    fn scaling(&self) -> Scaling {
+        Scaling::Equivariant
+    }
+
     fn weights(&mut self, input: &WeightInput<'_>) -> Result<(Vec<f64>, Diagnostics)> {
         let u = input.preference_or_uniform(self.params.pref.as_deref())?;
         Ok(self.solve(&input.require_gramian(UPGRAD_INFO.name)?.matrix, &u))
