@@ -136,9 +136,21 @@ impl Aggregator for DbMtl {
         }
         let largest = norms.iter().copied().fold(0.0, f64::max);
         let alpha: Vec<f64> = norms.iter().map(|u| largest / (u + EPSILON)).collect();
-        Ok(Aggregation::from_direction(crate::linalg::combine(
-            average, &alpha,
-        )))
+        let direction = crate::linalg::combine(average, &alpha);
+        // LibMTL's absolute guard ε under the norms: moving averages far below ε (a Jacobian
+        // near 1e-200) give factors near largest/ε and a direction that underflows to zero.
+        // That is the definition, but a zero step from a non-zero Jacobian is refused rather
+        // than returned silently.
+        if direction.iter().all(|&d| d == 0.0)
+            && input.jacobian.as_slice().iter().any(|&g| g != 0.0)
+        {
+            return Err(Error::NonFiniteOutput {
+                method: DB_MTL_INFO.name,
+                what: "direction (it underflows to zero below the norm guard 1e-8)",
+                index: 0,
+            });
+        }
+        Ok(Aggregation::from_direction(direction))
     }
 
     fn reset(&mut self) {
