@@ -9,7 +9,7 @@ use std::path::Path;
 use libfuzzer_sys::fuzz_target;
 use tradeoff_solvers::{Checkpoint, Options, build_run_rule};
 
-const STATE: &[u8] = include_bytes!("../seeds/checkpoint.safetensors");
+const STATE: &[u8] = include_bytes!("../seeds/checkpoint_state/ck1.safetensors");
 
 fuzz_target!(|data: &[u8]| {
     let Ok(checkpoint) = Checkpoint::from_bytes(

@@ -9,7 +9,7 @@ use std::path::Path;
 use libfuzzer_sys::fuzz_target;
 use tradeoff_solvers::Checkpoint;
 
-const DEFINITION: &[u8] = include_bytes!("../seeds/checkpoint.json");
+const DEFINITION: &[u8] = include_bytes!("../seeds/checkpoint_json/ck1.json");
 
 fuzz_target!(|data: &[u8]| {
     let _ = Checkpoint::from_bytes(

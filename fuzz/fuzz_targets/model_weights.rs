@@ -7,7 +7,7 @@
 use libfuzzer_sys::fuzz_target;
 use tradeoff_psl::load_model_from_bytes;
 
-const CONFIG: &str = include_str!("../seeds/model.json");
+const CONFIG: &str = include_str!("../seeds/model_json/m1.json");
 
 fuzz_target!(|data: &[u8]| {
     let _ = load_model_from_bytes(CONFIG, data);
