@@ -419,5 +419,5 @@ fn hostile_definitions_are_refused() {
     let text = json.to_string().replace("123.5", "1e999");
     std::fs::write(&path, text).unwrap();
     let message = load_error(&dir);
-    assert!(message.contains("bad run definition"), "{message}");
+    assert!(message.contains("number out of range"), "{message}");
 }
