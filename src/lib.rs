@@ -8,6 +8,7 @@
 //!   set-level methods;
 //! - [`psl`]: Pareto-set models, their trainer, evaluation and storage;
 //! - [`plots`]: PNG/SVG pictures of fronts, histories and comparisons;
+//! - [`input`]: the parsers of user input (point sets as JSON or CSV, inline vectors);
 //! - [`records`]: every indicator of a point set as one JSON object;
 //! - [`candle`]: the tensor library (`candle-core`) in the version the workspace uses, for
 //!   writing a [`problems::TensorProblem`] without a dependency of your own.
@@ -26,4 +27,5 @@ pub use tradeoff_problems as problems;
 pub use tradeoff_psl as psl;
 pub use tradeoff_solvers as solvers;
 
+pub mod input;
 pub mod records;

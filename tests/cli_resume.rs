@@ -189,3 +189,54 @@ fn library_checks_replace_silent_fixes() {
         "lo < hi",
     );
 }
+
+/// A checkpoint.json edited by hand is held to a fresh run's limits: a cadence of 0 (which
+/// divided by zero), a sampled front of 10^15 points (which failed to allocate) and a planned
+/// total far above the work limit are each one line and exit code 2.
+#[test]
+fn a_hostile_checkpoint_definition_is_refused() {
+    let tmp = TempDir::new("resume-hostile");
+    let dir = tmp.join("run");
+    succeeds(&[
+        "solve",
+        "--problem",
+        "zdt1",
+        "--n-var",
+        "4",
+        "--solver",
+        "ls",
+        "--iters",
+        "10",
+        "--checkpoint-every",
+        "5",
+        "--stop-after",
+        "5",
+        "--out",
+        &dir,
+    ]);
+    let path = Path::new(&dir).join("checkpoint.json");
+    let original: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let cases = [
+        (
+            "checkpoint_every",
+            serde_json::json!(0),
+            "checkpoint_every is 0",
+        ),
+        (
+            "front_points",
+            serde_json::json!(1_000_000_000_000_000u64),
+            "true-front points",
+        ),
+        (
+            "total_iters",
+            serde_json::json!(1_000_000_000_000_000u64),
+            "variable-steps",
+        ),
+    ];
+    for (key, value, needle) in cases {
+        let mut json = original.clone();
+        json["definition"][key] = value;
+        std::fs::write(&path, json.to_string()).unwrap();
+        fails_with(&["solve", "--resume", &dir], needle);
+    }
+}

@@ -153,7 +153,39 @@ pub fn save_model(
 pub fn load_model(dir: &Path) -> Result<LoadedModel> {
     let path = dir.join(CONFIG_FILE);
     let text = fs::read_to_string(&path).map_err(io_err(path))?;
-    let saved: SavedConfig = serde_json::from_str(&text)?;
+    let saved = parse_saved_config(&text)?;
+    let model = build_model(&saved.model)?;
+    let weights_path = dir.join(WEIGHTS_FILE);
+    if !weights_path.exists() {
+        return Err(Error::Io {
+            path: weights_path,
+            source: std::io::Error::from(std::io::ErrorKind::NotFound),
+        });
+    }
+    let tensors = candle_core::safetensors::load(&weights_path, &Device::Cpu)?;
+    attach_weights(model, saved, &tensors)
+}
+
+/// [`load_model`] from the two files' contents (`model.json`'s text and
+/// `model.safetensors`' bytes) instead of a directory: the same checks, the same model.
+///
+/// # Errors
+/// As [`load_model`], less the file-system errors.
+pub fn load_model_from_bytes(config: &str, weights: &[u8]) -> Result<LoadedModel> {
+    let saved = parse_saved_config(config)?;
+    let model = build_model(&saved.model)?;
+    let tensors = candle_core::safetensors::load_buffer(weights, &Device::Cpu)?;
+    attach_weights(model, saved, &tensors)
+}
+
+/// Parses `model.json` and checks its versions and the model's sizes
+/// ([`ModelConfig::validate`]), before anything is allocated.
+///
+/// # Errors
+/// [`Error::Json`] for text that does not parse, [`Error::BadCheckpoint`] for another schema
+/// version or format, and every [`ModelConfig::validate`] error.
+pub fn parse_saved_config(text: &str) -> Result<SavedConfig> {
+    let saved: SavedConfig = serde_json::from_str(text)?;
     if saved.schema_version > MODEL_SCHEMA_VERSION {
         return Err(Error::BadCheckpoint(format!(
             "schema_version {} is newer than this version reads ({MODEL_SCHEMA_VERSION})",
@@ -166,15 +198,17 @@ pub fn load_model(dir: &Path) -> Result<LoadedModel> {
             saved.format
         )));
     }
-    let model = build_model(&saved.model)?;
-    let weights_path = dir.join(WEIGHTS_FILE);
-    if !weights_path.exists() {
-        return Err(Error::Io {
-            path: weights_path,
-            source: std::io::Error::from(std::io::ErrorKind::NotFound),
-        });
-    }
-    let tensors = candle_core::safetensors::load(&weights_path, &Device::Cpu)?;
+    saved.model.validate()?;
+    Ok(saved)
+}
+
+/// Overwrites every variable of `model` with its saved tensor (names, shapes and dtypes must
+/// match).
+fn attach_weights(
+    model: Box<dyn ParetoSetModel>,
+    saved: SavedConfig,
+    tensors: &HashMap<String, Tensor>,
+) -> Result<LoadedModel> {
     if tensors.len() != model.vars().len() {
         return Err(Error::BadCheckpoint(format!(
             "{} tensors in the file, the model has {}",

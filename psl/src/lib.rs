@@ -73,7 +73,7 @@ pub use eval::{
 };
 pub use io::{
     CONFIG_FILE, FORMAT_VERSION, LoadedModel, MODEL_SCHEMA_VERSION, ProblemRecord, SavedConfig,
-    WEIGHTS_FILE, load_model, save_model,
+    WEIGHTS_FILE, load_model, load_model_from_bytes, parse_saved_config, save_model,
 };
 pub use model::{
     Backward, CombinationBase, ConditionedNet, Conditioning, HyperNet, LowRankNet,

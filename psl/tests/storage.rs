@@ -6,7 +6,8 @@ use tradeoff_pareto::linspace;
 use tradeoff_problems::{Normalization, ProblemSpec, build_problem};
 use tradeoff_psl::{
     CONFIG_FILE, LossSpec, ModelKind, Precision, TrainConfig, WEIGHTS_FILE, build_model,
-    evaluation_preferences, load_model, query, save_model, train,
+    evaluation_preferences, load_model, load_model_from_bytes, parse_saved_config, query,
+    save_model, train,
 };
 
 use crate::common::{bits, init, small_config, weight_bits};
@@ -97,5 +98,65 @@ fn broken_checkpoints_are_errors() {
     assert!(load_model(&dir).is_err());
     std::fs::write(&path, "{ not json").unwrap();
     assert!(load_model(&dir).is_err());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A safetensors file made by hand: the 8-byte little-endian header length, the JSON header,
+/// then `data`.
+fn safetensors_bytes(header: &str, data: &[u8]) -> Vec<u8> {
+    let mut bytes = (header.len() as u64).to_le_bytes().to_vec();
+    bytes.extend_from_slice(header.as_bytes());
+    bytes.extend_from_slice(data);
+    bytes
+}
+
+/// The fuzzers' hostile inputs (fuzz/README.md): `load_model_from_bytes` reads what
+/// `load_model` reads, and refuses huge declared sizes and out-of-range numbers with an error,
+/// before allocating.
+#[test]
+fn hostile_model_files_are_refused_cleanly() {
+    init();
+    let spec = ProblemSpec::new("vlmop2");
+    let p = build_problem(&spec).unwrap();
+    let model = build_model(&small_config(ModelKind::Mlp, p.as_ref(), 0)).unwrap();
+    let dir = temp_dir("hostile");
+    save_model(&dir, model.as_ref(), &spec, None).unwrap();
+    let config = std::fs::read_to_string(dir.join(CONFIG_FILE)).unwrap();
+    let weights = std::fs::read(dir.join(WEIGHTS_FILE)).unwrap();
+    let from_bytes = load_model_from_bytes(&config, &weights).unwrap();
+    let from_dir = load_model(&dir).unwrap();
+    assert_eq!(
+        weight_bits(from_bytes.model.as_ref()),
+        weight_bits(from_dir.model.as_ref())
+    );
+    assert_eq!(from_bytes.saved, from_dir.saved);
+
+    let hostile_weights = [
+        u64::MAX.to_le_bytes().to_vec(),
+        vec![0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, b'{', b'}'],
+        safetensors_bytes(
+            r#"{"w":{"dtype":"F32","shape":[4611686018427387904],"data_offsets":[0,8]}}"#,
+            &[0; 8],
+        ),
+        safetensors_bytes(
+            r#"{"w":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,8]}}"#,
+            &[0; 8],
+        ),
+    ];
+    for bytes in hostile_weights {
+        let message = load_model_from_bytes(&config, &bytes)
+            .unwrap_err()
+            .to_string();
+        assert!(!message.contains('\n'), "{message}");
+    }
+
+    // Sizes far above the limit, and numbers out of range, in model.json.
+    let huge_depth = config.replace("\"depth\": 2", "\"depth\": 1000000000");
+    assert_ne!(huge_depth, config);
+    let message = parse_saved_config(&huge_depth).unwrap_err().to_string();
+    assert!(message.contains("MAX_MODEL_PARAMETERS"), "{message}");
+    let out_of_range = config.replace("\"depth\": 2", "\"depth\": 1e999");
+    let message = parse_saved_config(&out_of_range).unwrap_err().to_string();
+    assert!(message.starts_with("JSON:"), "{message}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

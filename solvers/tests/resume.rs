@@ -329,3 +329,95 @@ fn a_state_of_another_optimizer_is_refused() {
         .to_string();
     assert!(error.contains("sgd keeps no state"), "{error}");
 }
+
+/// A safetensors file made by hand: the 8-byte little-endian header length, the JSON header,
+/// then `data`.
+fn safetensors_bytes(header: &str, data: &[u8]) -> Vec<u8> {
+    let mut bytes = (header.len() as u64).to_le_bytes().to_vec();
+    bytes.extend_from_slice(header.as_bytes());
+    bytes.extend_from_slice(data);
+    bytes
+}
+
+/// The fuzzers' hostile state files (fuzz/README.md): sizes declared far beyond the file,
+/// refused before anything is allocated.
+#[test]
+fn huge_declared_sizes_in_a_state_file_are_refused() {
+    let dir = saved_checkpoint("huge");
+    let definition = std::fs::read(dir.0.join("checkpoint.json")).unwrap();
+    let load = |state: &[u8]| {
+        Checkpoint::from_bytes(
+            &dir.0.join("checkpoint.json"),
+            &definition,
+            &dir.0.join("checkpoint.safetensors"),
+            state,
+        )
+        .unwrap_err()
+        .to_string()
+    };
+    let cases = [
+        // A header length of 2^64 - 1.
+        u64::MAX.to_le_bytes().to_vec(),
+        // A header length past the end of the file.
+        vec![0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, b'{', b'}'],
+        // 2^62 elements declared for 8 bytes of data (the element count times 8 overflows).
+        safetensors_bytes(
+            r#"{"x":{"dtype":"F64","shape":[4611686018427387904],"data_offsets":[0,8]}}"#,
+            &[0; 8],
+        ),
+        // 2^32 × 2^32 elements: the shape's product overflows.
+        safetensors_bytes(
+            r#"{"x":{"dtype":"F64","shape":[4294967296,4294967296],"data_offsets":[0,8]}}"#,
+            &[0; 8],
+        ),
+        // Offsets far past the end of the data.
+        safetensors_bytes(
+            r#"{"x":{"dtype":"F64","shape":[1],"data_offsets":[0,18446744073709551615]}}"#,
+            &[0; 8],
+        ),
+    ];
+    for state in cases {
+        let message = load(&state);
+        assert!(message.contains("not a safetensors file"), "{message}");
+        assert!(!message.contains('\n'), "{message}");
+    }
+}
+
+/// `from_bytes` reads what `load` reads.
+#[test]
+fn from_bytes_equals_load() {
+    let dir = saved_checkpoint("bytes");
+    let json_path = dir.0.join("checkpoint.json");
+    let state_path = dir.0.join("checkpoint.safetensors");
+    let from_bytes = Checkpoint::from_bytes(
+        &json_path,
+        &std::fs::read(&json_path).unwrap(),
+        &state_path,
+        &std::fs::read(&state_path).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(from_bytes, Checkpoint::load(&dir.0).unwrap());
+}
+
+/// Numbers out of range and a checkpoint cadence of 0 (which divided by zero when the run was
+/// resumed) are refused when the definition is read.
+#[test]
+fn hostile_definitions_are_refused() {
+    let dir = saved_checkpoint("definition");
+    let path = dir.0.join("checkpoint.json");
+    let original: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+
+    let mut json = original.clone();
+    json["definition"]["checkpoint_every"] = serde_json::json!(0);
+    std::fs::write(&path, json.to_string()).unwrap();
+    let message = load_error(&dir);
+    assert!(message.contains("checkpoint_every is 0"), "{message}");
+
+    let mut json = original;
+    json["definition"]["tolerance"] = serde_json::json!(123.5);
+    let text = json.to_string().replace("123.5", "1e999");
+    std::fs::write(&path, text).unwrap();
+    let message = load_error(&dir);
+    assert!(message.contains("number out of range"), "{message}");
+}

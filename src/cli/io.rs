@@ -5,140 +5,32 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use anyhow::{Context, Result, bail};
-use serde_json::Value;
+use tradeoff::input::{PointFormat, parse_json_vector, parse_points};
 use tradeoff_pareto::Matrix;
 
 /// Reads a matrix from a JSON array of arrays (`.json`) or a CSV file (`.csv`, optional header).
 ///
-/// Every row must have the same width, and every value must be finite.
+/// Every row must have the same width, and every value must be finite
+/// ([`tradeoff::input::parse_points`]).
 pub fn read_matrix(path: &Path) -> Result<Matrix> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let ext = path
+    let format = path
         .extension()
         .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    let rows = match ext.as_deref() {
-        Some("csv") => parse_csv(&text).with_context(|| format!("{}", path.display()))?,
-        Some("json") => parse_json(&text).with_context(|| format!("{}", path.display()))?,
-        _ => bail!(
+        .and_then(PointFormat::from_extension);
+    let Some(format) = format else {
+        bail!(
             "{}: unknown file type (expected a .json or .csv extension)",
             path.display()
-        ),
+        );
     };
-    rows_to_matrix(rows).with_context(|| format!("{}", path.display()))
+    parse_points(&text, format).with_context(|| format!("{}", path.display()))
 }
 
-fn rows_to_matrix(rows: Vec<Vec<f64>>) -> Result<Matrix> {
-    if rows.is_empty() {
-        bail!("no rows");
-    }
-    let width = rows[0].len();
-    if width == 0 {
-        bail!("row 0 is empty");
-    }
-    for (i, row) in rows.iter().enumerate() {
-        if row.len() != width {
-            bail!(
-                "row {i} has {} values but row 0 has {width}: every row needs the same width",
-                row.len()
-            );
-        }
-        if let Some(j) = row.iter().position(|v| !v.is_finite()) {
-            bail!("row {i}, column {j} is {} (values must be finite)", row[j]);
-        }
-    }
-    Ok(Matrix::from_rows(&rows)?)
-}
-
-fn parse_json(text: &str) -> Result<Vec<Vec<f64>>> {
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| anyhow::anyhow!("malformed JSON: {e}"))?;
-    // Accept a bare array of arrays, or an object holding one under a usual key
-    // (so a `front` or `solve` output file can be fed back in).
-    let array = match &value {
-        serde_json::Value::Array(_) => &value,
-        serde_json::Value::Object(map) => ["points", "objectives", "prefs", "solutions"]
-            .iter()
-            .find_map(|k| map.get(*k))
-            .context("expected a JSON array of arrays (or an object with a \"points\" array)")?,
-        _ => bail!("expected a JSON array of arrays of numbers"),
-    };
-    let rows = array
-        .as_array()
-        .context("expected a JSON array of arrays of numbers")?;
-    rows.iter()
-        .enumerate()
-        .map(|(i, row)| {
-            let row = row
-                .as_array()
-                .with_context(|| format!("row {i} is not an array"))?;
-            row.iter()
-                .enumerate()
-                .map(|(j, v)| {
-                    json_number(v)
-                        .with_context(|| format!("row {i}, column {j}: {v} is not a number"))
-                })
-                .collect()
-        })
-        .collect()
-}
-
-fn json_number(v: &serde_json::Value) -> Option<f64> {
-    match v {
-        serde_json::Value::Number(n) => n.as_f64(),
-        // Non-finite values as strings are parsed so that the error says what they are.
-        serde_json::Value::String(s) => match s.to_ascii_lowercase().as_str() {
-            "nan" => Some(f64::NAN),
-            "inf" | "infinity" => Some(f64::INFINITY),
-            "-inf" | "-infinity" => Some(f64::NEG_INFINITY),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-fn parse_csv(text: &str) -> Result<Vec<Vec<f64>>> {
-    let mut rows = Vec::new();
-    for (line_no, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-        let parsed: Option<Vec<f64>> = fields.iter().map(|f| f.parse::<f64>().ok()).collect();
-        match parsed {
-            Some(row) => rows.push(row),
-            // A first non-numeric line is a header.
-            None if rows.is_empty() && line_no == 0 => continue,
-            None => {
-                let bad = fields
-                    .iter()
-                    .find(|f| f.parse::<f64>().is_err())
-                    .unwrap_or(&"");
-                bail!("line {}: '{bad}' is not a number", line_no + 1);
-            }
-        }
-    }
-    Ok(rows)
-}
-
-/// Parses `1.1,1.1` into numbers.
+/// Parses `1.1,1.1` into numbers ([`tradeoff::input::parse_vector`]).
 pub fn parse_vector(text: &str, what: &str) -> Result<Vec<f64>> {
-    let values: Vec<f64> = text
-        .split(',')
-        .map(|s| {
-            let s = s.trim();
-            s.parse::<f64>()
-                .ok()
-                .filter(|v| v.is_finite())
-                .with_context(|| format!("{what}: '{s}' is not a finite number"))
-        })
-        .collect::<Result<_>>()?;
-    if values.is_empty() {
-        bail!("{what} is empty");
-    }
-    Ok(values)
+    Ok(tradeoff::input::parse_vector(text, what)?)
 }
 
 /// Prints a JSON value on stdout, followed by a newline.
@@ -267,15 +159,10 @@ pub fn vector_argument(text: &str, what: &str) -> Result<Vec<f64>> {
     if lower.ends_with(".json") {
         let body = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
-        let value: Value = serde_json::from_str(&body)
-            .map_err(|e| anyhow::anyhow!("{}: malformed JSON: {e}", path.display()))?;
-        if let Some(items) = value.as_array() {
-            if items.iter().all(Value::is_number) {
-                return items
-                    .iter()
-                    .map(|v| v.as_f64().context("not a number"))
-                    .collect();
-            }
+        if let Some(vector) =
+            parse_json_vector(&body, what).with_context(|| format!("{}", path.display()))?
+        {
+            return Ok(vector);
         }
     }
     let m = read_matrix(path)?;

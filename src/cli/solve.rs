@@ -410,6 +410,7 @@ fn resume(args: &SolveArgs, dir: &Path) -> Result<()> {
     };
     let problem = problem_options.build(&definition.problem.name)?;
     let prefs = definition.preference_matrix()?;
+    check_resumed_size(dir, &definition, &prefs, problem.info().n_var)?;
     let options = options_of(&definition.method_options)?;
     let rule = build_rule(&definition.method, &options, &prefs, definition.total_iters)?;
     let config = definition.driver_config()?;
@@ -425,6 +426,42 @@ fn resume(args: &SolveArgs, dir: &Path) -> Result<()> {
         json: args.json,
     };
     session.execute(Some(checkpoint.state))
+}
+
+/// The limits of a fresh run, applied to a checkpoint's definition (a file can say anything):
+/// the preference count, the values held, the work planned and the sampled front's size.
+fn check_resumed_size(
+    dir: &Path,
+    definition: &RunDefinition,
+    prefs: &Matrix,
+    n_var: usize,
+) -> Result<()> {
+    let n_points = prefs.n_rows();
+    let source = format!("checkpoint {}", dir.display());
+    limits::check(
+        &format!("preference vectors ({source})"),
+        n_points,
+        limits::MAX_PREFERENCES,
+    )?;
+    let held = limits::product(&[n_points, n_var]);
+    limits::check(
+        &format!("decision-variable values ({n_points} preferences × n_var {n_var}, {source})"),
+        held,
+        limits::MAX_HELD_VALUES,
+    )?;
+    limits::check(
+        &format!(
+            "variable-steps ({n_points} preferences × n_var {n_var} × {} iterations, {source})",
+            definition.total_iters
+        ),
+        limits::product(&[held, definition.total_iters]),
+        limits::MAX_WORK,
+    )?;
+    limits::check(
+        &format!("true-front points (front_points, {source})"),
+        definition.front_points,
+        limits::MAX_FRONT_POINTS,
+    )
 }
 
 /// The method options as the rule is built: `--set`, plus the run's iteration count for a

@@ -430,56 +430,91 @@ impl Checkpoint {
             path: definition_path.clone(),
             source,
         })?;
-        let version: serde_json::Value = serde_json::from_slice(&text).map_err(|e| {
-            invalid(
-                &definition_path,
-                format!("not valid JSON (corrupted or truncated?): {e}"),
-            )
-        })?;
-        match version
-            .get("schema_version")
-            .and_then(serde_json::Value::as_u64)
-        {
-            Some(v) if v == u64::from(CHECKPOINT_SCHEMA_VERSION) => {}
-            Some(v) => {
-                return Err(invalid(
-                    &definition_path,
-                    format!(
-                        "schema version {v}, this build reads version {CHECKPOINT_SCHEMA_VERSION}"
-                    ),
-                ));
-            }
-            None => {
-                return Err(invalid(&definition_path, "no schema_version"));
-            }
-        }
-        let file: DefinitionFile = serde_json::from_value(version)
-            .map_err(|e| invalid(&definition_path, format!("bad run definition: {e}")))?;
-
+        let file = parse_definition(&definition_path, &text)?;
         let state_path = dir.join(CHECKPOINT_STATE_FILE);
         let bytes = std::fs::read(&state_path).map_err(|source| CheckpointError::Io {
             path: state_path.clone(),
             source,
         })?;
-        let tensors = SafeTensors::deserialize(&bytes).map_err(|e| {
+        file.with_state(&state_path, &bytes)
+    }
+
+    /// [`Checkpoint::load`] from the two files' contents: `checkpoint.json`'s bytes and
+    /// `checkpoint.safetensors`' bytes. The paths only name the files in errors.
+    ///
+    /// # Errors
+    /// As [`Checkpoint::load`], less the file-system errors.
+    pub fn from_bytes(
+        definition_path: &Path,
+        definition: &[u8],
+        state_path: &Path,
+        state: &[u8],
+    ) -> Result<Self, CheckpointError> {
+        parse_definition(definition_path, definition)?.with_state(state_path, state)
+    }
+}
+
+/// Parses `checkpoint.json` (schema version first, then the whole file).
+fn parse_definition(
+    definition_path: &Path,
+    text: &[u8],
+) -> Result<DefinitionFile, CheckpointError> {
+    let version: serde_json::Value = serde_json::from_slice(text).map_err(|e| {
+        invalid(
+            definition_path,
+            format!("not valid JSON (corrupted or truncated?): {e}"),
+        )
+    })?;
+    match version
+        .get("schema_version")
+        .and_then(serde_json::Value::as_u64)
+    {
+        Some(v) if v == u64::from(CHECKPOINT_SCHEMA_VERSION) => {}
+        Some(v) => {
+            return Err(invalid(
+                definition_path,
+                format!("schema version {v}, this build reads version {CHECKPOINT_SCHEMA_VERSION}"),
+            ));
+        }
+        None => {
+            return Err(invalid(definition_path, "no schema_version"));
+        }
+    }
+    let file: DefinitionFile = serde_json::from_value(version)
+        .map_err(|e| invalid(definition_path, format!("bad run definition: {e}")))?;
+    // A cadence of 0 would divide by zero in a checkpoint writer.
+    if file.definition.checkpoint_every == Some(0) {
+        return Err(invalid(
+            definition_path,
+            "bad run definition: checkpoint_every is 0 (it must be at least 1, or null)",
+        ));
+    }
+    Ok(file)
+}
+
+impl DefinitionFile {
+    /// The checkpoint this definition and the state file's bytes make.
+    fn with_state(self, state_path: &Path, bytes: &[u8]) -> Result<Checkpoint, CheckpointError> {
+        let file = self;
+        let tensors = SafeTensors::deserialize(bytes).map_err(|e| {
             invalid(
-                &state_path,
+                state_path,
                 format!("not a safetensors file (corrupted or truncated?): {e:?}"),
             )
         })?;
         let reader = Reader {
-            path: &state_path,
+            path: state_path,
             tensors: &tensors,
         };
         let [k, n] = file.x_shape;
         let x = Matrix::from_vec(k, n, reader.f64s("x", &[k, n])?)
-            .map_err(|e| invalid(&state_path, format!("tensor 'x': {e}")))?;
+            .map_err(|e| invalid(state_path, format!("tensor 'x': {e}")))?;
         let counters = reader.u64s("counters", &[3])?;
         let to_usize = |v: u64| usize::try_from(v).unwrap_or(usize::MAX);
         let iteration = to_usize(counters[0]);
         if iteration != file.iteration {
             return Err(invalid(
-                &state_path,
+                state_path,
                 format!(
                     "the state is at iteration {iteration} but {CHECKPOINT_DEFINITION_FILE} says {} (files from two different saves)",
                     file.iteration
@@ -498,7 +533,7 @@ impl Checkpoint {
             let shape = reader.shape("history.objectives")?;
             if shape.len() != 3 || shape[0] != r {
                 return Err(invalid(
-                    &state_path,
+                    state_path,
                     format!(
                         "tensor 'history.objectives' has shape {}, expected [{r}, K, n_obj]",
                         shape_text(&shape)
@@ -518,7 +553,7 @@ impl Checkpoint {
             let objectives = match &objectives {
                 Some((values, k, m)) => Some(
                     Matrix::from_vec(*k, *m, values[i * k * m..(i + 1) * k * m].to_vec())
-                        .map_err(|e| invalid(&state_path, format!("history.objectives: {e}")))?,
+                        .map_err(|e| invalid(state_path, format!("history.objectives: {e}")))?,
                 ),
                 None => None,
             };
@@ -538,7 +573,7 @@ impl Checkpoint {
             n_evaluations: to_usize(counters[2]),
             history,
         };
-        Ok(Self {
+        Ok(Checkpoint {
             definition: file.definition,
             state,
         })
