@@ -5,7 +5,7 @@
 //! relative to the largest entry of the expected vector; values quoted to 6 significant digits
 //! in the notes get 1e-5.
 
-mod common;
+use crate::common;
 
 use common::{fixtures, vector};
 use rand::rngs::StdRng;

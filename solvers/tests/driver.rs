@@ -817,7 +817,7 @@ fn libmoon_table_a_setting() {
 }
 
 /// Wall time of every registry method in the Table A setting (LibMOON: 0.6–11 s per run).
-/// Prints only; run with `cargo test --release -p tradeoff-solvers --test driver -- --ignored
+/// Prints only; run with `cargo test --release -p tradeoff-solvers --test main driver:: -- --ignored
 /// --nocapture`.
 #[test]
 #[ignore = "timing report, meaningful in release builds only"]

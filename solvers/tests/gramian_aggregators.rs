@@ -10,7 +10,7 @@
 //! the notes get 5e-6 relative. Where a reference is defective, the test says why and checks the
 //! right behaviour instead.
 
-mod common;
+use crate::common;
 
 use common::*;
 use tradeoff_pareto::Matrix;

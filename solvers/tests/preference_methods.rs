@@ -1,7 +1,7 @@
 //! EPO, PMGDA and ParetoMTL against LibMOON's recorded steps (`tests/fixtures/aggregators.json`,
 //! `results.*.libmoon_github`) and on small problems.
 
-mod common;
+use crate::common;
 
 use common::{fixtures, number, vector};
 use rand::rngs::StdRng;

@@ -4,7 +4,7 @@
 //! fails `every_method_has_a_property_run`. Also: every documented default equals the value the
 //! method uses (building with each default written out gives the same outputs, bit for bit).
 
-mod common;
+use crate::common;
 
 use common::{PropertyTolerances, all_matrices, assert_claimed_properties, torchjd_matrices};
 use tradeoff_pareto::Matrix;
