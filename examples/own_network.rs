@@ -3,9 +3,11 @@
 
 use std::sync::Arc;
 
+use rand::SeedableRng;
 use tradeoff::candle::{DType, Device, Result as CandleResult, Tensor, Var};
 use tradeoff::pareto::Matrix;
 use tradeoff::problems::Result;
+use tradeoff::problems::neural::init::{Fans, Init, initialize};
 use tradeoff::problems::neural::{
     Batch, ExampleSet, NamedParameter, Network, NeuralProblem, Objective,
 };
@@ -16,29 +18,36 @@ use tradeoff::solvers::{DriverConfig, Optimizer, Options, Runner, build_rule};
 struct TwoTaskNet(Vec<NamedParameter>, Device);
 
 impl TwoTaskNet {
-    fn new(inputs: usize, hidden: usize, device: &Device) -> CandleResult<Self> {
-        let seeded = |n: usize, seed: u64| -> Vec<f32> {
-            (0..n)
-                .map(|i| (((i as u64 + 1) * 2654435761 ^ seed) % 1000) as f32 / 1000.0 - 0.5)
-                .collect()
-        };
-        let var = |name: &str, shape: &[usize], seed| -> CandleResult<NamedParameter> {
-            let n = shape.iter().product();
-            let t = Tensor::from_vec(seeded(n, seed), shape, device)?;
+    /// PyTorch's default initialisation (U(±1/√fan_in)) drawn from our own seeded generator.
+    fn new(inputs: usize, hidden: usize, device: &Device) -> Result<Self> {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+        let mut var = |name: &str, shape: &[usize], fan_in: usize| -> Result<NamedParameter> {
+            let fans = Fans::dense(fan_in, shape[shape.len() - 1]);
+            let t = initialize(
+                Init::KaimingUniform,
+                1,
+                &shape[1..],
+                fans,
+                &mut rng,
+                DType::F32,
+                device,
+            )
+            .map_err(|e| tradeoff::problems::Error::Unsupported {
+                problem: name.into(),
+                what: e.to_string(),
+            })?;
             Ok(NamedParameter {
                 name: name.into(),
                 var: Var::from_tensor(&t)?,
             })
         };
-        Ok(Self(
-            vec![
-                var("w1", &[1, inputs, hidden], 1)?,
-                var("b1", &[1, hidden], 2)?,
-                var("head_a", &[1, hidden, 1], 3)?,
-                var("head_b", &[1, hidden, 1], 4)?,
-            ],
-            device.clone(),
-        ))
+        let parameters = vec![
+            var("w1", &[1, inputs, hidden], inputs)?,
+            var("b1", &[1, hidden], inputs)?,
+            var("head_a", &[1, hidden, 1], hidden)?,
+            var("head_b", &[1, hidden, 1], hidden)?,
+        ];
+        Ok(Self(parameters, device.clone()))
     }
 }
 

@@ -246,7 +246,7 @@ fn representation_gramians_match_the_hand_derived_gradient() {
     let data = Examples::new(50, 3, 2);
     let row = x.row(0);
     let (w, b, a) = (&row[0..12], &row[12..16], [&row[16..20], &row[20..24]]);
-    let mut grads = vec![Vec::new(), Vec::new()];
+    let mut grads = [Vec::new(), Vec::new()];
     for &e in &order[..16] {
         let xe = &data.x[e * 3..e * 3 + 3];
         let z: Vec<f64> = (0..4)

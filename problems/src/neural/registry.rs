@@ -250,7 +250,7 @@ struct TaskLoss {
     kind: TaskKind,
 }
 
-fn output<'a>(outputs: &'a [Tensor], index: usize) -> Result<&'a Tensor> {
+fn output(outputs: &[Tensor], index: usize) -> Result<&Tensor> {
     outputs.get(index).ok_or_else(|| Error::DimensionMismatch {
         what: "network outputs (one per task)".into(),
         expected: index + 1,
