@@ -318,7 +318,7 @@ fn pmtl_libmoon_switch_waits_for_the_whole_set() {
     assert!(stages.iter().all(|&s| s == stages[0]), "{stages:?}");
 }
 
-/// The numbers for the report (run with `--release -- --ignored --nocapture`).
+/// The numbers for the report: `cargo test --release -p tradeoff-solvers --test main set_level::print_tables -- --ignored --nocapture`.
 #[test]
 #[ignore]
 fn print_tables() {
