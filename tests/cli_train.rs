@@ -88,6 +88,16 @@ fn train_writes_records_with_every_split_and_metric() {
     ] {
         assert!(std::path::Path::new(&out).join(file).exists(), "{file}");
     }
+    // The best validation epoch is kept beside the last checkpoint.
+    let best = std::path::Path::new(&out)
+        .join("best")
+        .join("checkpoint.json");
+    assert!(best.exists(), "best/checkpoint.json");
+    assert!(
+        record["best_val"]["epoch"]
+            .as_u64()
+            .is_some_and(|e| (1..=2).contains(&e))
+    );
     // result.json is what --json printed.
     let saved: Value = serde_json::from_str(
         &std::fs::read_to_string(std::path::Path::new(&out).join("result.json")).unwrap(),

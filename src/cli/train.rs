@@ -563,6 +563,12 @@ impl Session {
         )
         .with_patience(self.definition.patience)
         .continuing(earlier);
+        let mut best = BestKeeper {
+            evaluator: &mut evaluator,
+            dir: self.out.as_ref().map(|d| d.join("best")),
+            definition: &run_definition,
+            seen: 0,
+        };
         let mut progress = EpochProgress::new(
             self.steps_per_epoch,
             std::io::stderr().is_terminal(),
@@ -585,7 +591,7 @@ impl Session {
                 &self.config,
             )
             .with_observer(&mut progress)
-            .with_observer(&mut evaluator);
+            .with_observer(&mut best);
             if let Some(writer) = writer.as_mut() {
                 runner = runner.with_observer(writer);
             }
@@ -838,6 +844,42 @@ fn read_history(dir: &Path, epoch: usize) -> Result<Vec<EpochRecord>> {
         })
         .filter(|r| r.as_ref().map_or(true, |r| r.epoch <= epoch))
         .collect()
+}
+
+/// The epoch evaluator, and a checkpoint in `DIR/best` of the weights with the best validation
+/// loss so far (where there is a validation split): "the last and the best" are kept.
+struct BestKeeper<'a> {
+    evaluator: &'a mut EpochEvaluator,
+    dir: Option<PathBuf>,
+    definition: &'a RunDefinition,
+    seen: usize,
+}
+
+impl Observer for BestKeeper<'_> {
+    fn start(&mut self, start: &RunStart<'_>) -> tradeoff_solvers::Result<()> {
+        self.seen = self.evaluator.records().len();
+        self.evaluator.start(start)
+    }
+
+    fn evaluated(&mut self, iteration: usize, objectives: &Matrix) -> tradeoff_solvers::Result<()> {
+        self.evaluator.evaluated(iteration, objectives)
+    }
+
+    fn iteration(&mut self, view: &IterationView<'_>) -> tradeoff_solvers::Result<Control> {
+        let control = self.evaluator.iteration(view)?;
+        let records = self.evaluator.records().len();
+        if records > self.seen {
+            self.seen = records;
+            if let (true, Some(dir)) = (self.evaluator.improved(), &self.dir) {
+                Checkpoint {
+                    definition: self.definition.clone(),
+                    state: view.state(),
+                }
+                .save(dir)?;
+            }
+        }
+        Ok(control)
+    }
 }
 
 /// Checkpoints at epoch ends (every `every` steps), with history.json written first.
