@@ -62,7 +62,6 @@ mod ops;
 mod optim;
 mod params;
 mod signal;
-mod simd;
 mod target;
 mod train;
 

@@ -54,7 +54,7 @@ impl BiasAct {
         let zero = T::from_f64(0.0);
         let mut out = vec![zero; rows * cols];
         let relu = self.relu;
-        crate::simd::vectorized(|| {
+        tradeoff_problems::neural::layers::simd::vectorized(|| {
             for (o_row, z_row) in out.chunks_exact_mut(cols).zip(z.chunks_exact(cols)) {
                 for ((o, &v), &c) in o_row.iter_mut().zip(z_row).zip(b) {
                     let s = v + c;
@@ -119,7 +119,7 @@ impl ReluMask {
         let y = contiguous::<T>(y, ly, "relu-mask")?;
         let zero = T::from_f64(0.0);
         let mut out = vec![zero; g.len()];
-        crate::simd::vectorized(|| {
+        tradeoff_problems::neural::layers::simd::vectorized(|| {
             for ((o, &gi), &yi) in out.iter_mut().zip(g).zip(y) {
                 *o = if yi > zero { gi } else { zero };
             }
@@ -157,7 +157,7 @@ impl ColumnSum {
         let (_, cols) = dims2(l)?;
         let g = contiguous::<T>(s, l, "column-sum")?;
         let mut out = vec![T::from_f64(0.0); cols];
-        crate::simd::vectorized(|| {
+        tradeoff_problems::neural::layers::simd::vectorized(|| {
             for row in g.chunks_exact(cols) {
                 for (o, &v) in out.iter_mut().zip(row) {
                     *o += v;

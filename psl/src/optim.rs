@@ -81,7 +81,7 @@ pub fn clip_grad_norm(grads: &mut [Vec<f64>], max_norm: f64) -> f64 {
 /// `Σ v²` in f64 over eight interleaved partial sums (vectorised; a fixed order, so the result
 /// is reproducible).
 fn sum_sq<T: Copy + Into<f64>>(values: &[T]) -> f64 {
-    crate::simd::vectorized(|| sum_sq_kernel(values))
+    tradeoff_problems::neural::layers::simd::vectorized(|| sum_sq_kernel(values))
 }
 
 #[inline(always)]
@@ -128,9 +128,11 @@ impl RawGrads {
             match self {
                 Self::F32(g) => {
                     let c = coef as f32;
-                    crate::simd::vectorized(|| g.iter_mut().flatten().for_each(|v| *v *= c));
+                    tradeoff_problems::neural::layers::simd::vectorized(|| {
+                        g.iter_mut().flatten().for_each(|v| *v *= c)
+                    });
                 }
-                Self::F64(g) => crate::simd::vectorized(|| {
+                Self::F64(g) => tradeoff_problems::neural::layers::simd::vectorized(|| {
                     g.iter_mut().flatten().for_each(|v| *v *= coef);
                 }),
             }
@@ -276,7 +278,7 @@ impl Adam {
         match (&mut self.buffers, grads) {
             (Buffers::F32 { values, m, v }, RawGrads::F32(g)) => {
                 for (k, var) in self.vars.iter().enumerate() {
-                    crate::simd::vectorized(|| {
+                    tradeoff_problems::neural::layers::simd::vectorized(|| {
                         adam_update(
                             &mut values[k],
                             &mut m[k],
@@ -293,7 +295,7 @@ impl Adam {
             }
             (Buffers::F64 { values, m, v }, RawGrads::F64(g)) => {
                 for (k, var) in self.vars.iter().enumerate() {
-                    crate::simd::vectorized(|| {
+                    tradeoff_problems::neural::layers::simd::vectorized(|| {
                         adam_update(
                             &mut values[k],
                             &mut m[k],

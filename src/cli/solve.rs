@@ -494,11 +494,12 @@ struct Session {
     json: bool,
 }
 
-/// Writes the checkpoint into the output directory every `every` iterations.
-struct CheckpointWriter<'a> {
-    dir: &'a Path,
-    every: usize,
-    definition: &'a RunDefinition,
+/// Writes the checkpoint into the output directory every `every` iterations (`solve`, and
+/// `train` at epoch ends).
+pub(super) struct CheckpointWriter<'a> {
+    pub(super) dir: &'a Path,
+    pub(super) every: usize,
+    pub(super) definition: &'a RunDefinition,
 }
 
 impl Observer for CheckpointWriter<'_> {

@@ -24,6 +24,7 @@ use tradeoff_solvers::{
 
 use super::flags::{LrArgs, SetArgs, options_of};
 use super::io::{prepare_out_dir, print_json, write_atomic};
+use super::solve::CheckpointWriter;
 
 /// The record format of `train`'s result.json and history.json.
 pub const TRAIN_SCHEMA_VERSION: u32 = 1;
@@ -575,11 +576,10 @@ impl Session {
             self.setup.objectives.clone(),
         );
         let mut stop = self.stop_after.map(|e| StopAfter(e * self.steps_per_epoch));
-        let mut writer = self.out.as_ref().map(|dir| EpochCheckpoints {
-            dir: dir.clone(),
+        let mut writer = self.out.as_deref().map(|dir| CheckpointWriter {
+            dir,
             every: self.definition.checkpoint_every * self.steps_per_epoch,
-            steps_per_epoch: self.steps_per_epoch,
-            definition: run_definition.clone(),
+            definition: &run_definition,
         });
         let method = self.definition.method.clone();
         let problem_name = self.definition.problem.clone();
@@ -846,8 +846,8 @@ fn read_history(dir: &Path, epoch: usize) -> Result<Vec<EpochRecord>> {
         .collect()
 }
 
-/// The epoch evaluator, and a checkpoint in `DIR/best` of the weights with the best validation
-/// loss so far (where there is a validation split): "the last and the best" are kept.
+/// The epoch evaluator; after each evaluation it writes `DIR/history.json` and, when the
+/// validation loss improved, a checkpoint in `DIR/best` ("the last and the best" are kept).
 struct BestKeeper<'a> {
     evaluator: &'a mut EpochEvaluator,
     dir: Option<PathBuf>,
@@ -870,6 +870,15 @@ impl Observer for BestKeeper<'_> {
         let records = self.evaluator.records().len();
         if records > self.seen {
             self.seen = records;
+            if let Some(out) = self.dir.as_deref().and_then(Path::parent) {
+                // Each epoch's record is on disk before the epoch's checkpoint, so a run killed
+                // later resumes with its whole history.
+                write_history(out, self.evaluator.records()).map_err(|e| {
+                    tradeoff_solvers::Error::InvalidState {
+                        reason: format!("cannot write history.json: {e:#}"),
+                    }
+                })?;
+            }
             if let (true, Some(dir)) = (self.evaluator.improved(), &self.dir) {
                 Checkpoint {
                     definition: self.definition.clone(),
@@ -879,28 +888,6 @@ impl Observer for BestKeeper<'_> {
             }
         }
         Ok(control)
-    }
-}
-
-/// Checkpoints at epoch ends (every `every` steps), with history.json written first.
-struct EpochCheckpoints {
-    dir: PathBuf,
-    every: usize,
-    steps_per_epoch: usize,
-    definition: RunDefinition,
-}
-
-impl Observer for EpochCheckpoints {
-    fn iteration(&mut self, view: &IterationView<'_>) -> tradeoff_solvers::Result<Control> {
-        if view.iteration % self.every == 0 && view.iteration < view.max_iters {
-            let _ = self.steps_per_epoch;
-            Checkpoint {
-                definition: self.definition.clone(),
-                state: view.state(),
-            }
-            .save(&self.dir)?;
-        }
-        Ok(Control::Continue)
     }
 }
 

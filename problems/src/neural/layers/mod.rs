@@ -21,7 +21,7 @@
 
 pub mod candle_ops;
 mod cpu;
-mod simd;
+pub mod simd;
 #[cfg(test)]
 mod tests;
 

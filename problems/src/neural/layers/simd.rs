@@ -1,4 +1,5 @@
-//! Runtime dispatch of the layers' CPU kernels to the widest SIMD instruction set the CPU has.
+//! Runtime dispatch of CPU kernels (the layers', and `psl`'s) to the widest SIMD instruction set
+//! the CPU has, through `pulp`, without `unsafe` here.
 //!
 //! The kernels are plain loops marked `#[inline(always)]`; compiled inside pulp's
 //! `#[target_feature]` entry points they are auto-vectorised for AVX-512 or AVX2 + FMA, where a
@@ -17,6 +18,6 @@ impl<R, F: FnOnce() -> R> pulp::WithSimd for Dispatch<F> {
 
 /// Runs `kernel` compiled for the best available instruction set.
 #[inline(always)]
-pub(crate) fn vectorized<R>(kernel: impl FnOnce() -> R) -> R {
+pub fn vectorized<R>(kernel: impl FnOnce() -> R) -> R {
     pulp::Arch::new().dispatch(Dispatch(kernel))
 }
