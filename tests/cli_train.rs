@@ -277,3 +277,50 @@ fn train_refuses_bad_requests_cleanly() {
         "--method cannot be given",
     );
 }
+
+#[test]
+fn compare_on_a_neural_problem_summarises_train_runs_over_seeds() {
+    let summary = json_of(&[
+        "compare",
+        "--problem",
+        "compas",
+        "--solvers",
+        "mean,mgda",
+        "--seeds",
+        "2",
+        "--epochs",
+        "1",
+        "--json",
+    ]);
+    let rows = summary["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    for (row, method) in rows.iter().zip(["mean", "mgda"]) {
+        assert_eq!(row["method"], method);
+        assert_eq!(row["runs"], 2);
+        // The cell is the mean of the two `train` runs with seeds 0 and 1.
+        let runs: Vec<f64> = ["0", "1"]
+            .iter()
+            .map(|seed| {
+                let r = json_of(&[
+                    "train",
+                    "--problem",
+                    "compas",
+                    "--method",
+                    method,
+                    "--epochs",
+                    "1",
+                    "--seed",
+                    seed,
+                    "--json",
+                ]);
+                r["test"]["losses"][0].as_f64().unwrap()
+            })
+            .collect();
+        let mean = (runs[0] + runs[1]) / 2.0;
+        let got = row["test_losses"][0]["mean"].as_f64().unwrap();
+        assert!(
+            (got - mean).abs() <= 1e-15 * mean.abs(),
+            "{method}: {got} vs {mean}"
+        );
+    }
+}

@@ -54,6 +54,9 @@ pub struct CompareArgs {
     /// Print summary.json on stdout instead of the table.
     #[arg(long)]
     pub json: bool,
+    /// Neural problems (multi-mnist, adult, compas, credit): epochs per run [default: 3].
+    #[arg(long, value_name = "E")]
+    pub epochs: Option<usize>,
 }
 
 /// `--solvers`' long help: the names come from the method table.
@@ -87,6 +90,9 @@ struct RunOutcome {
 pub fn run(args: CompareArgs) -> Result<()> {
     if args.seeds == 0 {
         bail!("--seeds must be at least 1");
+    }
+    if tradeoff_problems::neural::registry::is_neural_problem(&args.problem.problem) {
+        return compare_neural(&args);
     }
     let problem = args.problem.build()?;
     let info = problem.info().clone();
@@ -474,5 +480,33 @@ pub fn write_comparison(
     write_atomic(
         &dir.join("summary.json"),
         &serde_json::to_vec_pretty(summary)?,
+    )
+}
+
+/// `compare` on a neural problem: `train` runs (one model each) for every solver × seed.
+fn compare_neural(args: &CompareArgs) -> Result<()> {
+    let solvers: Vec<String> = args
+        .solvers
+        .iter()
+        .map(|s| s.trim().to_ascii_lowercase())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let n_runs = limits::product(&[args.seeds, solvers.len()]);
+    limits::check(
+        &format!("runs (--seeds {} × {} solvers)", args.seeds, solvers.len()),
+        n_runs,
+        limits::MAX_RUNS,
+    )?;
+    let epochs = args.epochs.unwrap_or(super::train::DEFAULT_EPOCHS);
+    super::train::compare_neural(
+        &args.problem.problem.to_ascii_lowercase(),
+        &solvers,
+        args.seeds,
+        args.run.seed(),
+        epochs,
+        args.run.lr.or(super::train::DEFAULT_TRAIN_LR),
+        &|solver: &str| args.set.for_solver(solver),
+        args.out.as_deref(),
+        args.json,
     )
 }

@@ -541,7 +541,17 @@ impl Session {
         })
     }
 
-    fn execute(mut self, start: Option<tradeoff_solvers::RunState>) -> Result<()> {
+    fn execute(self, start: Option<tradeoff_solvers::RunState>) -> Result<()> {
+        self.run_session(start, true).map(|_| ())
+    }
+
+    /// Runs the session, writes its outputs, prints its report when `report`, and returns its
+    /// result record.
+    fn run_session(
+        mut self,
+        start: Option<tradeoff_solvers::RunState>,
+        report: bool,
+    ) -> Result<Value> {
         let run_definition = self.run_definition()?;
         let options = options_of(&self.definition.options)?;
         let mut rule = tradeoff_solvers::build_run_rule(
@@ -627,12 +637,14 @@ impl Session {
                 serde_json::to_string_pretty(&record)?.as_bytes(),
             )?;
         }
-        if self.json {
-            print_json(&record)
-        } else {
-            print_text(&self, &outcome.result, &evaluator);
-            Ok(())
+        if report {
+            if self.json {
+                print_json(&record)?;
+            } else {
+                print_text(&self, &outcome.result, &evaluator);
+            }
         }
+        Ok(record)
     }
 
     fn result_record(&self, result: &SolveResult, evaluator: &EpochEvaluator) -> Result<Value> {
@@ -1079,4 +1091,192 @@ fn print_text(session: &Session, result: &SolveResult, evaluator: &EpochEvaluato
             dir.display()
         );
     }
+}
+
+/// `tradeoff compare` on a neural problem: every method × seed trained with `train`'s defaults
+/// (one model, `epochs` epochs, Adam `lr`), on one worker per core; a table of the test losses,
+/// accuracies and hypervolume (mean ± standard deviation over seeds) and `epoch_s`, and
+/// `summary.json` / `summary.md` in `--out`.
+///
+/// `solver_options(method)` gives each method's `--set SOLVER:key=value` options.
+#[allow(clippy::too_many_arguments)] // the flags of `compare`, passed through once
+pub fn compare_neural(
+    problem: &str,
+    methods: &[String],
+    seeds: usize,
+    first_seed: u64,
+    epochs: usize,
+    lr: f64,
+    solver_options: &dyn Fn(&str) -> Result<Vec<String>>,
+    out: Option<&Path>,
+    json: bool,
+) -> Result<()> {
+    let mut jobs = Vec::new();
+    for method in methods {
+        let options = solver_options(method)?;
+        for k in 0..seeds {
+            let args = TrainArgs::parse_defaults();
+            let mut definition = definition_of(&TrainArgs {
+                problem: Some(problem.to_string()),
+                method: Some(method.clone()),
+                epochs: Some(epochs),
+                seed: Some(first_seed + k as u64),
+                ..args
+            })?;
+            definition.options.clone_from(&options);
+            definition.lr = lr;
+            options_of(&definition.options)?;
+            jobs.push((method.clone(), definition));
+        }
+    }
+    if let Some(dir) = out {
+        prepare_out_dir(dir)?;
+    }
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: std::sync::Mutex<Vec<Option<Result<Value>>>> =
+        std::sync::Mutex::new((0..jobs.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some((_, definition)) = jobs.get(i) else {
+                        break;
+                    };
+                    let record = Session::build(definition.clone(), None, None, false)
+                        .and_then(|session| session.run_session(None, false));
+                    if let Ok(mut all) = results.lock() {
+                        all[i] = Some(record);
+                    }
+                }
+            });
+        }
+    });
+    let results = results
+        .into_inner()
+        .map_err(|_| anyhow::anyhow!("a training worker panicked"))?;
+    let mut rows = Vec::new();
+    for (method, _) in jobs.iter().step_by(seeds.max(1)) {
+        let records: Vec<Value> = jobs
+            .iter()
+            .zip(&results)
+            .filter(|((m, _), _)| m == method)
+            .map(|(_, r)| match r {
+                Some(Ok(v)) => Ok(v.clone()),
+                Some(Err(e)) => Err(anyhow::anyhow!("{method}: {e:#}")),
+                None => Err(anyhow::anyhow!("{method}: the run did not finish")),
+            })
+            .collect::<Result<_>>()?;
+        rows.push(summary_row(method, &records));
+    }
+    let summary = json!({
+        "schema_version": TRAIN_SCHEMA_VERSION,
+        "problem": problem,
+        "seeds": seeds,
+        "epochs": epochs,
+        "lr": lr,
+        "rows": rows,
+        "notes": ["each cell: mean and sample standard deviation over the seeds of the final epoch's test measure"],
+    });
+    let table = summary_table(&summary);
+    if let Some(dir) = out {
+        write_atomic(&dir.join("summary.md"), table.as_bytes())?;
+        write_atomic(
+            &dir.join("summary.json"),
+            serde_json::to_string_pretty(&summary)?.as_bytes(),
+        )?;
+    }
+    if json {
+        print_json(&summary)
+    } else {
+        print!("{table}");
+        Ok(())
+    }
+}
+
+/// Mean and sample standard deviation.
+fn mean_std(values: &[f64]) -> (f64, f64) {
+    let n = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let var = if values.len() > 1 {
+        values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)
+    } else {
+        0.0
+    };
+    (mean, var.sqrt())
+}
+
+/// One method's row: test losses and accuracies per task, test hypervolume, epoch time.
+fn summary_row(method: &str, records: &[Value]) -> Value {
+    let column = |f: &dyn Fn(&Value) -> Option<f64>| -> Option<Value> {
+        let values: Option<Vec<f64>> = records.iter().map(f).collect();
+        values.map(|v| {
+            let (mean, std) = mean_std(&v);
+            json!({"mean": mean, "std": std})
+        })
+    };
+    let n_losses = records[0]["test"]["losses"].as_array().map_or(0, Vec::len);
+    let n_accuracy = records[0]["test"]["accuracy"]
+        .as_array()
+        .map_or(0, Vec::len);
+    let losses: Vec<Value> = (0..n_losses)
+        .filter_map(|i| column(&|r| r["test"]["losses"][i].as_f64()))
+        .collect();
+    let accuracy: Vec<Value> = (0..n_accuracy)
+        .filter_map(|i| column(&|r| r["test"]["accuracy"][i].as_f64()))
+        .collect();
+    json!({
+        "method": method,
+        "runs": records.len(),
+        "test_losses": losses,
+        "test_accuracy": accuracy,
+        "test_hypervolume": column(&|r| r["test"]["hypervolume"].as_f64()),
+        "epoch_s": column(&|r| r["epoch_s"].as_f64()),
+    })
+}
+
+/// The summary as a Markdown table.
+fn summary_table(summary: &Value) -> String {
+    let cell = |v: &Value| match (v["mean"].as_f64(), v["std"].as_f64()) {
+        (Some(m), Some(s)) => format!("{m:.4} ± {s:.4}"),
+        _ => "–".to_string(),
+    };
+    let mut out = String::from(
+        "| method | runs | test losses | test accuracy | test HV | epoch_s |\n|---|---|---|---|---|---|\n",
+    );
+    for row in summary["rows"].as_array().into_iter().flatten() {
+        let join = |key: &str| {
+            row[key]
+                .as_array()
+                .map(|a| a.iter().map(cell).collect::<Vec<_>>().join(", "))
+                .unwrap_or_default()
+        };
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} |\n",
+            row["method"].as_str().unwrap_or(""),
+            row["runs"],
+            join("test_losses"),
+            join("test_accuracy"),
+            cell(&row["test_hypervolume"]),
+            cell(&row["epoch_s"]),
+        ));
+    }
+    out
+}
+
+impl TrainArgs {
+    /// Every flag unset (what `tradeoff train` with no flags means).
+    fn parse_defaults() -> Self {
+        <TrainCli as clap::Parser>::parse_from(["train"]).args
+    }
+}
+
+/// A parser of `TrainArgs` alone, for [`TrainArgs::parse_defaults`].
+#[derive(clap::Parser)]
+struct TrainCli {
+    #[command(flatten)]
+    args: TrainArgs,
 }
