@@ -92,7 +92,13 @@ pub fn run(args: CompareArgs) -> Result<()> {
         bail!("--seeds must be at least 1");
     }
     if tradeoff_problems::neural::registry::is_neural_problem(&args.problem.problem) {
+        if args.run.iters.iters.is_some() {
+            bail!("--iters is for synthetic problems: a neural problem trains for --epochs E");
+        }
         return compare_neural(&args);
+    }
+    if args.epochs.is_some() {
+        bail!("--epochs is for neural problems: a synthetic problem runs for --iters N");
     }
     let problem = args.problem.build()?;
     let info = problem.info().clone();
