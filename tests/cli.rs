@@ -1459,11 +1459,9 @@ fn records_have_a_schema_version_and_plot_reads_them_back() {
     fails_with(&["plot", &other], "other.json");
 }
 
-#[test]
-fn model_json_has_a_schema_version_and_query_reads_it_back() {
-    let dir = TempDir::new("model-record");
+/// Trains a small PSL model on VLMOP2 (5 steps, width 8, depth 1) into `dir/model`.
+fn small_psl_model(dir: &TempDir) -> PathBuf {
     let out = dir.path().join("model");
-    let out_s = out.to_string_lossy().into_owned();
     json_of(&[
         "psl",
         "train",
@@ -1478,9 +1476,16 @@ fn model_json_has_a_schema_version_and_query_reads_it_back() {
         "--depth",
         "1",
         "--out",
-        &out_s,
+        &out.to_string_lossy(),
         "--json",
     ]);
+    out
+}
+
+#[test]
+fn model_json_has_a_schema_version_and_query_reads_it_back() {
+    let dir = TempDir::new("model-record");
+    let out = small_psl_model(&dir);
     let model_json = out.join("model.json");
     let saved = read_json(&model_json);
     assert_eq!(saved["schema_version"], 1);
@@ -1491,6 +1496,7 @@ fn model_json_has_a_schema_version_and_query_reads_it_back() {
     assert_eq!(result["config"]["model"], "mlp");
     assert_eq!(result["config"]["precision"], "f32");
     assert_eq!(result["config"]["lr"], 1e-3);
+    let out_s = out.to_string_lossy().into_owned();
     let first = json_of(&["psl", "query", &out_s, "--pref", "0.3,0.7", "--json"]);
     drop_schema_version(&model_json);
     let again = json_of(&["psl", "query", &out_s, "--pref", "0.3,0.7", "--json"]);
@@ -1654,29 +1660,8 @@ fn indicators_refuse_negative_preferences() {
 #[test]
 fn psl_query_normalises_a_preference_as_solve_does() {
     let dir = TempDir::new("psl-norm");
-    let out = dir.path().join("model");
+    let out = small_psl_model(&dir);
     let out_s = out.to_string_lossy().into_owned();
-    let train = tradeoff(&[
-        "psl",
-        "train",
-        "--problem",
-        "vlmop2",
-        "--iters",
-        "5",
-        "--batch",
-        "8",
-        "--width",
-        "8",
-        "--depth",
-        "1",
-        "--out",
-        &out_s,
-    ]);
-    assert!(
-        train.status.success(),
-        "{}",
-        String::from_utf8_lossy(&train.stderr)
-    );
     // The weights file is readable by others, as every other output (0644 under umask 022).
     #[cfg(unix)]
     {

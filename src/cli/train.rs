@@ -1008,7 +1008,6 @@ fn draw_pictures(
         if let Err(e) = result {
             eprintln!("note: {file} not drawn: {e}");
         }
-        let _ = file;
     };
     for ext in ["png", "svg"] {
         let file = format!("losses.{ext}");

@@ -139,23 +139,22 @@ pub fn build_network(
     device: &Device,
     rng: &mut impl Rng,
 ) -> Result<Box<dyn Network>, ModelError> {
+    // Each configurable architecture: its configuration parsed, then built.
+    macro_rules! build {
+        ($network:ident) => {
+            Box::new($network::new(
+                &parse_config(name, config)?,
+                input_shape,
+                n_models,
+                dtype,
+                device,
+                rng,
+            )?)
+        };
+    }
     Ok(match name {
-        "multi-lenet" => Box::new(MultiLeNet::new(
-            &parse_config(name, config)?,
-            input_shape,
-            n_models,
-            dtype,
-            device,
-            rng,
-        )?),
-        "mlp" => Box::new(Mlp::new(
-            &parse_config(name, config)?,
-            input_shape,
-            n_models,
-            dtype,
-            device,
-            rng,
-        )?),
+        "multi-lenet" => build!(MultiLeNet),
+        "mlp" => build!(Mlp),
         "mlp-m1" | "mlp-m2" | "mlp-m3" | "mlp-m4" => {
             if !(config.is_null() || config.as_object().is_some_and(|o| o.is_empty())) {
                 return Err(ModelError::BadConfig {
@@ -172,22 +171,8 @@ pub fn build_network(
             };
             Box::new(Mlp::new(&config, input_shape, n_models, dtype, device, rng)?.with_name(name))
         }
-        "shared-bottom" => Box::new(SharedBottom::new(
-            &parse_config(name, config)?,
-            input_shape,
-            n_models,
-            dtype,
-            device,
-            rng,
-        )?),
-        "mmoe" => Box::new(Mmoe::new(
-            &parse_config(name, config)?,
-            input_shape,
-            n_models,
-            dtype,
-            device,
-            rng,
-        )?),
+        "shared-bottom" => build!(SharedBottom),
+        "mmoe" => build!(Mmoe),
         _ => {
             return Err(ModelError::UnknownNetwork {
                 name: name.to_string(),
