@@ -79,6 +79,13 @@ fn train_writes_records_with_every_split_and_metric() {
     let history = history_without_times(std::path::Path::new(&out));
     assert_eq!(history.len(), 2);
     assert_eq!(history[1]["epoch"], 2);
+    // Each epoch's record holds the result's per-split fields; the last one measured the
+    // final weights, as the result did.
+    for split in ["train", "val", "test"] {
+        for key in ["losses", "accuracy", "deo", "deo_hard", "hypervolume"] {
+            assert_eq!(history[1][split][key], record[split][key], "{split}.{key}");
+        }
+    }
     for file in [
         "result.json",
         "history.json",

@@ -578,6 +578,7 @@ impl Session {
             evaluator: &mut evaluator,
             dir: self.out.as_ref().map(|d| d.join("best")),
             definition: &run_definition,
+            mode: self.definition.mode,
             seen: 0,
         };
         let mut progress = EpochProgress::new(
@@ -617,7 +618,7 @@ impl Session {
         };
         if let Some(dir) = &self.out {
             // History first, then the checkpoint that points at it, then the result last.
-            write_history(dir, evaluator.records())?;
+            write_history(dir, evaluator.records(), self.definition.mode)?;
             Checkpoint {
                 definition: run_definition,
                 state: outcome.state.clone(),
@@ -768,37 +769,40 @@ struct HistoryFile {
     records: Vec<Value>,
 }
 
-fn record_json(record: &EpochRecord) -> Value {
+/// One epoch's record: `epoch`, `time_s`, `train_running` and each split in the result's form
+/// ([`split_json`]), plus the split's raw `metrics` by name (what `--resume` reads back).
+fn record_json(record: &EpochRecord, mode: Mode) -> Value {
     let mut out = Map::new();
     out.insert("epoch".into(), json!(record.epoch));
     out.insert("time_s".into(), json!(record.time_s));
     out.insert(
         "train_running".into(),
-        json!({"losses": matrix_json(&record.train_running)}),
+        json!({"losses": losses_json(&record.train_running, mode)}),
     );
     for split in &record.splits {
-        let mut s = Map::new();
-        s.insert("losses".into(), matrix_json(&split.losses));
-        s.insert(
-            "metrics".into(),
-            Value::Object(
-                split
-                    .metrics
-                    .iter()
-                    .map(|(n, v)| (n.clone(), json!(v)))
-                    .collect(),
-            ),
-        );
-        if let Some(hv) = split.hypervolume {
-            s.insert("hypervolume".into(), json!(hv));
+        let mut s = split_json(split, mode);
+        if let Value::Object(fields) = &mut s {
+            fields.insert(
+                "metrics".into(),
+                Value::Object(
+                    split
+                        .metrics
+                        .iter()
+                        .map(|(n, v)| (n.clone(), json!(v)))
+                        .collect(),
+                ),
+            );
         }
-        out.insert(split.name.clone(), Value::Object(s));
+        out.insert(split.name.clone(), s);
     }
     Value::Object(out)
 }
 
+/// A matrix from rows, or a one-row matrix from a flat list (one model's losses).
 fn matrix_from(value: &Value) -> Option<Matrix> {
-    let rows: Vec<Vec<f64>> = serde_json::from_value(value.clone()).ok()?;
+    let rows: Vec<Vec<f64>> = serde_json::from_value(value.clone())
+        .ok()
+        .or_else(|| Some(vec![serde_json::from_value(value.clone()).ok()?]))?;
     Matrix::from_rows(&rows).ok()
 }
 
@@ -828,10 +832,10 @@ fn record_from(value: &Value) -> Option<EpochRecord> {
     })
 }
 
-fn write_history(dir: &Path, records: &[EpochRecord]) -> Result<()> {
+fn write_history(dir: &Path, records: &[EpochRecord], mode: Mode) -> Result<()> {
     let file = HistoryFile {
         schema_version: TRAIN_SCHEMA_VERSION,
-        records: records.iter().map(record_json).collect(),
+        records: records.iter().map(|r| record_json(r, mode)).collect(),
     };
     write_atomic(
         &dir.join("history.json"),
@@ -864,6 +868,7 @@ struct BestKeeper<'a> {
     evaluator: &'a mut EpochEvaluator,
     dir: Option<PathBuf>,
     definition: &'a RunDefinition,
+    mode: Mode,
     seen: usize,
 }
 
@@ -885,7 +890,7 @@ impl Observer for BestKeeper<'_> {
             if let Some(out) = self.dir.as_deref().and_then(Path::parent) {
                 // Each epoch's record is on disk before the epoch's checkpoint, so a run killed
                 // later resumes with its whole history.
-                write_history(out, self.evaluator.records()).map_err(|e| {
+                write_history(out, self.evaluator.records(), self.mode).map_err(|e| {
                     tradeoff_solvers::Error::InvalidState {
                         reason: format!("cannot write history.json: {e:#}"),
                     }
