@@ -210,6 +210,49 @@ fn train_refuses_bad_requests_cleanly() {
         "--prefs K is for --mode set",
     );
     fails_with(
+        &[
+            "train",
+            "--problem",
+            "compas",
+            "--mode",
+            "set",
+            "--pref",
+            "1,0",
+        ],
+        "--pref is for --mode mtl",
+    );
+    fails_with(
+        &["train", "--problem", "compas", "--pref", "1,-1"],
+        "--pref must hold finite non-negative weights",
+    );
+    fails_with(
+        &["train", "--problem", "compas", "--pref", "0,0"],
+        "--pref must have a positive weight",
+    );
+    fails_with(
+        &[
+            "train",
+            "--problem",
+            "compas",
+            "--pref",
+            "1,1,1",
+            "--epochs",
+            "1",
+        ],
+        "--pref has 3 weights but compas has 2 objectives",
+    );
+    fails_with(
+        &[
+            "compare",
+            "--problem",
+            "vlmop2",
+            "--solvers",
+            "mgda",
+            "--no-baselines",
+        ],
+        "--no-baselines is for neural problems",
+    );
+    fails_with(
         &["train", "--problem", "compas", "--epochs", "0"],
         "--epochs must be at least 1",
     );
@@ -330,4 +373,209 @@ fn compare_on_a_neural_problem_summarises_train_runs_over_seeds() {
             "{method}: {got} vs {mean}"
         );
     }
+}
+
+/// A small two-task table (a binary and a real target), written by a seeded generator.
+fn two_task_csv(dir: &TempDir) -> String {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    let mut text = String::from("x1,x2,x3,y_bin,y_real\n");
+    for _ in 0..300 {
+        let x: Vec<f64> = (0..3).map(|_| rng.random_range(-1.0..1.0)).collect();
+        let noise: f64 = rng.random_range(-0.3..0.3);
+        let y_bin = u8::from(x[0] + 0.5 * x[1] + noise > 0.0);
+        let y_real = x[1] - x[2] + noise;
+        text.push_str(&format!(
+            "{:.4},{:.4},{:.4},{y_bin},{y_real:.4}\n",
+            x[0], x[1], x[2]
+        ));
+    }
+    let path = dir.join("two_task.csv");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn compare_reports_delta_m_against_separately_trained_single_task_baselines() {
+    let dir = TempDir::new("compare-delta-m");
+    let csv = two_task_csv(&dir);
+    let data = [
+        "--problem",
+        "tabular",
+        "--data",
+        &csv,
+        "--targets",
+        "y_bin,y_real",
+    ];
+    let budget = ["--losses", "bce,mse", "--epochs", "2", "--batch", "32"];
+    let out = dir.join("cmp");
+    let mut args = vec!["compare"];
+    args.extend(data);
+    args.extend(budget);
+    args.extend([
+        "--solvers",
+        "mean,mgda",
+        "--seeds",
+        "2",
+        "--out",
+        &out,
+        "--json",
+    ]);
+    let summary = json_of(&args);
+    // Each measure from separate `train` runs: the baseline of task i is `ls` with the one-hot
+    // preference e_i; task 1 classifies (test accuracy, larger is better), task 2 regresses
+    // (test loss, smaller is better).
+    let train = |method: &str, pref: Option<&str>, seed: &str| -> Value {
+        let mut args = vec!["train"];
+        args.extend(data);
+        args.extend(budget);
+        args.extend(["--method", method, "--seed", seed, "--json"]);
+        if let Some(p) = pref {
+            args.extend(["--pref", p]);
+        }
+        json_of(&args)
+    };
+    let seeds = ["0", "1"];
+    let base_accuracy: f64 = seeds
+        .iter()
+        .map(|s| {
+            train("ls", Some("1,0"), s)["test"]["accuracy"][0]
+                .as_f64()
+                .unwrap()
+        })
+        .sum::<f64>()
+        / 2.0;
+    let base_loss: f64 = seeds
+        .iter()
+        .map(|s| {
+            train("ls", Some("0,1"), s)["test"]["losses"][1]
+                .as_f64()
+                .unwrap()
+        })
+        .sum::<f64>()
+        / 2.0;
+    let baselines = summary["baselines"].as_array().unwrap();
+    assert_eq!(baselines[0]["objective"], "y_bin");
+    assert_eq!(baselines[0]["measure"], "test accuracy");
+    assert_eq!(baselines[1]["measure"], "test loss");
+    assert!((baselines[0]["value"]["mean"].as_f64().unwrap() - base_accuracy).abs() < 1e-15);
+    assert!((baselines[1]["value"]["mean"].as_f64().unwrap() - base_loss).abs() < 1e-15);
+    for (row, method) in summary["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(["mean", "mgda"])
+    {
+        assert_eq!(row["method"], method);
+        let deltas: Vec<f64> = seeds
+            .iter()
+            .map(|s| {
+                let r = train(method, None, s);
+                let accuracy = r["test"]["accuracy"][0].as_f64().unwrap();
+                let loss = r["test"]["losses"][1].as_f64().unwrap();
+                100.0
+                    * ((accuracy - base_accuracy) / base_accuracy + (base_loss - loss) / base_loss)
+                    / 2.0
+            })
+            .collect();
+        let mean = (deltas[0] + deltas[1]) / 2.0;
+        let got = row["delta_m"]["mean"].as_f64().unwrap();
+        assert!((got - mean).abs() < 1e-9, "{method}: Δm% {got} vs {mean}");
+    }
+    for file in [
+        "summary.json",
+        "summary.md",
+        "delta_m.png",
+        "accuracy_y_bin.svg",
+        "fronts.png",
+    ] {
+        assert!(std::path::Path::new(&out).join(file).exists(), "{file}");
+    }
+    assert!(
+        std::path::Path::new(&out)
+            .join("runs/mgda-seed1/history.json")
+            .exists()
+    );
+    // Without baselines: no Δm%.
+    let mut args = vec!["compare"];
+    args.extend(data);
+    args.extend(budget);
+    args.extend([
+        "--solvers",
+        "mean",
+        "--seeds",
+        "1",
+        "--no-baselines",
+        "--json",
+    ]);
+    let summary = json_of(&args);
+    assert!(summary["rows"][0].get("delta_m").is_none());
+    assert!(summary["baselines"].as_array().unwrap().is_empty());
+}
+
+/// The 2-D hypervolume of `points` below `reference`, by a sweep written here.
+fn hypervolume_2d(points: &[[f64; 2]], reference: [f64; 2]) -> f64 {
+    let mut inside: Vec<[f64; 2]> = points
+        .iter()
+        .copied()
+        .filter(|p| p[0] < reference[0] && p[1] < reference[1])
+        .collect();
+    inside.sort_by(|a, b| a[0].total_cmp(&b[0]));
+    let mut volume = 0.0;
+    let mut ceiling = reference[1];
+    for p in inside {
+        if p[1] < ceiling {
+            volume += (reference[0] - p[0]) * (ceiling - p[1]);
+            ceiling = p[1];
+        }
+    }
+    volume
+}
+
+#[test]
+fn compare_in_set_mode_reports_the_hypervolume_of_the_training_losses() {
+    let summary = json_of(&[
+        "compare",
+        "--problem",
+        "compas",
+        "--solvers",
+        "epo",
+        "--mode",
+        "set",
+        "--prefs",
+        "3",
+        "--seeds",
+        "1",
+        "--epochs",
+        "1",
+        "--json",
+    ]);
+    let row = &summary["rows"][0];
+    let record = json_of(&[
+        "train",
+        "--problem",
+        "compas",
+        "--method",
+        "epo",
+        "--mode",
+        "set",
+        "--prefs",
+        "3",
+        "--epochs",
+        "1",
+        "--json",
+    ]);
+    let running: Vec<[f64; 2]> =
+        serde_json::from_value(record["train_running"]["losses"].clone()).unwrap();
+    assert_eq!(running.len(), 3);
+    let expected = hypervolume_2d(&running, [1.0, 1.0]);
+    let got = row["train_running_hypervolume"]["mean"].as_f64().unwrap();
+    assert!((got - expected).abs() < 1e-12, "{got} vs {expected}");
+    let test: Vec<[f64; 2]> = serde_json::from_value(record["objectives"].clone()).unwrap();
+    let got = row["test_hypervolume"]["mean"].as_f64().unwrap();
+    assert!((got - hypervolume_2d(&test, [1.0, 1.0])).abs() < 1e-12);
+    assert!(
+        row.get("delta_m").is_none(),
+        "fairness: no single-task baselines"
+    );
 }

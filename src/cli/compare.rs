@@ -54,9 +54,38 @@ pub struct CompareArgs {
     /// Print summary.json on stdout instead of the table.
     #[arg(long)]
     pub json: bool,
-    /// Neural problems (multi-mnist, adult, compas, credit): epochs per run [default: 3].
+    /// Neural problems (multi-mnist, adult, compas, credit, tabular): epochs per run
+    /// [default: 3].
     #[arg(long, value_name = "E")]
     pub epochs: Option<usize>,
+    #[command(flatten)]
+    pub neural: NeuralCompareArgs,
+}
+
+/// The flags of `compare` that only a neural problem takes.
+#[derive(Debug, Args)]
+pub struct NeuralCompareArgs {
+    /// Neural problems: `mtl` (one model per run, default) or `set` (a set of --prefs K models
+    /// per run, LibMOON's rays; the table adds the hypervolume of the training losses).
+    #[arg(long, value_enum)]
+    pub mode: Option<super::train::Mode>,
+    /// Neural problems: the minibatch size [default: train's, 256].
+    #[arg(long, value_name = "B")]
+    pub batch: Option<usize>,
+    /// Neural problems: a data file in place of the embedded data (`tabular`: the CSV).
+    #[arg(long, value_name = "PATH")]
+    pub data: Option<PathBuf>,
+    /// `tabular`: the target columns.
+    #[arg(long, value_delimiter = ',', value_name = "Y1,Y2,..")]
+    pub targets: Vec<String>,
+    /// `tabular`: one loss per target (bce, ce, mse).
+    #[arg(long, value_delimiter = ',', value_name = "L1,L2,..")]
+    pub losses: Vec<String>,
+    /// Multi-task problems (multi-mnist, tabular with several targets) in `--mode mtl`: skip
+    /// the single-task baselines (each task trained alone with the same budget) and LibMTL's
+    /// Δm% against them, which `compare` reports by default.
+    #[arg(long)]
+    pub no_baselines: bool,
 }
 
 /// `--solvers`' long help: the names come from the method table.
@@ -99,6 +128,20 @@ pub fn run(args: CompareArgs) -> Result<()> {
     }
     if args.epochs.is_some() {
         bail!("--epochs is for neural problems: a synthetic problem runs for --iters N");
+    }
+    let neural = &args.neural;
+    if let Some(flag) = [
+        ("--mode", neural.mode.is_some()),
+        ("--batch", neural.batch.is_some()),
+        ("--data", neural.data.is_some()),
+        ("--targets", !neural.targets.is_empty()),
+        ("--losses", !neural.losses.is_empty()),
+        ("--no-baselines", neural.no_baselines),
+    ]
+    .iter()
+    .find_map(|(flag, given)| given.then_some(flag))
+    {
+        bail!("{flag} is for neural problems");
     }
     let problem = args.problem.build()?;
     let info = problem.info().clone();
@@ -489,7 +532,8 @@ pub fn write_comparison(
     )
 }
 
-/// `compare` on a neural problem: `train` runs (one model each) for every solver × seed.
+/// `compare` on a neural problem: `train` runs for every solver × seed, the single-task
+/// baselines and Δm% (multi-task problems), a table and charts.
 fn compare_neural(args: &CompareArgs) -> Result<()> {
     let solvers: Vec<String> = args
         .solvers
@@ -497,22 +541,35 @@ fn compare_neural(args: &CompareArgs) -> Result<()> {
         .map(|s| s.trim().to_ascii_lowercase())
         .filter(|s| !s.is_empty())
         .collect();
+    if solvers.is_empty() {
+        bail!("--solvers names no solver");
+    }
     let n_runs = limits::product(&[args.seeds, solvers.len()]);
     limits::check(
         &format!("runs (--seeds {} × {} solvers)", args.seeds, solvers.len()),
         n_runs,
         limits::MAX_RUNS,
     )?;
-    let epochs = args.epochs.unwrap_or(super::train::DEFAULT_EPOCHS);
-    super::train::compare_neural(
-        &args.problem.problem.to_ascii_lowercase(),
-        &solvers,
-        args.seeds,
-        args.run.seed(),
-        epochs,
-        args.run.lr.or(super::train::DEFAULT_TRAIN_LR),
-        &|solver: &str| args.set.for_solver(solver),
-        args.out.as_deref(),
-        args.json,
-    )
+    let mode = args.neural.mode.unwrap_or(super::train::Mode::Mtl);
+    if args.prefs.n_prefs.is_some() && mode != super::train::Mode::Set {
+        bail!("--prefs K is for --mode set on a neural problem (K models per run)");
+    }
+    super::compare_neural::run(&super::compare_neural::NeuralComparison {
+        problem: args.problem.problem.to_ascii_lowercase(),
+        methods: solvers,
+        seeds: args.seeds,
+        first_seed: args.run.seed(),
+        epochs: args.epochs.unwrap_or(super::train::DEFAULT_EPOCHS),
+        lr: args.run.lr.or(super::train::DEFAULT_TRAIN_LR),
+        mode,
+        prefs: args.prefs.n_prefs,
+        batch: args.neural.batch,
+        data: args.neural.data.clone(),
+        targets: args.neural.targets.clone(),
+        losses: args.neural.losses.clone(),
+        baselines: !args.neural.no_baselines,
+        solver_options: &|solver: &str| args.set.for_solver(solver),
+        out: args.out.as_deref(),
+        json: args.json,
+    })
 }

@@ -2,6 +2,7 @@
 
 mod aggregate;
 mod compare;
+mod compare_neural;
 mod eval;
 mod flags;
 mod front;

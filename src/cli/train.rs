@@ -10,7 +10,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
-use tradeoff_pareto::Matrix;
+use tradeoff_pareto::{Matrix, hypervolume};
 use tradeoff_problems::GradientSource;
 use tradeoff_problems::neural::ExampleSet;
 use tradeoff_problems::neural::registry::{
@@ -96,6 +96,11 @@ pub struct TrainArgs {
     pub method: Option<String>,
     #[command(flatten)]
     pub set: SetArgs,
+    /// `--mode mtl`: the model's preference (non-negative weights, one per objective, scaled to
+    /// sum 1) [default: equal weights]. With `--method ls`, `--pref 1,0` trains the first task
+    /// alone (a single-task baseline).
+    #[arg(long = "pref", value_delimiter = ',', value_name = "W1,W2,..")]
+    pub preference: Option<Vec<f64>>,
     /// `--mode set`: the number of models K (LibMOON's preference rays) [default: 10].
     #[arg(long, value_name = "K")]
     pub prefs: Option<usize>,
@@ -190,6 +195,9 @@ pub struct TrainDefinition {
     pub method: String,
     /// The method's options as given.
     pub options: Vec<String>,
+    /// `--mode mtl`: the model's preference (sums to 1); equal weights when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preference: Option<Vec<f64>>,
     /// Number of models.
     pub n_models: usize,
     /// Planned epochs.
@@ -274,7 +282,15 @@ impl TrainDefinition {
 
     fn preferences(&self, n_obj: usize) -> Result<Matrix> {
         match self.mode {
-            Mode::Mtl => Ok(Matrix::from_vec(1, n_obj, vec![1.0 / n_obj as f64; n_obj])?),
+            Mode::Mtl => match &self.preference {
+                Some(w) if w.len() != n_obj => bail!(
+                    "--pref has {} weights but {} has {n_obj} objectives",
+                    w.len(),
+                    self.problem
+                ),
+                Some(w) => Ok(Matrix::from_vec(1, n_obj, w.clone())?),
+                None => Ok(Matrix::from_vec(1, n_obj, vec![1.0 / n_obj as f64; n_obj])?),
+            },
             Mode::Set => {
                 if n_obj != 2 {
                     bail!(
@@ -300,7 +316,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
     Session::build(definition, args.out.clone(), args.stop_after, args.json)?.execute(None)
 }
 
-fn definition_of(args: &TrainArgs) -> Result<TrainDefinition> {
+pub(super) fn definition_of(args: &TrainArgs) -> Result<TrainDefinition> {
     let problem = args
         .problem
         .clone()
@@ -313,6 +329,22 @@ fn definition_of(args: &TrainArgs) -> Result<TrainDefinition> {
         );
     }
     let mode = args.mode.unwrap_or(Mode::Mtl);
+    let preference = match &args.preference {
+        None => None,
+        Some(_) if mode == Mode::Set => {
+            bail!("--pref is for --mode mtl: --mode set trains one model per preference ray")
+        }
+        Some(w) => {
+            if w.iter().any(|v| !v.is_finite() || *v < 0.0) {
+                bail!("--pref must hold finite non-negative weights");
+            }
+            let total: f64 = w.iter().sum();
+            if total <= 0.0 {
+                bail!("--pref must have a positive weight");
+            }
+            Some(w.iter().map(|v| v / total).collect())
+        }
+    };
     let n_models = match mode {
         Mode::Mtl => {
             if args.prefs.is_some() {
@@ -376,6 +408,7 @@ fn definition_of(args: &TrainArgs) -> Result<TrainDefinition> {
         mode,
         method,
         options,
+        preference,
         n_models,
         epochs,
         batch,
@@ -410,6 +443,7 @@ fn resume(args: TrainArgs, dir: &Path) -> Result<()> {
         ("--method", args.method.is_some()),
         ("--set", !args.set.set.is_empty()),
         ("--prefs", args.prefs.is_some()),
+        ("--pref", args.preference.is_some()),
         ("--epochs", args.epochs.is_some()),
         ("--batch", args.batch.is_some()),
         ("--lr", args.lr.lr.is_some()),
@@ -451,7 +485,7 @@ fn resume(args: TrainArgs, dir: &Path) -> Result<()> {
 }
 
 /// One training run, fresh or resumed.
-struct Session {
+pub(super) struct Session {
     definition: TrainDefinition,
     setup: NeuralSetup,
     preferences: Matrix,
@@ -463,7 +497,7 @@ struct Session {
 }
 
 impl Session {
-    fn build(
+    pub(super) fn build(
         mut definition: TrainDefinition,
         out: Option<PathBuf>,
         stop_after: Option<usize>,
@@ -547,7 +581,7 @@ impl Session {
 
     /// Runs the session, writes its outputs, prints its report when `report`, and returns its
     /// result record.
-    fn run_session(
+    pub(super) fn run_session(
         mut self,
         start: Option<tradeoff_solvers::RunState>,
         report: bool,
@@ -675,10 +709,24 @@ impl Session {
         record.insert("epoch_s".into(), json!(epoch_s));
         if let Some(last) = last {
             record.insert("epoch".into(), json!(last.epoch));
-            record.insert(
-                "train_running".into(),
-                json!({"losses": losses_json(&last.train_running, self.definition.mode)}),
+            let mut running = Map::new();
+            running.insert(
+                "losses".into(),
+                losses_json(&last.train_running, self.definition.mode),
             );
+            if let Ok(hv) = hypervolume(&last.train_running, &self.definition.reference) {
+                running.insert("hypervolume".into(), json!(hv));
+            }
+            record.insert("train_running".into(), Value::Object(running));
+            if let Some(first) = last.splits.first() {
+                // The objectives whose accuracy each split's `accuracy` lists, in its order.
+                let accuracy_of: Vec<&str> = first
+                    .metrics
+                    .iter()
+                    .filter_map(|(name, _)| name.strip_prefix("accuracy."))
+                    .collect();
+                record.insert("accuracy_of".into(), json!(accuracy_of));
+            }
             for split in &last.splits {
                 record.insert(split.name.clone(), split_json(split, self.definition.mode));
             }
@@ -1097,183 +1145,9 @@ fn print_text(session: &Session, result: &SolveResult, evaluator: &EpochEvaluato
     }
 }
 
-/// `tradeoff compare` on a neural problem: every method × seed trained with `train`'s defaults
-/// (one model, `epochs` epochs, Adam `lr`), on one worker per core; a table of the test losses,
-/// accuracies and hypervolume (mean ± standard deviation over seeds) and `epoch_s`, and
-/// `summary.json` / `summary.md` in `--out`.
-///
-/// `solver_options(method)` gives each method's `--set SOLVER:key=value` options.
-#[allow(clippy::too_many_arguments)] // the flags of `compare`, passed through once
-pub fn compare_neural(
-    problem: &str,
-    methods: &[String],
-    seeds: usize,
-    first_seed: u64,
-    epochs: usize,
-    lr: f64,
-    solver_options: &dyn Fn(&str) -> Result<Vec<String>>,
-    out: Option<&Path>,
-    json: bool,
-) -> Result<()> {
-    let mut jobs = Vec::new();
-    for method in methods {
-        let options = solver_options(method)?;
-        for k in 0..seeds {
-            let args = TrainArgs::parse_defaults();
-            let mut definition = definition_of(&TrainArgs {
-                problem: Some(problem.to_string()),
-                method: Some(method.clone()),
-                epochs: Some(epochs),
-                seed: Some(first_seed + k as u64),
-                ..args
-            })?;
-            definition.options.clone_from(&options);
-            definition.lr = lr;
-            options_of(&definition.options)?;
-            jobs.push((method.clone(), definition));
-        }
-    }
-    if let Some(dir) = out {
-        prepare_out_dir(dir)?;
-    }
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(jobs.len());
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: std::sync::Mutex<Vec<Option<Result<Value>>>> =
-        std::sync::Mutex::new((0..jobs.len()).map(|_| None).collect());
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some((_, definition)) = jobs.get(i) else {
-                        break;
-                    };
-                    let record = Session::build(definition.clone(), None, None, false)
-                        .and_then(|session| session.run_session(None, false));
-                    if let Ok(mut all) = results.lock() {
-                        all[i] = Some(record);
-                    }
-                }
-            });
-        }
-    });
-    let results = results
-        .into_inner()
-        .map_err(|_| anyhow::anyhow!("a training worker panicked"))?;
-    let mut rows = Vec::new();
-    for (method, _) in jobs.iter().step_by(seeds.max(1)) {
-        let records: Vec<Value> = jobs
-            .iter()
-            .zip(&results)
-            .filter(|((m, _), _)| m == method)
-            .map(|(_, r)| match r {
-                Some(Ok(v)) => Ok(v.clone()),
-                Some(Err(e)) => Err(anyhow::anyhow!("{method}: {e:#}")),
-                None => Err(anyhow::anyhow!("{method}: the run did not finish")),
-            })
-            .collect::<Result<_>>()?;
-        rows.push(summary_row(method, &records));
-    }
-    let summary = json!({
-        "schema_version": TRAIN_SCHEMA_VERSION,
-        "problem": problem,
-        "seeds": seeds,
-        "epochs": epochs,
-        "lr": lr,
-        "rows": rows,
-        "notes": ["each cell: mean and sample standard deviation over the seeds of the final epoch's test measure"],
-    });
-    let table = summary_table(&summary);
-    if let Some(dir) = out {
-        write_atomic(&dir.join("summary.md"), table.as_bytes())?;
-        write_atomic(
-            &dir.join("summary.json"),
-            serde_json::to_string_pretty(&summary)?.as_bytes(),
-        )?;
-    }
-    if json {
-        print_json(&summary)
-    } else {
-        print!("{table}");
-        Ok(())
-    }
-}
-
-/// Mean and sample standard deviation.
-fn mean_std(values: &[f64]) -> (f64, f64) {
-    let n = values.len() as f64;
-    let mean = values.iter().sum::<f64>() / n;
-    let var = if values.len() > 1 {
-        values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)
-    } else {
-        0.0
-    };
-    (mean, var.sqrt())
-}
-
-/// One method's row: test losses and accuracies per task, test hypervolume, epoch time.
-fn summary_row(method: &str, records: &[Value]) -> Value {
-    let column = |f: &dyn Fn(&Value) -> Option<f64>| -> Option<Value> {
-        let values: Option<Vec<f64>> = records.iter().map(f).collect();
-        values.map(|v| {
-            let (mean, std) = mean_std(&v);
-            json!({"mean": mean, "std": std})
-        })
-    };
-    let n_losses = records[0]["test"]["losses"].as_array().map_or(0, Vec::len);
-    let n_accuracy = records[0]["test"]["accuracy"]
-        .as_array()
-        .map_or(0, Vec::len);
-    let losses: Vec<Value> = (0..n_losses)
-        .filter_map(|i| column(&|r| r["test"]["losses"][i].as_f64()))
-        .collect();
-    let accuracy: Vec<Value> = (0..n_accuracy)
-        .filter_map(|i| column(&|r| r["test"]["accuracy"][i].as_f64()))
-        .collect();
-    json!({
-        "method": method,
-        "runs": records.len(),
-        "test_losses": losses,
-        "test_accuracy": accuracy,
-        "test_hypervolume": column(&|r| r["test"]["hypervolume"].as_f64()),
-        "epoch_s": column(&|r| r["epoch_s"].as_f64()),
-    })
-}
-
-/// The summary as a Markdown table.
-fn summary_table(summary: &Value) -> String {
-    let cell = |v: &Value| match (v["mean"].as_f64(), v["std"].as_f64()) {
-        (Some(m), Some(s)) => format!("{m:.4} ± {s:.4}"),
-        _ => "–".to_string(),
-    };
-    let mut out = String::from(
-        "| method | runs | test losses | test accuracy | test HV | epoch_s |\n|---|---|---|---|---|---|\n",
-    );
-    for row in summary["rows"].as_array().into_iter().flatten() {
-        let join = |key: &str| {
-            row[key]
-                .as_array()
-                .map(|a| a.iter().map(cell).collect::<Vec<_>>().join(", "))
-                .unwrap_or_default()
-        };
-        out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} |\n",
-            row["method"].as_str().unwrap_or(""),
-            row["runs"],
-            join("test_losses"),
-            join("test_accuracy"),
-            cell(&row["test_hypervolume"]),
-            cell(&row["epoch_s"]),
-        ));
-    }
-    out
-}
-
 impl TrainArgs {
     /// Every flag unset (what `tradeoff train` with no flags means).
-    fn parse_defaults() -> Self {
+    pub(super) fn parse_defaults() -> Self {
         <TrainCli as clap::Parser>::parse_from(["train"]).args
     }
 }
