@@ -464,6 +464,9 @@ fn number_at(value: &Value, path: &[&str]) -> Option<f64> {
     path.iter().try_fold(value, |v, key| v.get(*key))?.as_f64()
 }
 
+/// One method's mean per-epoch curve: (method, (epoch, value) points).
+type Curve = (String, Vec<(usize, f64)>);
+
 /// The comparison's charts: test accuracy per task (bars), Δm% (bars), the test hypervolume
 /// (bars), the first seed's test losses of every method (one point per model), and per-epoch
 /// curves (test accuracy per task, the test hypervolume), mean over seeds.
@@ -546,7 +549,7 @@ fn draw_charts(dir: &Path, summary: &Value, jobs: &[Job]) -> Result<()> {
         })?;
     }
     // Per-epoch curves from each run's history.json, mean over the seeds that recorded an epoch.
-    let mut curves: Vec<(String, Vec<(String, Vec<(usize, f64)>)>)> = accuracy_names
+    let mut curves: Vec<(String, Vec<Curve>)> = accuracy_names
         .iter()
         .map(|n| (format!("accuracy_{}", file_name(n)), Vec::new()))
         .collect();
