@@ -72,6 +72,9 @@ pub struct NeuralCompareArgs {
     /// Neural problems: the minibatch size [default: train's, 256].
     #[arg(long, value_name = "B")]
     pub batch: Option<usize>,
+    /// Fairness problems: `clean` (default) or `libmoon` (LibMOON's inputs and splits).
+    #[arg(long, value_name = "clean|libmoon")]
+    pub preprocess: Option<String>,
     /// Neural problems: a data file in place of the embedded data (`tabular`: the CSV).
     #[arg(long, value_name = "PATH")]
     pub data: Option<PathBuf>,
@@ -133,6 +136,7 @@ pub fn run(args: CompareArgs) -> Result<()> {
     if let Some(flag) = [
         ("--mode", neural.mode.is_some()),
         ("--batch", neural.batch.is_some()),
+        ("--preprocess", neural.preprocess.is_some()),
         ("--data", neural.data.is_some()),
         ("--targets", !neural.targets.is_empty()),
         ("--losses", !neural.losses.is_empty()),
@@ -564,6 +568,7 @@ fn compare_neural(args: &CompareArgs) -> Result<()> {
         mode,
         prefs: args.prefs.n_prefs,
         batch: args.neural.batch,
+        preprocess: args.neural.preprocess.clone(),
         data: args.neural.data.clone(),
         targets: args.neural.targets.clone(),
         losses: args.neural.losses.clone(),

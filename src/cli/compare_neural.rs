@@ -36,6 +36,8 @@ pub struct NeuralComparison<'a> {
     pub prefs: Option<usize>,
     /// The minibatch size (`train`'s default when absent).
     pub batch: Option<usize>,
+    /// The fairness preprocessing (`train`'s default when absent).
+    pub preprocess: Option<String>,
     /// A data file in place of the embedded data.
     pub data: Option<PathBuf>,
     /// `tabular`: the target columns.
@@ -93,6 +95,7 @@ pub fn run(comparison: &NeuralComparison<'_>) -> Result<()> {
     let base = |method: &str, seed: u64| -> Result<TrainDefinition> {
         let mut definition = definition_of(&TrainArgs {
             problem: Some(comparison.problem.clone()),
+            preprocess: comparison.preprocess.clone(),
             data: comparison.data.clone(),
             targets: comparison.targets.clone(),
             losses: comparison.losses.clone(),
