@@ -579,3 +579,32 @@ fn compare_in_set_mode_reports_the_hypervolume_of_the_training_losses() {
         "fairness: no single-task baselines"
     );
 }
+
+#[test]
+fn train_without_out_writes_a_new_directory_under_runs_and_says_so() {
+    let dir = TempDir::new("train-default-out");
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_tradeoff"))
+            .args(["train", "--problem", "compas", "--epochs", "1"])
+            .current_dir(dir.join(""))
+            .output()
+            .expect("the binary runs")
+    };
+    for name in ["compas-mean", "compas-mean-2"] {
+        let out = run();
+        assert!(out.status.success());
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(&format!("wrote to runs/{name}:")), "{text}");
+        for file in [
+            "result.json",
+            "history.json",
+            "checkpoint.json",
+            "losses.png",
+        ] {
+            let path = std::path::Path::new(&dir.join("runs"))
+                .join(name)
+                .join(file);
+            assert!(path.exists(), "{}", path.display());
+        }
+    }
+}

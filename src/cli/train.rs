@@ -158,7 +158,8 @@ pub struct TrainArgs {
     /// `f32` (default) or `f64`.
     #[arg(long, value_name = "f32|f64")]
     pub dtype: Option<String>,
-    /// Output directory (new or empty): result.json, history.json, checkpoints, pictures.
+    /// Output directory (new or empty): result.json, history.json, checkpoints, pictures
+    /// [default: a new `runs/<problem>-<method>` directory; none with `--json`].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Print the result record as JSON on stdout.
@@ -310,10 +311,46 @@ pub fn run(args: TrainArgs) -> Result<()> {
         return resume(args, &dir);
     }
     let definition = definition_of(&args)?;
-    if let Some(dir) = &args.out {
+    // Without --out (and without --json, whose record goes to stdout), the run writes into a
+    // new directory of its own under runs/.
+    let out = match (&args.out, args.json) {
+        (Some(dir), _) => Some(dir.clone()),
+        (None, false) => Some(default_out_dir(&definition)),
+        (None, true) => None,
+    };
+    if let Some(dir) = &out {
         prepare_out_dir(dir)?;
     }
-    Session::build(definition, args.out.clone(), args.stop_after, args.json)?.execute(None)
+    Session::build(definition, out, args.stop_after, args.json)?.execute(None)
+}
+
+/// `runs/<problem>-<method>[-<mode>]`, with `-2`, `-3`, ... appended while that name is taken.
+fn default_out_dir(definition: &TrainDefinition) -> PathBuf {
+    let mut name = format!("{}-{}", definition.problem, definition.method);
+    if definition.mode == Mode::Set {
+        name.push_str("-set");
+    }
+    let name: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let base = PathBuf::from("runs");
+    (1..)
+        .map(|k| {
+            if k == 1 {
+                base.join(&name)
+            } else {
+                base.join(format!("{name}-{k}"))
+            }
+        })
+        .find(|dir| !dir.exists())
+        .unwrap_or_else(|| base.join(name))
 }
 
 pub(super) fn definition_of(args: &TrainArgs) -> Result<TrainDefinition> {
@@ -1138,8 +1175,13 @@ fn print_text(session: &Session, result: &SolveResult, evaluator: &EpochEvaluato
         );
     }
     if let Some(dir) = &session.out {
+        let pictures = if session.definition.mode == Mode::Set {
+            "losses, metrics and front"
+        } else {
+            "losses and metrics"
+        };
         println!(
-            "  wrote result.json, history.json, checkpoint, pictures to {}",
+            "  wrote to {}: result.json, history.json (one record per epoch), checkpoint.json + checkpoint.safetensors (the last epoch; best/ the best on validation), {pictures} pictures (PNG and SVG)",
             dir.display()
         );
     }
