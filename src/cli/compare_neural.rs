@@ -1,7 +1,6 @@
 //! `tradeoff compare` on a neural problem: `train` runs for every method × seed, single-task
 //! baselines with LibMTL's Δm%, a table and charts.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -11,7 +10,7 @@ use tradeoff_plots::{bar_plot, fronts_overlay_plot, history_plot};
 
 use super::flags::options_of;
 use super::io::{prepare_out_dir, print_json, write_atomic};
-use super::render::both_formats;
+use super::render::{both_formats, mean_curve};
 use super::train::{
     Mode, Session, TRAIN_SCHEMA_VERSION, TrainArgs, TrainDefinition, definition_of,
 };
@@ -567,27 +566,18 @@ fn draw_charts(dir: &Path, summary: &Value, jobs: &[Job]) -> Result<()> {
             .filter_map(|t| serde_json::from_str::<Value>(&t).ok())
             .collect();
         for (c, (_, series)) in curves.iter_mut().enumerate() {
-            let mut sums: BTreeMap<usize, (f64, usize)> = BTreeMap::new();
-            for h in &histories {
-                for record in h["records"].as_array().into_iter().flatten() {
+            let points = histories.iter().flat_map(|h| {
+                h["records"].as_array().into_iter().flatten().map(|record| {
                     let epoch = record["epoch"].as_u64().unwrap_or(0) as usize;
                     let value = if c < accuracy_names.len() {
                         record["test"]["accuracy"][c].as_f64()
                     } else {
                         number_at(record, &["test", "hypervolume"])
                     };
-                    if let Some(v) = value.filter(|v| v.is_finite()) {
-                        let e = sums.entry(epoch).or_insert((0.0, 0));
-                        e.0 += v;
-                        e.1 += 1;
-                    }
-                }
-            }
-            let curve: Vec<(usize, f64)> = sums
-                .into_iter()
-                .filter(|(_, (_, n))| *n == histories.len())
-                .map(|(epoch, (s, n))| (epoch, s / n as f64))
-                .collect();
+                    (epoch, value.unwrap_or(f64::NAN))
+                })
+            });
+            let curve = mean_curve(points, histories.len());
             if !curve.is_empty() {
                 series.push((method.to_string(), curve));
             }

@@ -21,6 +21,21 @@ pub fn both_formats(
     Ok(())
 }
 
+/// The mean over `runs` runs at each step (iteration or epoch) that every run recorded with a
+/// finite value; `points` holds every run's (step, value) pairs.
+pub fn mean_curve(points: impl Iterator<Item = (usize, f64)>, runs: usize) -> Vec<(usize, f64)> {
+    let mut sums: std::collections::BTreeMap<usize, (f64, usize)> = Default::default();
+    for (step, value) in points.filter(|(_, v)| v.is_finite()) {
+        let e = sums.entry(step).or_insert((0.0, 0));
+        e.0 += value;
+        e.1 += 1;
+    }
+    sums.into_iter()
+        .filter(|(_, (_, n))| *n == runs)
+        .map(|(step, (s, n))| (step, s / n as f64))
+        .collect()
+}
+
 /// Writes front.png/.svg and history.png/.svg of a `solve` run into `dir`.
 pub fn solve_plots(
     dir: &Path,
@@ -68,22 +83,11 @@ pub fn comparison_plots(
                 fronts.push((solver.clone(), m));
             }
         }
-        // Mean over seeds at each recorded iteration that every run has.
-        let mut sums: std::collections::BTreeMap<usize, (f64, usize)> = Default::default();
-        for run in &mine {
-            for h in &run.history {
-                if h.hypervolume.is_finite() {
-                    let e = sums.entry(h.iteration).or_insert((0.0, 0));
-                    e.0 += h.hypervolume;
-                    e.1 += 1;
-                }
-            }
-        }
-        let curve: Vec<(usize, f64)> = sums
-            .into_iter()
-            .filter(|(_, (_, n))| *n == mine.len())
-            .map(|(it, (s, n))| (it, s / n as f64))
-            .collect();
+        let curve = mean_curve(
+            mine.iter()
+                .flat_map(|run| run.history.iter().map(|h| (h.iteration, h.hypervolume))),
+            mine.len(),
+        );
         if !curve.is_empty() {
             histories.push((solver.clone(), curve));
         }
