@@ -31,7 +31,7 @@ mod neural;
 #[derive(Debug, Subcommand)]
 pub enum PslCommand {
     /// Train a Pareto-set model on a problem and save it with its evaluation and a picture.
-    Train(TrainArgs),
+    Train(Box<TrainArgs>),
     /// Ask a saved model for the solutions of given preferences (no training).
     Query(QueryArgs),
 }
@@ -212,7 +212,7 @@ impl PslArgs {
 /// Runs `psl`.
 pub fn run(args: PslArgs) -> Result<()> {
     match args.command {
-        PslCommand::Train(a) => train(a),
+        PslCommand::Train(a) => train(*a),
         PslCommand::Query(a) => query_model(a),
     }
 }
