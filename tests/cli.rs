@@ -9,6 +9,8 @@ use serde_json::Value;
 mod cli_resume;
 // `train`: records, resume, refusals.
 mod cli_train;
+// `psl train/query` on neural problems: records, query = evaluation row, export, resume.
+mod cli_psl_neural;
 
 fn tradeoff(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_tradeoff"))

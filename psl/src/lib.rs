@@ -58,6 +58,7 @@ mod error;
 mod eval;
 mod io;
 mod model;
+pub mod neural;
 mod ops;
 mod optim;
 mod params;

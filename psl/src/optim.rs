@@ -244,6 +244,72 @@ impl Adam {
         self.step as usize
     }
 
+    /// The state a checkpoint needs: the step count and the first and second moments, one
+    /// flat tensor per variable in the parameters' precision (exact copies).
+    pub(crate) fn state_tensors(&self) -> Result<(usize, Vec<Tensor>, Vec<Tensor>)> {
+        fn flat<T: candle_core::WithDType>(buffers: &[Vec<T>]) -> Result<Vec<Tensor>> {
+            buffers
+                .iter()
+                .map(|b| Ok(Tensor::from_slice(b, b.len(), &Device::Cpu)?))
+                .collect()
+        }
+        let (m, v) = match &self.buffers {
+            Buffers::F32 { m, v, .. } => (flat(m)?, flat(v)?),
+            Buffers::F64 { m, v, .. } => (flat(m)?, flat(v)?),
+        };
+        Ok((self.step as usize, m, v))
+    }
+
+    /// Restores what [`Adam::state_tensors`] saved (the variables' values are read again from
+    /// the `Var`s, which the caller has restored first).
+    pub(crate) fn load_state_tensors(
+        &mut self,
+        step: usize,
+        m_saved: &[Tensor],
+        v_saved: &[Tensor],
+    ) -> Result<()> {
+        fn read<T: candle_core::WithDType>(saved: &[Tensor], into: &mut [Vec<T>]) -> Result<()> {
+            if saved.len() != into.len() {
+                return Err(crate::Error::BadCheckpoint(format!(
+                    "Adam state for {} variables, the model has {}",
+                    saved.len(),
+                    into.len()
+                )));
+            }
+            for (t, buffer) in saved.iter().zip(into.iter_mut()) {
+                let values = t.flatten_all()?.to_vec1::<T>()?;
+                if values.len() != buffer.len() {
+                    return Err(crate::Error::BadCheckpoint(format!(
+                        "Adam state of {} values for a variable of {}",
+                        values.len(),
+                        buffer.len()
+                    )));
+                }
+                *buffer = values;
+            }
+            Ok(())
+        }
+        match &mut self.buffers {
+            Buffers::F32 { values, m, v } => {
+                read(m_saved, m)?;
+                read(v_saved, v)?;
+                for (value, var) in values.iter_mut().zip(&self.vars) {
+                    *value = var.as_tensor().flatten_all()?.to_vec1::<f32>()?;
+                }
+            }
+            Buffers::F64 { values, m, v } => {
+                read(m_saved, m)?;
+                read(v_saved, v)?;
+                for (value, var) in values.iter_mut().zip(&self.vars) {
+                    *value = var.as_tensor().flatten_all()?.to_vec1::<f64>()?;
+                }
+            }
+        }
+        self.step = i32::try_from(step)
+            .map_err(|_| crate::Error::BadCheckpoint(format!("Adam step {step} too large")))?;
+        Ok(())
+    }
+
     /// One update with one gradient per variable (flattened, f64; rounded to the parameters'
     /// precision before use).
     pub fn step(&mut self, grads: &[Vec<f64>]) -> Result<()> {

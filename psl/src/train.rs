@@ -324,7 +324,7 @@ fn compute_raw(
 }
 
 /// Flattened copies of the gradient tensors in the model's precision.
-fn raw_from_tensors(grads: &[Tensor], dtype: DType) -> Result<RawGrads> {
+pub(crate) fn raw_from_tensors(grads: &[Tensor], dtype: DType) -> Result<RawGrads> {
     fn collect<T: candle_core::WithDType>(grads: &[Tensor]) -> Result<Vec<Vec<T>>> {
         grads
             .iter()
@@ -339,7 +339,7 @@ fn raw_from_tensors(grads: &[Tensor], dtype: DType) -> Result<RawGrads> {
 }
 
 /// SplitMix64: a seed per iteration from the run's seed.
-fn mix(seed: u64, stream: u64) -> u64 {
+pub(crate) fn mix(seed: u64, stream: u64) -> u64 {
     let mut z = seed
         .wrapping_add(stream.wrapping_mul(0x9E37_79B9_7F4A_7C15))
         .wrapping_add(0x9E37_79B9_7F4A_7C15);

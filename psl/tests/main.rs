@@ -5,5 +5,6 @@ mod evaluation;
 mod finite_set;
 mod gradients;
 mod models;
+mod neural;
 mod storage;
 mod training;

@@ -25,11 +25,13 @@ use super::limits;
 use super::problem_args::ProblemArgs;
 use super::render::both_formats;
 
+mod neural;
+
 /// `psl` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum PslCommand {
     /// Train a Pareto-set model on a problem and save it with its evaluation and a picture.
-    Train(TrainArgs),
+    Train(Box<TrainArgs>),
     /// Ask a saved model for the solutions of given preferences (no training).
     Query(QueryArgs),
 }
@@ -93,21 +95,54 @@ impl PrecisionChoice {
 pub struct TrainArgs {
     #[command(flatten)]
     problem: ProblemArgs,
-    /// Model family.
-    #[arg(long, value_enum, default_value_t = ModelChoice::Mlp, value_name = "KIND")]
-    model: ModelChoice,
+    /// Model family [default: mlp; hypernet for a neural problem, where mlp does not apply].
+    #[arg(long, value_enum, value_name = "KIND")]
+    model: Option<ModelChoice>,
     /// Training signal: a scalarization (tche, mtche, ls, cosmos, pbi, stche, smtche, aasf,
-    /// pnorm, invagg), epo, pmgda, or hv (expected hypervolume over random directions).
-    #[arg(long, value_name = "NAME", default_value = "tche")]
-    loss: String,
+    /// pnorm, invagg), epo, pmgda, or hv (expected hypervolume over random directions)
+    /// [default: tche; ls for a neural problem].
+    #[arg(long, value_name = "NAME")]
+    loss: Option<String>,
     // `--set key=value`: options of the loss, e.g. `libmoon=true` for LibMOON's unweighted Tche.
     #[command(flatten)]
     set: SetArgs,
     #[command(flatten)]
     iters: IterArgs,
-    /// Preferences per batch (Dirichlet samples).
-    #[arg(long, value_name = "B", default_value_t = 128)]
-    batch: usize,
+    /// Synthetic problems: preferences per batch (Dirichlet samples) [default: 128]. Neural
+    /// problems: the data minibatch [default: 256].
+    #[arg(long, value_name = "B")]
+    batch: Option<usize>,
+    /// Neural problems: passes over the training data [default: 3]. Not with --iters.
+    #[arg(long, value_name = "E")]
+    epochs: Option<usize>,
+    /// Neural problems: preferences drawn per step, each network seeing the whole minibatch
+    /// [default: 1].
+    #[arg(long, value_name = "P")]
+    pref_batch: Option<usize>,
+    /// Neural problems: rank of the low-rank family [default: 5].
+    #[arg(long, value_name = "R")]
+    rank: Option<usize>,
+    /// Neural problems: evaluation rays (linspace(0.01, 0.99) for two objectives) [default: 20].
+    #[arg(long, value_name = "N")]
+    eval_rays: Option<usize>,
+    /// Neural problems: hypervolume reference point [default: 1 per objective].
+    #[arg(
+        long = "ref",
+        value_delimiter = ',',
+        value_name = "R1,R2,..",
+        allow_hyphen_values = true
+    )]
+    reference: Option<Vec<f64>>,
+    /// Neural problems: a `tradeoff train --mode set` output directory whose test losses (its
+    /// finite set) are drawn beside the learned front in front.png.
+    #[arg(long, value_name = "DIR")]
+    compare_with: Option<PathBuf>,
+    /// Neural problems: end after E1 epochs with a checkpoint (continue with `--resume DIR`).
+    #[arg(long, value_name = "E1")]
+    stop_after: Option<usize>,
+    /// Neural problems: continue the run saved in DIR to its planned epochs.
+    #[arg(long, value_name = "DIR")]
+    resume: Option<PathBuf>,
     // `--lr`: Adam (no weight decay) on the network's weights.
     #[command(flatten)]
     lr: LrArgs,
@@ -144,9 +179,14 @@ pub struct QueryArgs {
     /// Preferences from a file (JSON array of arrays or CSV), one per row.
     #[arg(long, value_name = "FILE", conflicts_with = "pref")]
     prefs_file: Option<PathBuf>,
-    /// Print `{"prefs", "solutions", "objectives"}` as JSON.
+    /// Print `{"prefs", "solutions", "objectives"}` as JSON (neural: `{"prefs", "test":
+    /// {"losses", "accuracy"}}`).
     #[arg(long)]
     json: bool,
+    /// Neural models: write the network of `--pref` to DIR2 (`model.safetensors` with the
+    /// network's parameter names, `network.json`), loadable as a plain model of the problem.
+    #[arg(long, value_name = "DIR2")]
+    export: Option<PathBuf>,
 }
 
 impl PslArgs {
@@ -172,7 +212,7 @@ impl PslArgs {
 /// Runs `psl`.
 pub fn run(args: PslArgs) -> Result<()> {
     match args.command {
-        PslCommand::Train(a) => train(a),
+        PslCommand::Train(a) => train(*a),
         PslCommand::Query(a) => query_model(a),
     }
 }
@@ -208,13 +248,38 @@ fn check_batch(batch: usize, config: &ModelConfig) -> Result<()> {
 }
 
 fn train(args: TrainArgs) -> Result<()> {
+    if args.resume.is_some()
+        || tradeoff_problems::neural::registry::is_neural_problem(
+            &args.problem.problem.to_ascii_lowercase(),
+        )
+    {
+        return neural::train(args);
+    }
+    for (flag, given) in [
+        ("--epochs", args.epochs.is_some()),
+        ("--pref-batch", args.pref_batch.is_some()),
+        ("--rank", args.rank.is_some()),
+        ("--eval-rays", args.eval_rays.is_some()),
+        ("--ref", args.reference.is_some()),
+        ("--compare-with", args.compare_with.is_some()),
+        ("--stop-after", args.stop_after.is_some()),
+    ] {
+        if given {
+            bail!(
+                "{flag} is for neural problems (multi-mnist, adult, compas, credit); a synthetic problem runs for --iters N"
+            );
+        }
+    }
+    let model_choice = args.model.unwrap_or(ModelChoice::Mlp);
+    let loss_name = args.loss.clone().unwrap_or_else(|| "tche".to_string());
+    let batch = args.batch.unwrap_or(128);
     let problem = args.problem.build()?;
     let info = problem.info().clone();
     let spec = args.problem.spec();
     let iters = args.iters.get();
     let lr = args.lr.or(DEFAULT_PSL_LR);
     let seed = args.seed.seed;
-    let model_name = args.model.name();
+    let model_name = model_choice.name();
     let kind = ModelKind::for_problem(model_name, &info)
         .with_context(|| format!("unknown model '{model_name}'"))?;
     let mut config = ModelConfig::for_problem(kind, &info)
@@ -229,14 +294,14 @@ fn train(args: TrainArgs) -> Result<()> {
     if let Some(d) = args.depth {
         config = config.with_depth(d);
     }
-    let training = TrainConfig::new(loss_spec(&args.loss, &args.set)?)
+    let training = TrainConfig::new(loss_spec(&loss_name, &args.set)?)
         .with_iters(iters)
-        .with_batch_size(args.batch)
+        .with_batch_size(batch)
         .with_lr(lr)
         .with_alpha(args.alpha)
         .with_seed(seed);
     training.validate()?;
-    check_batch(args.batch, &config)?;
+    check_batch(batch, &config)?;
     let model = build_model(&config)?;
     if let Some(dir) = &args.out {
         prepare_out_dir(dir)?;
@@ -266,10 +331,10 @@ fn train(args: TrainArgs) -> Result<()> {
             n_obj: info.n_obj,
             normalize: args.problem.options.normalize.name().to_string(),
             model: model_name.to_string(),
-            loss: args.loss.clone(),
+            loss: loss_name.clone(),
             options: args.set.set.clone(),
             iters,
-            batch: args.batch,
+            batch,
             lr,
             alpha: args.alpha,
             seed,
@@ -294,7 +359,7 @@ fn train(args: TrainArgs) -> Result<()> {
         let eval_objectives = Matrix::from_rows(&evaluation.objectives)?;
         let front = problem.pareto_front(1000);
         let mut plot = PslPlot::new(
-            format!("{}: {model_name} ({})", info.name, args.loss),
+            format!("{}: {model_name} ({loss_name})", info.name),
             &dense.objectives,
         )
         .with_mapping(&eval_prefs, &eval_objectives);
@@ -316,9 +381,8 @@ fn train(args: TrainArgs) -> Result<()> {
         print_json(&out)
     } else {
         let mut line = format!(
-            "psl {model_name} on {} with {}: {} iterations, hypervolume {hv:.6} on {} evaluation preferences",
+            "psl {model_name} on {} with {loss_name}: {} iterations, hypervolume {hv:.6} on {} evaluation preferences",
             info.name,
-            args.loss,
             iters,
             evaluation.prefs.len()
         );
@@ -341,6 +405,14 @@ fn train(args: TrainArgs) -> Result<()> {
 }
 
 fn query_model(args: QueryArgs) -> Result<()> {
+    if args.dir.join(neural::NEURAL_FILE).exists() {
+        return neural::query(&args);
+    }
+    if args.export.is_some() {
+        bail!(
+            "--export is for models of neural problems (psl train --problem multi-mnist|adult|compas|credit)"
+        );
+    }
     let loaded = load_model(&args.dir)
         .with_context(|| format!("cannot load a model from {}", args.dir.display()))?;
     let problem = tradeoff_problems::build_problem(&loaded.problem_spec()?)?;

@@ -76,6 +76,21 @@ pub trait Network: Send + Sync + std::fmt::Debug {
         true
     }
 
+    /// The task outputs of [`Network::heads`] after [`Network::trunk`], computed with
+    /// `parameters` in place of the network's own: one tensor per entry of
+    /// [`Network::parameters`], in that order, each of the same shape except for its leading
+    /// dimension `K'` (any number of models). The tensors may be outputs of another computation
+    /// (a hypernetwork, a combination of networks), so that one backward pass carries the
+    /// gradient through them. Architectures without it return an error (the default).
+    ///
+    /// # Errors
+    /// Parameters of the wrong number or shape, an architecture without a functional forward,
+    /// and candle's errors.
+    fn forward_with(&self, parameters: &[Tensor], input: &Tensor) -> Result<Vec<Tensor>> {
+        let _ = (parameters, input);
+        candle_core::bail!("{}: no functional forward (forward_with)", self.name())
+    }
+
     /// The parameters' element type.
     fn dtype(&self) -> DType;
 

@@ -260,6 +260,17 @@ impl NeuralProblem {
         &self.network
     }
 
+    /// The objectives, in order (their losses from task outputs, for a caller that runs the
+    /// network itself, e.g. with generated parameters).
+    pub fn objectives(&self) -> &[Box<dyn Objective>] {
+        &self.objectives
+    }
+
+    /// The minibatch size.
+    pub fn batch_size(&self) -> usize {
+        self.batch_size
+    }
+
     /// The objectives' names.
     pub fn objective_names(&self) -> Vec<String> {
         self.objectives.iter().map(|o| o.name()).collect()

@@ -53,6 +53,16 @@ impl DenseStack {
         Self { layers }
     }
 
+    /// The stack over plain tensors, `(weight, bias)` pairs in layer order (a functional
+    /// forward with parameters computed elsewhere).
+    pub fn of_tensors(tensors: &[Tensor]) -> Self {
+        let layers = tensors
+            .chunks_exact(2)
+            .map(|pair| (pair[0].clone(), pair[1].clone()))
+            .collect();
+        Self { layers }
+    }
+
     /// Applies the stack. With `shared_input` the input is a data batch `[B, in]` read by every
     /// model (and group), otherwise a per-model activation `[K(·G), B, in]`. Grouped weights
     /// `[K, G, in, out]` act as `K·G` stacked models. Output `[K(·G), B, out]`.

@@ -158,6 +158,14 @@ impl Network for Mlp {
         Ok(vec![representation.clone()])
     }
 
+    fn forward_with(&self, parameters: &[Tensor], input: &Tensor) -> Result<Vec<Tensor>> {
+        super::check_parameter_count(&self.name, parameters, self.parameters.len())?;
+        let x = tabular_batch(&self.name, input, self.input_dim, self.dtype)?;
+        Ok(vec![
+            DenseStack::of_tensors(parameters).forward(&x, true, false)?,
+        ])
+    }
+
     fn dtype(&self) -> DType {
         self.dtype
     }

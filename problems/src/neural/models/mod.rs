@@ -245,3 +245,18 @@ fn tabular_batch(
     }
     input.reshape((dims[0], width))?.to_dtype(dtype)
 }
+
+/// Checks that a functional forward received one tensor per parameter.
+fn check_parameter_count(
+    network: &str,
+    parameters: &[Tensor],
+    expected: usize,
+) -> candle_core::Result<()> {
+    if parameters.len() != expected {
+        candle_core::bail!(
+            "{network}: {} parameter tensors for a network of {expected}",
+            parameters.len()
+        );
+    }
+    Ok(())
+}

@@ -193,6 +193,41 @@ impl MultiLeNet {
     fn tensor(&self, index: usize) -> &Tensor {
         self.parameters[index].var.as_tensor()
     }
+
+    /// The trunk with the parameter tensors `p` (in [`Network::parameters`] order).
+    fn trunk_of(&self, p: &[&Tensor], input: &Tensor) -> Result<Tensor> {
+        let [h, w, c] = self.input_shape;
+        let dims = input.dims();
+        let per_example: usize = dims.iter().skip(1).product();
+        if dims.len() < 2 || per_example != h * w * c {
+            candle_core::bail!(
+                "{}: input of shape {dims:?}, expected [B, {h}, {w}, {c}] (NHWC) or [B, {}]",
+                Self::NAME,
+                h * w * c
+            );
+        }
+        let batch = dims[0];
+        let n_models = p[0].dim(0)?;
+        let x = input.reshape((batch, h, w, c))?.to_dtype(self.dtype)?;
+        let kernel = (self.config.kernel, self.config.kernel);
+        let x = layers::conv2d_shared_input(&x, p[0], p[1], kernel)?;
+        let x = layers::relu(&layers::max_pool2x2(&x)?)?;
+        let x = layers::conv2d(&x, p[2], p[3], kernel)?;
+        let x = layers::relu(&layers::max_pool2x2(&x)?)?;
+        let x = x.reshape((n_models, batch, self.flat))?;
+        layers::relu(&layers::linear(&x, p[4], p[5])?)
+    }
+
+    /// The heads with the parameter tensors `p` (in [`Network::parameters`] order).
+    fn heads_of(&self, p: &[&Tensor], representation: &Tensor) -> Result<Vec<Tensor>> {
+        (0..self.config.n_tasks)
+            .map(|task| layers::linear(representation, p[6 + 2 * task], p[7 + 2 * task]))
+            .collect()
+    }
+
+    fn own_tensors(&self) -> Vec<&Tensor> {
+        (0..self.parameters.len()).map(|i| self.tensor(i)).collect()
+    }
 }
 
 impl Network for MultiLeNet {
@@ -209,37 +244,18 @@ impl Network for MultiLeNet {
     }
 
     fn trunk(&self, input: &Tensor) -> Result<Tensor> {
-        let [h, w, c] = self.input_shape;
-        let dims = input.dims();
-        let per_example: usize = dims.iter().skip(1).product();
-        if dims.len() < 2 || per_example != h * w * c {
-            candle_core::bail!(
-                "{}: input of shape {dims:?}, expected [B, {h}, {w}, {c}] (NHWC) or [B, {}]",
-                Self::NAME,
-                h * w * c
-            );
-        }
-        let batch = dims[0];
-        let x = input.reshape((batch, h, w, c))?.to_dtype(self.dtype)?;
-        let kernel = (self.config.kernel, self.config.kernel);
-        let x = layers::conv2d_shared_input(&x, self.tensor(0), self.tensor(1), kernel)?;
-        let x = layers::relu(&layers::max_pool2x2(&x)?)?;
-        let x = layers::conv2d(&x, self.tensor(2), self.tensor(3), kernel)?;
-        let x = layers::relu(&layers::max_pool2x2(&x)?)?;
-        let x = x.reshape((self.n_models, batch, self.flat))?;
-        layers::relu(&layers::linear(&x, self.tensor(4), self.tensor(5))?)
+        self.trunk_of(&self.own_tensors(), input)
     }
 
     fn heads(&self, representation: &Tensor, _input: &Tensor) -> Result<Vec<Tensor>> {
-        (0..self.config.n_tasks)
-            .map(|task| {
-                layers::linear(
-                    representation,
-                    self.tensor(6 + 2 * task),
-                    self.tensor(7 + 2 * task),
-                )
-            })
-            .collect()
+        self.heads_of(&self.own_tensors(), representation)
+    }
+
+    fn forward_with(&self, parameters: &[Tensor], input: &Tensor) -> Result<Vec<Tensor>> {
+        super::check_parameter_count(Self::NAME, parameters, self.parameters.len())?;
+        let p: Vec<&Tensor> = parameters.iter().collect();
+        let representation = self.trunk_of(&p, input)?;
+        self.heads_of(&p, &representation)
     }
 
     fn dtype(&self) -> DType {

@@ -147,6 +147,19 @@ impl Network for SharedBottom {
             .collect()
     }
 
+    fn forward_with(&self, parameters: &[Tensor], input: &Tensor) -> Result<Vec<Tensor>> {
+        super::check_parameter_count(Self::NAME, parameters, self.parameters.len())?;
+        let x = tabular_batch(Self::NAME, input, self.input_dim, self.dtype)?;
+        let n_trunk = 2 * self.config.trunk.len();
+        let representation =
+            DenseStack::of_tensors(&parameters[..n_trunk]).forward(&x, true, true)?;
+        let per_head = (parameters.len() - n_trunk) / self.config.task_outputs.len();
+        parameters[n_trunk..]
+            .chunks_exact(per_head)
+            .map(|head| DenseStack::of_tensors(head).forward(&representation, false, false))
+            .collect()
+    }
+
     fn dtype(&self) -> DType {
         self.dtype
     }

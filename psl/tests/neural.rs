@@ -1,0 +1,241 @@
+//! Pareto-set learning over neural networks: the gradient through the generated parameters
+//! equals central finite differences in f64 for every family; the functional forward equals
+//! the network's own forward bit for bit; a resumed run equals the uninterrupted one.
+
+use std::sync::Arc;
+
+use candle_core::{DType, Device, Tensor};
+use rand::SeedableRng;
+use tradeoff_problems::neural::ExampleSet;
+use tradeoff_problems::neural::models::build_network;
+use tradeoff_problems::neural::registry::{NeuralSetup, NeuralSpec, build_neural};
+use tradeoff_psl::neural::{
+    NeuralGenerator, NeuralModelConfig, NeuralModelKind, NeuralTrainConfig, NeuralTrainer,
+};
+use tradeoff_psl::{LossSpec, Precision};
+
+use crate::common::init;
+
+fn kinds() -> Vec<NeuralModelKind> {
+    vec![
+        NeuralModelKind::Hypernet { width: 6, depth: 2 },
+        NeuralModelKind::Conditioned,
+        NeuralModelKind::Pamal,
+        NeuralModelKind::LowRank { rank: 2 },
+    ]
+}
+
+/// Compas with a tiny MLP `20 → 4 → 3 → 1` in f64.
+fn small_setup(dtype: DType) -> NeuralSetup {
+    let mut spec = NeuralSpec::new("compas");
+    spec.model = Some("mlp".into());
+    spec.model_config = serde_json::json!({ "hidden": [4, 3] });
+    spec.batch_size = 32;
+    spec.dtype = dtype;
+    build_neural(&spec).unwrap()
+}
+
+fn train_set(setup: &NeuralSetup) -> Arc<dyn ExampleSet> {
+    Arc::clone(&setup.splits.iter().find(|(n, _)| n == "train").unwrap().1)
+}
+
+fn generator(setup: &NeuralSetup, kind: NeuralModelKind, precision: Precision) -> NeuralGenerator {
+    let config = NeuralModelConfig {
+        kind,
+        n_obj: 2,
+        seed: 3,
+        precision,
+    };
+    NeuralGenerator::new(config, setup.problem.network().as_ref()).unwrap()
+}
+
+/// Perturbs entry `j` of variable `v` by `delta`.
+fn nudge(generator: &NeuralGenerator, v: usize, j: usize, delta: f64) {
+    let var = &generator.vars()[v];
+    let mut values = var
+        .as_tensor()
+        .flatten_all()
+        .unwrap()
+        .to_vec1::<f64>()
+        .unwrap();
+    values[j] += delta;
+    var.set(&Tensor::from_vec(values, var.shape(), &Device::Cpu).unwrap())
+        .unwrap();
+}
+
+#[test]
+fn gradient_through_generated_parameters_equals_finite_differences() {
+    init();
+    let setup = small_setup(DType::F64);
+    for kind in kinds() {
+        for loss in ["ls", "tche", "epo"] {
+            let g = generator(&setup, kind.clone(), Precision::F64);
+            let mut config = NeuralTrainConfig::new(LossSpec::new(loss), 2);
+            config.pref_batch = 3;
+            config.batch = 32;
+            // Move off the zero-initialised factors (low-rank B, FiLM) so that every part has
+            // a gradient worth checking.
+            let mut trainer =
+                NeuralTrainer::new(&g, &setup.problem, train_set(&setup), 0, config.clone())
+                    .unwrap();
+            for _ in 0..3 {
+                trainer.step().unwrap();
+            }
+            let analytic = trainer.gradient(7).unwrap();
+            let mut checked = 0;
+            for (v, grad) in analytic.grads.iter().enumerate() {
+                for j in (0..grad.len()).step_by((grad.len() / 3).max(1)) {
+                    let h = 1e-6;
+                    nudge(&g, v, j, h);
+                    let plus = trainer.gradient(7).unwrap().loss;
+                    nudge(&g, v, j, -2.0 * h);
+                    let minus = trainer.gradient(7).unwrap().loss;
+                    nudge(&g, v, j, h);
+                    let fd = (plus - minus) / (2.0 * h);
+                    if loss == "epo" {
+                        // EPO's weights are constants of the step (LibMOON's mean(α ⊙ F)):
+                        // its loss value α·f moves with α, so compare only where the
+                        // weights did not switch.
+                        continue;
+                    }
+                    assert!(
+                        (fd - grad[j]).abs() <= 1e-6 * (1.0 + fd.abs()),
+                        "{} {loss} var {} [{j}]: finite difference {fd}, gradient {}",
+                        kind.name(),
+                        g.var_names()[v],
+                        grad[j]
+                    );
+                    checked += 1;
+                }
+            }
+            assert!(loss == "epo" || checked > 0);
+            assert!(analytic.grads.iter().flatten().all(|v| v.is_finite()));
+        }
+    }
+}
+
+/// `forward_with` the network's own parameters is its `heads(trunk(x))`, bit for bit.
+#[test]
+fn functional_forward_equals_the_network_forward() {
+    init();
+    let device = Device::Cpu;
+    for (name, shape) in [
+        ("multi-lenet", vec![36, 36, 1]),
+        ("mlp-m1", vec![20]),
+        ("shared-bottom", vec![20]),
+    ] {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+        let network = build_network(
+            name,
+            &serde_json::Value::Null,
+            &shape,
+            2,
+            DType::F32,
+            &device,
+            &mut rng,
+        )
+        .unwrap();
+        let mut dims = vec![5];
+        dims.extend_from_slice(&shape);
+        let x = Tensor::rand(0f32, 1f32, dims, &device).unwrap();
+        let own: Vec<Tensor> = network
+            .parameters()
+            .iter()
+            .map(|p| p.var.as_tensor().clone())
+            .collect();
+        let direct = network.heads(&network.trunk(&x).unwrap(), &x).unwrap();
+        let functional = network.forward_with(&own, &x).unwrap();
+        assert_eq!(direct.len(), functional.len());
+        for (a, b) in direct.iter().zip(&functional) {
+            let a = a.flatten_all().unwrap().to_vec1::<f32>().unwrap();
+            let b = b.flatten_all().unwrap().to_vec1::<f32>().unwrap();
+            assert_eq!(a, b, "{name}");
+        }
+    }
+}
+
+/// Every family starts from a network of the target's shape and the hypernetwork's size is
+/// LibMOON's formula: encoder `(m+1)·w + (d−1)(w+1)·w`, heads `(w+1)·P`.
+#[test]
+fn generated_shapes_and_hypernetwork_size() {
+    init();
+    let setup = small_setup(DType::F32);
+    let network = setup.problem.network();
+    let p = network.n_parameters_per_model();
+    for kind in kinds() {
+        let g = generator(&setup, kind.clone(), Precision::F32);
+        let prefs = Tensor::new(&[[0.2f32, 0.8], [0.5, 0.5], [0.9, 0.1]], &Device::Cpu).unwrap();
+        let out = g.generate(&prefs).unwrap();
+        for (t, param) in out.iter().zip(network.parameters()) {
+            let mut expected = param.var.dims().to_vec();
+            expected[0] = 3;
+            assert_eq!(t.dims(), expected.as_slice(), "{}", kind.name());
+        }
+        if let NeuralModelKind::Hypernet { width, depth } = kind {
+            let encoder = 3 * width + (depth - 1) * (width + 1) * width;
+            assert_eq!(g.n_params(), encoder + (width + 1) * p);
+        }
+    }
+}
+
+/// Five steps, or two then a checkpoint, a fresh trainer restored from it, three more: the
+/// same weights bit for bit.
+#[test]
+fn resumed_training_equals_uninterrupted() {
+    init();
+    let setup = small_setup(DType::F32);
+    for kind in kinds() {
+        let mut config = NeuralTrainConfig::new(LossSpec::new("cosmos"), 2);
+        config.pref_batch = 2;
+        config.batch = 64;
+        let straight = generator(&setup, kind.clone(), Precision::F32);
+        let mut t = NeuralTrainer::new(
+            &straight,
+            &setup.problem,
+            train_set(&setup),
+            0,
+            config.clone(),
+        )
+        .unwrap();
+        for _ in 0..5 {
+            t.step().unwrap();
+        }
+        let dir = std::env::temp_dir().join(format!(
+            "tradeoff-neural-resume-{}-{}",
+            kind.name(),
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let first = generator(&setup, kind.clone(), Precision::F32);
+        let mut t1 =
+            NeuralTrainer::new(&first, &setup.problem, train_set(&setup), 0, config.clone())
+                .unwrap();
+        t1.step().unwrap();
+        t1.step().unwrap();
+        t1.save_state(&dir).unwrap();
+        let second = generator(&setup, kind.clone(), Precision::F32);
+        let mut t2 =
+            NeuralTrainer::new(&second, &setup.problem, train_set(&setup), 0, config).unwrap();
+        t2.restore_state(&dir).unwrap();
+        assert_eq!(t2.iteration(), 2);
+        for _ in 0..3 {
+            t2.step().unwrap();
+        }
+        for (a, b) in straight.vars().iter().zip(second.vars()) {
+            let a = a
+                .as_tensor()
+                .flatten_all()
+                .unwrap()
+                .to_vec1::<f32>()
+                .unwrap();
+            let b = b
+                .as_tensor()
+                .flatten_all()
+                .unwrap()
+                .to_vec1::<f32>()
+                .unwrap();
+            assert_eq!(a, b, "{}", kind.name());
+        }
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
