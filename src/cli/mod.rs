@@ -8,6 +8,7 @@ mod front;
 mod indicators;
 mod io;
 mod limits;
+mod pinn;
 mod list;
 mod plot;
 mod prefs;

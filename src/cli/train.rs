@@ -293,6 +293,9 @@ pub fn run(args: TrainArgs) -> Result<()> {
     if let Some(dir) = args.resume.clone() {
         return resume(args, &dir);
     }
+    if super::pinn::is_pinn(args.problem.as_deref()) {
+        return super::pinn::run(&args);
+    }
     let definition = definition_of(&args)?;
     if let Some(dir) = &args.out {
         prepare_out_dir(dir)?;
@@ -423,6 +426,9 @@ fn resume(args: TrainArgs, dir: &Path) -> Result<()> {
         );
     }
     let checkpoint = Checkpoint::load(dir)?;
+    if checkpoint.definition.extra.contains_key("pinn") {
+        return super::pinn::resume(&args, dir, checkpoint);
+    }
     let definition: TrainDefinition = serde_json::from_value(
         checkpoint
             .definition
