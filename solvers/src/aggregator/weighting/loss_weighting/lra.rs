@@ -34,8 +34,9 @@ params! {
 ///
 /// **Cost**: reads the Jacobian (every term's gradient), `O(mn)`.
 ///
-/// **Differences from the reference implementation**: none in the weights. A term whose gradient
-/// is zero gives an infinite ratio: [`Error::NonFiniteOutput`].
+/// **Differences from the reference implementation**: where a ratio is not finite (a term whose
+/// gradient is zero, or so small against term 0's that the ratio overflows), the reference's
+/// weight becomes infinite or NaN; here that term's target is its current weight (no update).
 #[derive(Clone, Debug)]
 pub struct Lra {
     params: LraParams,
@@ -104,7 +105,13 @@ impl Aggregator for Lra {
                 1.0
             } else {
                 let mean = j.row(i).iter().map(|g| g.abs()).sum::<f64>() / n.max(1) as f64;
-                largest / mean
+                let ratio = largest / mean;
+                // A zero (or vanishing) gradient says nothing about the balance: keep the weight.
+                if ratio.is_finite() {
+                    ratio
+                } else {
+                    self.weights[i]
+                }
             };
             self.weights[i] = beta * self.weights[i] + (1.0 - beta) * target;
         }
