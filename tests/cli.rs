@@ -9,6 +9,8 @@ use serde_json::Value;
 mod cli_resume;
 // `train`: records, resume, refusals.
 mod cli_train;
+// `train` on PINN problems.
+mod cli_pinn;
 
 fn tradeoff(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_tradeoff"))

@@ -524,8 +524,13 @@ fn execute(
         &preferences,
         definition.epochs,
     )?;
+    // A segment that stopped off the cadence left a final record there: the resumed run
+    // records that step afresh (or not at all), as the uninterrupted run does.
     let earlier = match (&start, out) {
-        (Some(state), Some(dir)) => read_history(dir, state.iteration)?,
+        (Some(state), Some(dir)) => read_history(dir, state.iteration)?
+            .into_iter()
+            .filter(|r| r.step % definition.record_every == 0)
+            .collect(),
         _ => Vec::new(),
     };
     let evaluator = problem.evaluator();
