@@ -2,6 +2,8 @@
 //! point counts, fast in debug builds).
 
 use super::{TempDir, fails_with, json_of, tradeoff};
+
+// The network stays small (8 × 8) and the point counts low, so debug builds run these in seconds.
 use serde_json::Value;
 
 const SMALL: [&str; 10] = [
@@ -97,4 +99,49 @@ fn pinn_train_refuses_bad_requests() {
         &["train", "--problem", "burgers", "--method", "no-such", "--epochs", "2"],
         "no-such",
     );
+}
+
+#[test]
+fn compare_on_a_pinn_problem_gives_the_table_and_both_charts() {
+    let dir = TempDir::new("pinn-compare");
+    let out = dir.join("cmp");
+    let mut args = vec![
+        "compare",
+        "--problem",
+        "kovasznay",
+        "--solvers",
+        "sum,m-config",
+        "--seeds",
+        "2",
+        "--epochs",
+        "10",
+        "--out",
+        &out,
+        "--json",
+    ];
+    let sets = [
+        "sum:n_interior=32",
+        "sum:n_boundary=8",
+        "m-config:n_interior=32",
+        "m-config:n_boundary=8",
+    ];
+    for s in &sets {
+        args.extend(["--set", s]);
+    }
+    let summary = json_of(&args);
+    let rows = summary["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["solver"], "sum");
+    assert_eq!(rows[1]["runs"], 2);
+    assert!(rows[0]["test_mse"]["mean"].as_f64().unwrap() > 0.0);
+    for file in [
+        "summary.md",
+        "summary.json",
+        "test_mse_steps.png",
+        "test_mse_time.png",
+        "sum/seed-0/result.json",
+        "m-config/seed-1/history.json",
+    ] {
+        assert!(std::path::Path::new(&out).join(file).exists(), "{file}");
+    }
 }

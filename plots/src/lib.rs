@@ -13,5 +13,5 @@ pub use bar::bar_plot;
 pub use error::{Error, Result};
 pub use front::{FrontPlot, PslPlot, RayOrigin, front_plot, fronts_overlay_plot, psl_plot};
 pub use heatmap::heatmap_plot;
-pub use history::history_plot;
+pub use history::{curves_plot, history_plot};
 pub use output::{DEFAULT_SIZE, Format};

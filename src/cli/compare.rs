@@ -91,6 +91,12 @@ pub fn run(args: CompareArgs) -> Result<()> {
     if args.seeds == 0 {
         bail!("--seeds must be at least 1");
     }
+    if super::pinn::is_pinn(Some(&args.problem.problem)) {
+        if args.run.iters.iters.is_some() {
+            bail!("--iters is for synthetic problems: a PINN problem trains for --epochs E steps");
+        }
+        return super::pinn::compare(&args);
+    }
     if tradeoff_problems::neural::registry::is_neural_problem(&args.problem.problem) {
         if args.run.iters.iters.is_some() {
             bail!("--iters is for synthetic problems: a neural problem trains for --epochs E");

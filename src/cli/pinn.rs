@@ -125,14 +125,6 @@ pub fn run(args: &TrainArgs) -> Result<()> {
     report(&record, args.json)
 }
 
-/// Runs one PINN training run and returns its result record (for `compare`).
-pub fn run_definition(definition: &PinnDefinition, out: Option<&Path>) -> Result<Value> {
-    if let Some(dir) = out {
-        prepare_out_dir(dir)?;
-    }
-    execute(definition, out, None, None)
-}
-
 /// `train --resume DIR` of a PINN checkpoint.
 pub fn resume(args: &TrainArgs, dir: &Path, checkpoint: Checkpoint) -> Result<()> {
     let definition: PinnDefinition = serde_json::from_value(
@@ -501,6 +493,16 @@ fn execute(
     stop_after: Option<usize>,
     start: Option<RunState>,
 ) -> Result<Value> {
+    execute_inner(definition, out, stop_after, start, None)
+}
+
+fn execute_inner(
+    definition: &PinnDefinition,
+    out: Option<&Path>,
+    stop_after: Option<usize>,
+    start: Option<RunState>,
+    history: Option<&mut Vec<PinnRecord>>,
+) -> Result<Value> {
     let mut problem: PinnProblem = build_pinn(&definition.problem, &definition.options())
         .with_context(|| format!("building {}", definition.problem))?;
     let n_obj = problem.n_obj();
@@ -617,6 +619,9 @@ fn execute(
         ]),
     );
     let record = Value::Object(record);
+    if let Some(history) = history {
+        history.clone_from(&recorder.records);
+    }
     if let Some(dir) = out {
         write_atomic(
             &dir.join("result.json"),
@@ -703,6 +708,212 @@ fn draw_pictures(
     {
         note("losses.png", &e);
     }
+}
+
+/// `tradeoff compare --problem burgers|kovasznay|beltrami`: a training run per solver × seed
+/// (one worker per core), each in `DIR/SOLVER/seed-S`; the table of test MSE (mean ± standard
+/// deviation over seeds), step time and training time, and charts of the test MSE against
+/// iterations and against wall time (`test_mse_steps.png`, `test_mse_time.png`).
+///
+/// Problem options ride on `--set SOLVER:terms=3` (per solver, as method options do).
+pub fn compare(args: &super::compare::CompareArgs) -> Result<()> {
+    let solvers: Vec<String> = args
+        .solvers
+        .iter()
+        .map(|s| s.trim().to_ascii_lowercase())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let n_runs = super::limits::product(&[args.seeds, solvers.len()]);
+    super::limits::check(
+        &format!("runs (--seeds {} × {} solvers)", args.seeds, solvers.len()),
+        n_runs,
+        super::limits::MAX_RUNS,
+    )?;
+    let problem = args.problem.problem.to_ascii_lowercase();
+    let mut jobs = Vec::new();
+    for method in &solvers {
+        let mut set = super::flags::SetArgs::default();
+        set.set = args.set.for_solver(method)?;
+        for k in 0..args.seeds {
+            let mut train = TrainArgs::parse_defaults();
+            train.problem = Some(problem.clone());
+            train.method = Some(method.clone());
+            train.epochs = args.epochs;
+            train.seed = Some(args.run.seed() + k as u64);
+            train.lr.lr = args.run.lr.lr;
+            train.set = set.clone();
+            jobs.push((method.clone(), definition_of(&train)?));
+        }
+    }
+    if let Some(dir) = &args.out {
+        prepare_out_dir(dir)?;
+    }
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(jobs.len())
+        .max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: std::sync::Mutex<Vec<Option<Result<(Value, Vec<PinnRecord>)>>>> =
+        std::sync::Mutex::new((0..jobs.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some((method, definition)) = jobs.get(i) else {
+                        break;
+                    };
+                    let dir = args
+                        .out
+                        .as_deref()
+                        .map(|root| run_dir(root, method, definition.seed));
+                    let outcome = dir
+                        .as_deref()
+                        .map_or(Ok(()), |d| std::fs::create_dir_all(d).map_err(Into::into))
+                        .and_then(|()| execute_with_history(definition, dir.as_deref()));
+                    if let Ok(mut all) = results.lock() {
+                        all[i] = Some(outcome);
+                    }
+                }
+            });
+        }
+    });
+    let results = results
+        .into_inner()
+        .map_err(|_| anyhow::anyhow!("a training worker panicked"))?;
+    let mut rows = Vec::new();
+    let mut by_steps = Vec::new();
+    let mut by_time = Vec::new();
+    for method in &solvers {
+        let mut records = Vec::new();
+        let mut histories = Vec::new();
+        for ((m, _), result) in jobs.iter().zip(&results) {
+            if m != method {
+                continue;
+            }
+            match result {
+                Some(Ok((record, history))) => {
+                    records.push(record.clone());
+                    histories.push(history.clone());
+                }
+                Some(Err(e)) => bail!("{method}: {e:#}"),
+                None => bail!("{method}: the run did not finish"),
+            }
+        }
+        let column = |f: &dyn Fn(&Value) -> Option<f64>| -> Vec<f64> {
+            records.iter().filter_map(f).collect()
+        };
+        let (mse, mse_std) = mean_std(&column(&|r| r["test"]["mse"].as_f64()));
+        let (step, _) = mean_std(&column(&|r| r["epoch_s"].as_f64()));
+        let (time, _) = mean_std(&column(&|r| r["time_s"].as_f64()));
+        rows.push(json!({
+            "solver": method,
+            "test_mse": {"mean": mse, "std": mse_std},
+            "epoch_s": step,
+            "time_s": time,
+            "runs": records.len(),
+        }));
+        // The seeds' mean log10 test MSE at each recorded step, and at each step's mean time.
+        let steps: Vec<usize> = histories
+            .first()
+            .map(|h| h.iter().map(|r| r.step).collect())
+            .unwrap_or_default();
+        let mut points_steps = Vec::new();
+        let mut points_time = Vec::new();
+        for &step in &steps {
+            let at: Vec<&PinnRecord> = histories
+                .iter()
+                .filter_map(|h| h.iter().find(|r| r.step == step))
+                .collect();
+            if at.len() == histories.len() {
+                let n = at.len() as f64;
+                let log_mse = at.iter().map(|r| r.test_mse.log10()).sum::<f64>() / n;
+                let time = at.iter().map(|r| r.time_s).sum::<f64>() / n;
+                points_steps.push((step as f64, log_mse));
+                points_time.push((time, log_mse));
+            }
+        }
+        by_steps.push((method.clone(), points_steps));
+        by_time.push((method.clone(), points_time));
+    }
+    let summary = json!({
+        "schema_version": PINN_SCHEMA_VERSION,
+        "problem": problem,
+        "seeds": args.seeds,
+        "epochs": jobs.first().map(|(_, d)| d.epochs),
+        "rows": rows,
+        "notes": [
+            "test_mse: mean and sample standard deviation over the seeds of the final test MSE",
+            "epoch_s: mean training wall time per step (evaluation excluded); time_s: the run's training time",
+            "runs train concurrently, one per core: wall times are comparable between the solvers of one comparison only",
+        ],
+    });
+    let mut table = format!(
+        "| solver | test MSE (mean ± std over {} seeds) | ms per step | training s |\n|---|---|---|---|\n",
+        args.seeds
+    );
+    for row in &rows {
+        table.push_str(&format!(
+            "| {} | {:.3e} ± {:.1e} | {:.1} | {:.1} |\n",
+            row["solver"].as_str().unwrap_or("?"),
+            row["test_mse"]["mean"].as_f64().unwrap_or(f64::NAN),
+            row["test_mse"]["std"].as_f64().unwrap_or(f64::NAN),
+            row["epoch_s"].as_f64().unwrap_or(f64::NAN) * 1e3,
+            row["time_s"].as_f64().unwrap_or(f64::NAN),
+        ));
+    }
+    if let Some(dir) = &args.out {
+        let title = format!("{problem}: test MSE");
+        for (file, series, x_label) in [
+            ("test_mse_steps.png", &by_steps, "step"),
+            ("test_mse_time.png", &by_time, "training wall time (s)"),
+        ] {
+            if let Err(e) = tradeoff_plots::curves_plot(
+                dir.join(file),
+                &title,
+                series,
+                x_label,
+                "log10 test MSE (mean over seeds)",
+            ) {
+                eprintln!("note: {file} not drawn: {e}");
+            }
+        }
+        write_atomic(&dir.join("summary.md"), table.as_bytes())?;
+        write_atomic(
+            &dir.join("summary.json"),
+            serde_json::to_string_pretty(&summary)?.as_bytes(),
+        )?;
+    }
+    if args.json {
+        print_json(&summary)
+    } else {
+        print!("{table}");
+        Ok(())
+    }
+}
+
+/// Mean and sample standard deviation (0 for one value).
+fn mean_std(values: &[f64]) -> (f64, f64) {
+    let n = values.len() as f64;
+    if values.is_empty() {
+        return (f64::NAN, f64::NAN);
+    }
+    let mean = values.iter().sum::<f64>() / n;
+    if values.len() < 2 {
+        return (mean, 0.0);
+    }
+    let var = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1.0);
+    (mean, var.sqrt())
+}
+
+/// [`execute`] returning the history too.
+fn execute_with_history(
+    definition: &PinnDefinition,
+    out: Option<&Path>,
+) -> Result<(Value, Vec<PinnRecord>)> {
+    let mut history = Vec::new();
+    let record = execute_inner(definition, out, None, None, Some(&mut history))?;
+    Ok((record, history))
 }
 
 /// A PINN run's record path for `compare`: `DIR/METHOD/seed-S`.

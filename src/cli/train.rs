@@ -1274,7 +1274,7 @@ fn summary_table(summary: &Value) -> String {
 
 impl TrainArgs {
     /// Every flag unset (what `tradeoff train` with no flags means).
-    fn parse_defaults() -> Self {
+    pub(super) fn parse_defaults() -> Self {
         <TrainCli as clap::Parser>::parse_from(["train"]).args
     }
 }
