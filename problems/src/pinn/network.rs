@@ -60,16 +60,18 @@ fn fast_tanh(x: f32) -> f32 {
     const BETA_6: f32 = 1.198_258_394_667_02e-06;
     let x = x.clamp(-CLAMP, CLAMP);
     let x2 = x * x;
-    let mut p = ALPHA_13.mul_add(x2, ALPHA_11);
-    p = p.mul_add(x2, ALPHA_9);
-    p = p.mul_add(x2, ALPHA_7);
-    p = p.mul_add(x2, ALPHA_5);
-    p = p.mul_add(x2, ALPHA_3);
-    p = p.mul_add(x2, ALPHA_1);
+    // Plain products and sums (not `mul_add`, which becomes a libm call where the kernel is
+    // not compiled with FMA).
+    let mut p = ALPHA_13 * x2 + ALPHA_11;
+    p = p * x2 + ALPHA_9;
+    p = p * x2 + ALPHA_7;
+    p = p * x2 + ALPHA_5;
+    p = p * x2 + ALPHA_3;
+    p = p * x2 + ALPHA_1;
     p *= x;
-    let mut q = BETA_6.mul_add(x2, BETA_4);
-    q = q.mul_add(x2, BETA_2);
-    q = q.mul_add(x2, BETA_0);
+    let mut q = BETA_6 * x2 + BETA_4;
+    q = q * x2 + BETA_2;
+    q = q * x2 + BETA_0;
     p / q
 }
 
@@ -434,15 +436,7 @@ impl<T: Real> JetForward<T> {
                 let gz = with_slice::<T, _>(&g, |gh| {
                     with_slice::<T, _>(&self.pre[layer], |z| {
                         with_slice::<T, _>(&self.layer_inputs[layer + 1], |h| {
-                            jet_tanh_backward(
-                                &self.spec,
-                                n,
-                                o,
-                                gh,
-                                z,
-                                h,
-                                &weights.biases[layer],
-                            )
+                            jet_tanh_backward(&self.spec, n, o, gh, z, h)
                         })
                     })
                 })???;
@@ -506,26 +500,41 @@ fn jet_tanh_forward<T: Real>(
         let mut s = vec![T::zero(); width];
         let mut sp = vec![T::zero(); width];
         let two = T::from_f64(2.0);
+        let block = n * width;
+        let (value_out, derivative_out) = out.split_at_mut(block);
+        let mut derivative_out: Vec<&mut [T]> = derivative_out.chunks_exact_mut(block).collect();
         for row in 0..n {
-            let value = row * width..(row + 1) * width;
-            for j in 0..width {
-                let h = (z[value.start + j] + bias[j]).tanh_real();
-                out[value.start + j] = h;
-                s[j] = T::one() - h * h;
-                sp[j] = T::zero() - two * h * s[j];
+            let at = row * width..(row + 1) * width;
+            for ((((o, &zv), &b), sj), spj) in value_out[at.clone()]
+                .iter_mut()
+                .zip(&z[at.clone()])
+                .zip(bias)
+                .zip(s.iter_mut())
+                .zip(sp.iter_mut())
+            {
+                let h = (zv + b).tanh_real();
+                *o = h;
+                let sv = T::one() - h * h;
+                *sj = sv;
+                *spj = T::zero() - two * h * sv;
             }
             for k in 0..first {
-                let at = ((1 + k) * n + row) * width;
-                for j in 0..width {
-                    out[at + j] = s[j] * z[at + j];
+                let zk = &z[(1 + k) * block..][at.clone()];
+                for ((o, &zv), &sj) in derivative_out[k][at.clone()].iter_mut().zip(zk).zip(&s) {
+                    *o = sj * zv;
                 }
             }
             for (q, &f) in spec.second_first.iter().enumerate() {
-                let at = ((1 + first + q) * n + row) * width;
-                let af = ((1 + f) * n + row) * width;
-                for j in 0..width {
-                    let zf = z[af + j];
-                    out[at + j] = s[j] * z[at + j] + sp[j] * zf * zf;
+                let zq = &z[(1 + first + q) * block..][at.clone()];
+                let zf = &z[(1 + f) * block..][at.clone()];
+                for ((((o, &zqv), &zfv), &sj), &spj) in derivative_out[first + q][at.clone()]
+                    .iter_mut()
+                    .zip(zq)
+                    .zip(zf)
+                    .zip(&s)
+                    .zip(&sp)
+                {
+                    *o = sj * zqv + spj * zfv * zfv;
                 }
             }
         }
@@ -542,7 +551,6 @@ fn jet_tanh_backward<T: Real>(
     gh: &[T],
     z: &[T],
     h: &[T],
-    _bias: &[T],
 ) -> Vec<T> {
     let blocks = spec.n_blocks();
     let first = spec.first.len();
@@ -551,35 +559,73 @@ fn jet_tanh_backward<T: Real>(
         let mut s = vec![T::zero(); width];
         let mut sp = vec![T::zero(); width];
         let mut spp = vec![T::zero(); width];
+        let mut value = vec![T::zero(); width];
         let two = T::from_f64(2.0);
         let four = T::from_f64(4.0);
+        let block = n * width;
+        let (value_gz, derivative_gz) = gz.split_at_mut(block);
+        let mut derivative_gz: Vec<&mut [T]> = derivative_gz.chunks_exact_mut(block).collect();
         for row in 0..n {
-            let value = row * width;
-            for j in 0..width {
-                let hv = h[value + j];
-                let sv = T::one() - hv * hv;
-                s[j] = sv;
-                sp[j] = T::zero() - two * hv * sv;
-                spp[j] = four * hv * hv * sv - two * sv * sv;
-                gz[value + j] = gh[value + j] * sv;
-            }
-            for k in 0..first {
-                let at = ((1 + k) * n + row) * width;
-                for j in 0..width {
-                    gz[at + j] = gh[at + j] * s[j];
-                    gz[value + j] += gh[at + j] * sp[j] * z[at + j];
-                }
+            let at = row * width..(row + 1) * width;
+            for (((((hv, &g), sj), spj), sppj), v) in h[at.clone()]
+                .iter()
+                .zip(&gh[at.clone()])
+                .zip(s.iter_mut())
+                .zip(sp.iter_mut())
+                .zip(spp.iter_mut())
+                .zip(value.iter_mut())
+            {
+                let sv = T::one() - *hv * *hv;
+                *sj = sv;
+                *spj = T::zero() - two * *hv * sv;
+                *sppj = four * *hv * *hv * sv - two * sv * sv;
+                *v = g * sv;
             }
             for (q, &f) in spec.second_first.iter().enumerate() {
-                let at = ((1 + first + q) * n + row) * width;
-                let af = ((1 + f) * n + row) * width;
-                for j in 0..width {
-                    let (g, zf, zq) = (gh[at + j], z[af + j], z[at + j]);
-                    gz[at + j] = g * s[j];
-                    gz[af + j] += two * g * sp[j] * zf;
-                    gz[value + j] += g * (sp[j] * zq + spp[j] * zf * zf);
+                let gq = &gh[(1 + first + q) * block..][at.clone()];
+                let zq = &z[(1 + first + q) * block..][at.clone()];
+                let zf = &z[(1 + f) * block..][at.clone()];
+                for (((((o, &g), &zqv), &zfv), &sj), (&spj, (&sppj, v))) in derivative_gz
+                    [first + q][at.clone()]
+                .iter_mut()
+                .zip(gq)
+                .zip(zq)
+                .zip(zf)
+                .zip(&s)
+                .zip(sp.iter().zip(spp.iter().zip(value.iter_mut())))
+                {
+                    *o = g * sj;
+                    *v += g * (spj * zqv + sppj * zfv * zfv);
                 }
             }
+            for k in 0..first {
+                let gk = &gh[(1 + k) * block..][at.clone()];
+                let zk = &z[(1 + k) * block..][at.clone()];
+                for ((((o, &g), &zv), &sj), (&spj, v)) in derivative_gz[k][at.clone()]
+                    .iter_mut()
+                    .zip(gk)
+                    .zip(zk)
+                    .zip(&s)
+                    .zip(sp.iter().zip(value.iter_mut()))
+                {
+                    *v += g * spj * zv;
+                    *o = g * sj;
+                }
+            }
+            // The second-derivative blocks feed their first-derivative block: 2·g_q·s'·z_f.
+            for (q, &f) in spec.second_first.iter().enumerate() {
+                let gq = &gh[(1 + first + q) * block..][at.clone()];
+                let zf = &z[(1 + f) * block..][at.clone()];
+                for (((o, &g), &zfv), &spj) in derivative_gz[f][at.clone()]
+                    .iter_mut()
+                    .zip(gq)
+                    .zip(zf)
+                    .zip(&sp)
+                {
+                    *o += two * g * spj * zfv;
+                }
+            }
+            value_gz[at].copy_from_slice(&value);
         }
     });
     gz
