@@ -40,14 +40,25 @@ fn pinn_train_writes_records_and_pictures() {
     let out = dir.join("kovasznay");
     let record = json_of(
         &[
-            &["train", "--problem", "kovasznay", "--method", "sum", "--epochs", "20"][..],
+            &[
+                "train",
+                "--problem",
+                "kovasznay",
+                "--method",
+                "sum",
+                "--epochs",
+                "20",
+            ][..],
             &SMALL,
             &["--out", &out, "--json"],
         ]
         .concat(),
     );
     assert_eq!(record["epochs_run"], 20);
-    assert_eq!(record["objectives_names"], serde_json::json!(["residual", "boundary"]));
+    assert_eq!(
+        record["objectives_names"],
+        serde_json::json!(["residual", "boundary"])
+    );
     assert_eq!(record["outputs"], serde_json::json!(["u", "v", "p"]));
     assert!(record["test"]["mse"].as_f64().unwrap() > 0.0);
     assert!(record["epoch_s"].as_f64().unwrap() > 0.0);
@@ -57,7 +68,13 @@ fn pinn_train_writes_records_and_pictures() {
         .map(|r| r["step"].as_u64().unwrap())
         .collect();
     assert_eq!(steps, vec![0, 5, 10, 15, 20]);
-    for file in ["result.json", "losses.png", "solution_u.png", "error_p.png", "checkpoint.json"] {
+    for file in [
+        "result.json",
+        "losses.png",
+        "solution_u.png",
+        "error_p.png",
+        "checkpoint.json",
+    ] {
         assert!(std::path::Path::new(&out).join(file).exists(), "{file}");
     }
 }
@@ -69,14 +86,26 @@ fn pinn_resume_gives_the_uninterrupted_run_bit_for_bit() {
         let whole = dir.join(&format!("whole-{method}"));
         let cut = dir.join(&format!("cut-{method}"));
         let args = [
-            &["train", "--problem", "burgers", "--set", "terms=3", "--method", method][..],
+            &[
+                "train",
+                "--problem",
+                "burgers",
+                "--set",
+                "terms=3",
+                "--method",
+                method,
+            ][..],
             &["--epochs", "23", "--checkpoint-every", "5"],
             &SMALL,
         ]
         .concat();
         let straight = json_of(&[&args[..], &["--out", &whole, "--json"]].concat());
         let first = tradeoff(&[&args[..], &["--out", &cut, "--stop-after", "12"]].concat());
-        assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+        assert!(
+            first.status.success(),
+            "{}",
+            String::from_utf8_lossy(&first.stderr)
+        );
         let resumed = json_of(&["train", "--resume", &cut, "--json"]);
         for key in ["test", "train", "epochs_run"] {
             assert_eq!(resumed[key], straight[key], "{method}: {key}");
@@ -88,15 +117,39 @@ fn pinn_resume_gives_the_uninterrupted_run_bit_for_bit() {
 #[test]
 fn pinn_train_refuses_bad_requests() {
     fails_with(
-        &["train", "--problem", "kovasznay", "--set", "terms=3", "--epochs", "2"],
+        &[
+            "train",
+            "--problem",
+            "kovasznay",
+            "--set",
+            "terms=3",
+            "--epochs",
+            "2",
+        ],
         "loss terms",
     );
     fails_with(
-        &["train", "--problem", "burgers", "--batch", "3", "--epochs", "2"],
+        &[
+            "train",
+            "--problem",
+            "burgers",
+            "--batch",
+            "3",
+            "--epochs",
+            "2",
+        ],
         "--batch does not apply",
     );
     fails_with(
-        &["train", "--problem", "burgers", "--method", "no-such", "--epochs", "2"],
+        &[
+            "train",
+            "--problem",
+            "burgers",
+            "--method",
+            "no-such",
+            "--epochs",
+            "2",
+        ],
         "no-such",
     );
 }

@@ -79,9 +79,7 @@ pub fn curves_plot<N: AsRef<str>>(
         let mut n = 0;
         for (it, v) in pts {
             if v.is_finite() {
-                runs.last_mut()
-                    .expect("runs is never empty")
-                    .push((it, v));
+                runs.last_mut().expect("runs is never empty").push((it, v));
                 n += 1;
             } else if !runs.last().expect("runs is never empty").is_empty() {
                 runs.push(Vec::new());

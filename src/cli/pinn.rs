@@ -145,7 +145,12 @@ pub fn resume(args: &TrainArgs, dir: &Path, checkpoint: Checkpoint) -> Result<()
             );
         }
     }
-    let record = execute(&definition, Some(dir), args.stop_after, Some(checkpoint.state))?;
+    let record = execute(
+        &definition,
+        Some(dir),
+        args.stop_after,
+        Some(checkpoint.state),
+    )?;
     report(&record, args.json)
 }
 
@@ -332,7 +337,11 @@ pub fn read_history(dir: &Path, step: usize) -> Result<Vec<PinnRecord>> {
     };
     let file: HistoryFile = serde_json::from_str(&text)
         .with_context(|| format!("{}: not a PINN history", path.display()))?;
-    Ok(file.records.into_iter().filter(|r| r.step <= step).collect())
+    Ok(file
+        .records
+        .into_iter()
+        .filter(|r| r.step <= step)
+        .collect())
 }
 
 /// Records the test error and losses every `every` steps (step 0 included), writes history.json
@@ -582,7 +591,14 @@ fn execute_inner(
             state: outcome.state.clone(),
         }
         .save(dir)?;
-        draw_pictures(dir, definition, &evaluator, &prediction, &recorder.records, &names);
+        draw_pictures(
+            dir,
+            definition,
+            &evaluator,
+            &prediction,
+            &recorder.records,
+            &names,
+        );
     }
     let mut record = Map::new();
     record.insert("schema_version".into(), json!(PINN_SCHEMA_VERSION));
@@ -599,13 +615,14 @@ fn execute_inner(
     record.insert("time_s".into(), json!(time_s));
     record.insert(
         "epoch_s".into(),
-        json!(if steps > 0 { time_s / steps as f64 } else { 0.0 }),
+        json!(if steps > 0 {
+            time_s / steps as f64
+        } else {
+            0.0
+        }),
     );
     record.insert("test".into(), json!({"mse": test_mse}));
-    record.insert(
-        "train".into(),
-        json!({"losses": result.objectives.row(0)}),
-    );
+    record.insert("train".into(), json!({"losses": result.objectives.row(0)}));
     if let Some(dir) = out {
         record.insert("out".into(), json!(dir.display().to_string()));
     }
@@ -667,8 +684,16 @@ fn draw_pictures(
                 .map(|k| (prediction[k * n_out + c] - test.reference[k * n_out + c]).abs())
                 .collect();
             for (file, title, values) in [
-                (format!("solution_{name}.png"), format!("{name} (network)"), &field),
-                (format!("error_{name}.png"), format!("|{name} − exact|"), &error),
+                (
+                    format!("solution_{name}.png"),
+                    format!("{name} (network)"),
+                    &field,
+                ),
+                (
+                    format!("error_{name}.png"),
+                    format!("|{name} − exact|"),
+                    &error,
+                ),
             ] {
                 if let Err(e) = tradeoff_plots::heatmap_plot(
                     dir.join(&file),
@@ -700,7 +725,10 @@ fn draw_pictures(
         .collect();
     series.push((
         "log10 test MSE".into(),
-        records.iter().map(|r| (r.step, r.test_mse.log10())).collect(),
+        records
+            .iter()
+            .map(|r| (r.step, r.test_mse.log10()))
+            .collect(),
     ));
     let title = format!("{} on {}", definition.method, definition.problem);
     if let Err(e) =
@@ -753,7 +781,7 @@ pub fn compare(args: &super::compare::CompareArgs) -> Result<()> {
         .min(jobs.len())
         .max(1);
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: std::sync::Mutex<Vec<Option<Result<(Value, Vec<PinnRecord>)>>>> =
+    let results: std::sync::Mutex<Vec<Option<Result<RunOutput>>>> =
         std::sync::Mutex::new((0..jobs.len()).map(|_| None).collect());
     std::thread::scope(|scope| {
         for _ in 0..workers {
@@ -905,6 +933,9 @@ fn mean_std(values: &[f64]) -> (f64, f64) {
     let var = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1.0);
     (mean, var.sqrt())
 }
+
+/// A finished run's record and history.
+type RunOutput = (Value, Vec<PinnRecord>);
 
 /// [`execute`] returning the history too.
 fn execute_with_history(

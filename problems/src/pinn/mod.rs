@@ -9,8 +9,8 @@ pub mod problem;
 pub mod sampling;
 
 pub use network::{JetForward, JetSpec, MlpShape, MlpWeights, Real};
-pub use problem::{
-    DataSampler, JetCotangent, JetPoint, LossTerm, PinnEvaluator, PinnProblem, PinnSpec, PointSampler,
-    Precision, Residual, TermKind, TestSet,
-};
 pub use pdes::{PINN_PROBLEMS, PinnOptions, build_pinn, is_pinn_problem, pinn_spec};
+pub use problem::{
+    DataSampler, JetCotangent, JetPoint, LossTerm, PinnEvaluator, PinnProblem, PinnSpec,
+    PointSampler, Precision, Residual, TermKind, TestSet,
+};

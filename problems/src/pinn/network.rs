@@ -119,7 +119,9 @@ impl JetSpec {
                     )));
                 }
                 if list[..k].contains(&i) {
-                    return Err(bad(format!("{name} derivative along input {i} listed twice")));
+                    return Err(bad(format!(
+                        "{name} derivative along input {i} listed twice"
+                    )));
                 }
             }
         }
@@ -585,8 +587,8 @@ fn jet_tanh_backward<T: Real>(
                 let gq = &gh[(1 + first + q) * block..][at.clone()];
                 let zq = &z[(1 + first + q) * block..][at.clone()];
                 let zf = &z[(1 + f) * block..][at.clone()];
-                for (((((o, &g), &zqv), &zfv), &sj), (&spj, (&sppj, v))) in derivative_gz
-                    [first + q][at.clone()]
+                for (((((o, &g), &zqv), &zfv), &sj), (&spj, (&sppj, v))) in derivative_gz[first + q]
+                    [at.clone()]
                 .iter_mut()
                 .zip(gq)
                 .zip(zq)
@@ -654,7 +656,10 @@ mod tests {
     }
 
     fn values(shape: &MlpShape, p: &[f64], x: &[f64]) -> Vec<f64> {
-        MlpWeights::<f64>::new(shape, p).unwrap().predict(x).unwrap()
+        MlpWeights::<f64>::new(shape, p)
+            .unwrap()
+            .predict(x)
+            .unwrap()
     }
 
     #[test]
@@ -700,7 +705,10 @@ mod tests {
                     assert!((got - first).abs() < 1e-8, "d/dx{input}: {got} vs {first}");
                     if let Some(b) = spec.second_block(input) {
                         let got = out[(b * n + point) * 2 + c];
-                        assert!((got - second).abs() < 1e-5, "d2/dx{input}2: {got} vs {second}");
+                        assert!(
+                            (got - second).abs() < 1e-5,
+                            "d2/dx{input}2: {got} vs {second}"
+                        );
                     }
                     assert_eq!(out[point * 2 + c], f0[point * 2 + c]);
                 }
@@ -752,7 +760,10 @@ mod tests {
         let b = MlpWeights::<f32>::new(&shape, &p).unwrap();
         let (fa, fb) = (a.forward(&spec, &x).unwrap(), b.forward(&spec, &x).unwrap());
         for (u, v) in fa.output().iter().zip(fb.output()) {
-            assert!((u - f64::from(*v)).abs() < 1e-4 * (1.0 + u.abs()), "{u} vs {v}");
+            assert!(
+                (u - f64::from(*v)).abs() < 1e-4 * (1.0 + u.abs()),
+                "{u} vs {v}"
+            );
         }
     }
 

@@ -25,8 +25,7 @@ use rand::rngs::StdRng;
 
 use super::network::{JetSpec, MlpShape};
 use super::problem::{
-    JetCotangent, JetPoint, LossTerm, PinnProblem, PinnSpec, Precision, Residual, TermKind,
-    TestSet,
+    JetCotangent, JetPoint, LossTerm, PinnProblem, PinnSpec, Precision, Residual, TermKind, TestSet,
 };
 use super::sampling::{latin_hypercube, latin_hypercube_box, linspace};
 use crate::error::{Error, Result};
@@ -97,14 +96,14 @@ impl Residual for NavierStokesResidual {
         if self.unsteady {
             first.push(self.dims);
         }
-        JetSpec::new(self.dims + usize::from(self.unsteady), &first, &space)
-            .expect("a valid jet")
+        JetSpec::new(self.dims + usize::from(self.unsteady), &first, &space).expect("a valid jet")
     }
 
     fn n_equations(&self) -> usize {
         self.dims + 1
     }
 
+    #[allow(clippy::needless_range_loop)] // k is both an output and an equation index
     fn residuals(&self, _input: &[f64], jet: &JetPoint<'_>, out: &mut [f64]) {
         let n = self.dims;
         for k in 0..n {
@@ -128,6 +127,7 @@ impl Residual for NavierStokesResidual {
         out: &mut JetCotangent<'_>,
     ) {
         let n = self.dims;
+        #[allow(clippy::needless_range_loop)] // k is both an output and an equation index
         for k in 0..n {
             let g = cotangent[k];
             out.add_d(n, k, g);
@@ -575,10 +575,19 @@ mod tests {
 
     #[test]
     fn burgers_quadrature_is_converged_and_odd() {
-        for &(x, t) in &[(0.3, 0.2), (-0.7, 0.9), (0.05, 0.6), (0.9, 0.01), (0.5, 1.0)] {
+        for &(x, t) in &[
+            (0.3, 0.2),
+            (-0.7, 0.9),
+            (0.05, 0.6),
+            (0.9, 0.01),
+            (0.5, 1.0),
+        ] {
             let coarse = burgers_exact(x, t, BURGERS_NU, 1.0);
             let fine = burgers_exact(x, t, BURGERS_NU, 2.0);
-            assert!((coarse - fine).abs() < 1e-9, "({x}, {t}): {coarse} vs {fine}");
+            assert!(
+                (coarse - fine).abs() < 1e-9,
+                "({x}, {t}): {coarse} vs {fine}"
+            );
             let mirrored = burgers_exact(-x, t, BURGERS_NU, 1.0);
             assert!((coarse + mirrored).abs() < 1e-12);
         }
@@ -621,11 +630,7 @@ mod tests {
             }
         }
         let mut r = [0.0; 3];
-        spec.residuals(
-            &[x, y],
-            &JetPoint::new(&js, 3, &jet),
-            &mut r,
-        );
+        spec.residuals(&[x, y], &JetPoint::new(&js, 3, &jet), &mut r);
         assert!(r.iter().all(|v| v.abs() < 1e-5), "{r:?}");
 
         let spec = NavierStokesResidual {
@@ -653,11 +658,7 @@ mod tests {
             }
         }
         let mut r = [0.0; 4];
-        spec.residuals(
-            &point,
-            &JetPoint::new(&js, 4, &jet),
-            &mut r,
-        );
+        spec.residuals(&point, &JetPoint::new(&js, 4, &jet), &mut r);
         assert!(r.iter().all(|v| v.abs() < 1e-4), "{r:?}");
     }
 }

@@ -536,7 +536,8 @@ impl PinnProblem {
     fn term_gradient(&mut self, i: usize) -> Result<Vec<f64>> {
         let definition = Arc::clone(&self.definition);
         let step = self.engine()?;
-        step.engine.ensure(&definition, step.seed, step.iteration, &[i])?;
+        step.engine
+            .ensure(&definition, step.seed, step.iteration, &[i])?;
         step.engine.gradient(i)
     }
 }
@@ -551,8 +552,13 @@ struct Step {
 /// The per-term work of a step, whatever the compute type.
 trait Terms: Send {
     /// Evaluates the terms `rows` not yet evaluated.
-    fn ensure(&mut self, definition: &Definition, seed: u64, iteration: u64, rows: &[usize])
-    -> Result<()>;
+    fn ensure(
+        &mut self,
+        definition: &Definition,
+        seed: u64,
+        iteration: u64,
+        rows: &[usize],
+    ) -> Result<()>;
     /// The loss of an evaluated term.
     fn loss(&self, i: usize) -> Option<f64>;
     /// The gradient of an evaluated term (one reverse pass the first time).
@@ -583,7 +589,10 @@ impl<T: Real> Terms for Engine<T> {
     fn gradient(&mut self, i: usize) -> Result<Vec<f64>> {
         let cache = self.terms[i].as_mut().expect("ensured by the caller");
         if cache.gradient.is_none() {
-            let forward = cache.forward.take().expect("a forward pass until the gradient");
+            let forward = cache
+                .forward
+                .take()
+                .expect("a forward pass until the gradient");
             cache.gradient = Some(forward.backward(&self.weights, &cache.cotangent)?);
             cache.cotangent = Vec::new();
         }
@@ -623,7 +632,11 @@ impl GradientSource for PinnProblem {
     }
 
     fn initial_point(&mut self) -> Result<Matrix> {
-        Ok(Matrix::from_vec(1, self.initial.len(), self.initial.clone())?)
+        Ok(Matrix::from_vec(
+            1,
+            self.initial.len(),
+            self.initial.clone(),
+        )?)
     }
 
     fn epoch_of(&self, iteration: usize) -> Option<usize> {
@@ -788,7 +801,10 @@ mod tests {
         assert_eq!(partial.get(0, 1), all.get(0, 1));
         assert_eq!(partial.get(0, 0), previous.get(0, 0));
         let row = problem.jacobian_rows(&[1]).unwrap();
-        assert_eq!(row.point(0)[problem.n_var()..], full.point(0)[problem.n_var()..]);
+        assert_eq!(
+            row.point(0)[problem.n_var()..],
+            full.point(0)[problem.n_var()..]
+        );
         assert!(row.point(0)[..problem.n_var()].iter().all(|&v| v == 0.0));
         for k in 0..problem.n_var() {
             let expected = 0.25 * full.get(0, 0, k) + 2.0 * full.get(0, 1, k);
@@ -804,9 +820,21 @@ mod tests {
         let test = problem.evaluator().test_set().clone();
         assert_eq!(test.inputs.len(), 2 * 27 * 37);
         assert_eq!(test.reference.len(), 3 * 27 * 37);
-        assert!(build_pinn("kovasznay", &PinnOptions { terms: 3, ..PinnOptions::default() }).is_err());
+        assert!(
+            build_pinn(
+                "kovasznay",
+                &PinnOptions {
+                    terms: 3,
+                    ..PinnOptions::default()
+                }
+            )
+            .is_err()
+        );
         assert!(build_pinn("heat", &PinnOptions::default()).is_err());
         let beltrami = small("beltrami", 2);
-        assert_eq!(beltrami.evaluator().test_set().inputs.len(), 4 * 5 * 7 * 7 * 8);
+        assert_eq!(
+            beltrami.evaluator().test_set().inputs.len(),
+            4 * 5 * 7 * 7 * 8
+        );
     }
 }

@@ -45,7 +45,13 @@ pub fn linspace(start: f64, end: f64, n: usize) -> Vec<f64> {
         _ => {
             let step = (end - start) / (n - 1) as f64;
             (0..n)
-                .map(|k| if k == n - 1 { end } else { start + k as f64 * step })
+                .map(|k| {
+                    if k == n - 1 {
+                        end
+                    } else {
+                        start + k as f64 * step
+                    }
+                })
                 .collect()
         }
     }
