@@ -11,6 +11,8 @@ mod cli_resume;
 mod cli_train;
 // `psl train/query` on neural problems: records, query = evaluation row, export, resume.
 mod cli_psl_neural;
+// `train` on PINN problems.
+mod cli_pinn;
 
 fn tradeoff(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_tradeoff"))

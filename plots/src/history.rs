@@ -18,6 +18,7 @@ const MAX_MARKED_POINTS: usize = 40;
 
 struct History {
     title: String,
+    x_label: String,
     y_label: String,
     series: Vec<Series>,
 }
@@ -45,6 +46,26 @@ pub fn history_plot<N: AsRef<str>>(
     series: &[(N, Vec<(usize, f64)>)],
     y_label: &str,
 ) -> Result<()> {
+    let series: Vec<(&str, Vec<(f64, f64)>)> = series
+        .iter()
+        .map(|(n, pts)| {
+            let pts = pts.iter().map(|&(i, v)| (i as f64, v)).collect();
+            (n.as_ref(), pts)
+        })
+        .collect();
+    curves_plot(path, title, &series, "iteration", y_label)
+}
+
+/// [`history_plot`] against any x (wall time, ...), with its label; points are sorted by x.
+///
+/// Errors: as [`history_plot`].
+pub fn curves_plot<N: AsRef<str>>(
+    path: impl AsRef<Path>,
+    title: &str,
+    series: &[(N, Vec<(f64, f64)>)],
+    x_label: &str,
+    y_label: &str,
+) -> Result<()> {
     if series.iter().all(|(_, pts)| pts.is_empty()) {
         return Err(Error::Empty {
             what: "history series",
@@ -54,13 +75,11 @@ pub fn history_plot<N: AsRef<str>>(
     for (name, pts) in series {
         let mut runs: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
         let mut pts = pts.clone();
-        pts.sort_by_key(|p| p.0);
+        pts.sort_by(|a, b| a.0.total_cmp(&b.0));
         let mut n = 0;
         for (it, v) in pts {
             if v.is_finite() {
-                runs.last_mut()
-                    .expect("runs is never empty")
-                    .push((it as f64, v));
+                runs.last_mut().expect("runs is never empty").push((it, v));
                 n += 1;
             } else if !runs.last().expect("runs is never empty").is_empty() {
                 runs.push(Vec::new());
@@ -80,6 +99,7 @@ pub fn history_plot<N: AsRef<str>>(
     }
     let picture = History {
         title: title.to_owned(),
+        x_label: x_label.to_owned(),
         y_label: y_label.to_owned(),
         series: out,
     };
@@ -144,7 +164,7 @@ impl Render for History {
             .build_cartesian_2d(x0..x1, y0..y1)?;
         chart
             .configure_mesh()
-            .x_desc("iteration")
+            .x_desc(self.x_label.as_str())
             .y_desc(self.y_label.as_str())
             .axis_desc_style(text(AXIS_DESC_SIZE))
             .label_style(text(TICK_SIZE))

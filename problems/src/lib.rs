@@ -10,6 +10,7 @@ mod dtlz;
 mod error;
 mod maf;
 pub mod neural;
+pub mod pinn;
 mod problem;
 pub mod process;
 mod re;

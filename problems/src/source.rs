@@ -58,6 +58,22 @@ pub trait GradientSource: Send {
     /// Shapes, non-finite parameters, and the source's errors.
     fn begin_step(&mut self, x: &Matrix, iteration: usize) -> Result<Matrix>;
 
+    /// [`GradientSource::begin_step`] for a step whose method reads only the objectives `rows`
+    /// (`None`: all): a source whose objectives are separate computations (a PINN's loss terms)
+    /// evaluates only those, and reports for the others the value of their last evaluation. The
+    /// default evaluates every objective.
+    ///
+    /// # Errors
+    /// As [`GradientSource::begin_step`].
+    fn begin_step_rows(
+        &mut self,
+        x: &Matrix,
+        iteration: usize,
+        _rows: Option<&[usize]>,
+    ) -> Result<Matrix> {
+        self.begin_step(x, iteration)
+    }
+
     /// The per-objective gradients of the step begun last, `[K, m, n_var]`.
     ///
     /// # Errors

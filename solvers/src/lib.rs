@@ -41,6 +41,9 @@ pub use aggregator::weighting::loss_weighting::{
     gls::{GLS_INFO, Gls},
     gradnorm::{GRADNORM_INFO, GradNorm, GradNormParams, GradNormWeighting},
     imtl::{IMTL_INFO, Imtl, ImtlParams, ImtlWeighting},
+    lra::{LRA_INFO, Lra, LraParams},
+    minmax::{MINMAX_INFO, MinMax, MinMaxParams, MinMaxWeighting},
+    relobralo::{RELOBRALO_INFO, ReLoBRaLo, ReLoBRaLoParams, ReLoBRaLoWeighting},
     stch::{STCH_INFO, Stch, StchParams, StchWeighting},
     uw::{UW_INFO, Uw, UwParams, UwWeighting},
 };

@@ -8,7 +8,7 @@ use tradeoff_solvers::{
     solve_with_method,
 };
 
-const NAMES: [&str; 10] = [
+const NAMES: [&str; 13] = [
     "ew",
     "dwa",
     "uw",
@@ -19,6 +19,9 @@ const NAMES: [&str; 10] = [
     "imtl",
     "db-mtl",
     "excess-mtl",
+    "lra",
+    "relobralo",
+    "minmax",
 ];
 
 #[test]

@@ -118,10 +118,39 @@ struct RunOutcome {
     outcome: std::result::Result<(SolveResult, Map<String, Value>), String>,
 }
 
+impl NeuralCompareArgs {
+    /// The first of these flags that was given, if any (for refusing them where they do not
+    /// apply).
+    fn first_given(&self) -> Option<&'static str> {
+        [
+            ("--mode", self.mode.is_some()),
+            ("--batch", self.batch.is_some()),
+            ("--preprocess", self.preprocess.is_some()),
+            ("--data", self.data.is_some()),
+            ("--targets", !self.targets.is_empty()),
+            ("--losses", !self.losses.is_empty()),
+            ("--no-baselines", self.no_baselines),
+        ]
+        .into_iter()
+        .find_map(|(flag, given)| given.then_some(flag))
+    }
+}
+
 /// Runs `compare`.
 pub fn run(args: CompareArgs) -> Result<()> {
     if args.seeds == 0 {
         bail!("--seeds must be at least 1");
+    }
+    if super::pinn::is_pinn(Some(&args.problem.problem)) {
+        if args.run.iters.iters.is_some() {
+            bail!("--iters is for synthetic problems: a PINN problem trains for --epochs E steps");
+        }
+        if let Some(flag) = args.neural.first_given() {
+            bail!(
+                "{flag} is for the data-set problems (multi-mnist, adult, compas, credit, tabular), not a PINN"
+            );
+        }
+        return super::pinn::compare(&args);
     }
     if tradeoff_problems::neural::registry::is_neural_problem(&args.problem.problem) {
         if args.run.iters.iters.is_some() {
@@ -132,19 +161,7 @@ pub fn run(args: CompareArgs) -> Result<()> {
     if args.epochs.is_some() {
         bail!("--epochs is for neural problems: a synthetic problem runs for --iters N");
     }
-    let neural = &args.neural;
-    if let Some(flag) = [
-        ("--mode", neural.mode.is_some()),
-        ("--batch", neural.batch.is_some()),
-        ("--preprocess", neural.preprocess.is_some()),
-        ("--data", neural.data.is_some()),
-        ("--targets", !neural.targets.is_empty()),
-        ("--losses", !neural.losses.is_empty()),
-        ("--no-baselines", neural.no_baselines),
-    ]
-    .iter()
-    .find_map(|(flag, given)| given.then_some(flag))
-    {
+    if let Some(flag) = args.neural.first_given() {
         bail!("{flag} is for neural problems");
     }
     let problem = args.problem.build()?;

@@ -10,6 +10,7 @@ mod indicators;
 mod io;
 mod limits;
 mod list;
+mod pinn;
 mod plot;
 mod prefs;
 mod problem_args;

@@ -310,6 +310,9 @@ pub fn run(args: TrainArgs) -> Result<()> {
     if let Some(dir) = args.resume.clone() {
         return resume(args, &dir);
     }
+    if super::pinn::is_pinn(args.problem.as_deref()) {
+        return super::pinn::run(&args);
+    }
     let definition = definition_of(&args)?;
     // Without --out (and without --json, whose record goes to stdout), the run writes into a
     // new directory of its own under runs/.
@@ -494,6 +497,9 @@ fn resume(args: TrainArgs, dir: &Path) -> Result<()> {
         );
     }
     let checkpoint = Checkpoint::load(dir)?;
+    if checkpoint.definition.extra.contains_key("pinn") {
+        return super::pinn::resume(&args, dir, checkpoint);
+    }
     let definition: TrainDefinition = serde_json::from_value(
         checkpoint
             .definition

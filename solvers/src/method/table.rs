@@ -24,6 +24,9 @@ use crate::aggregator::weighting::loss_weighting::{
     gls::{GLS_INFO, GlsWeighting},
     gradnorm::{GRADNORM_INFO, GradNormWeighting},
     imtl::{IMTL_INFO, ImtlWeighting},
+    lra::{LRA_INFO, Lra},
+    minmax::{MINMAX_INFO, MinMaxWeighting},
+    relobralo::{RELOBRALO_INFO, ReLoBRaLoWeighting},
     stch::{STCH_INFO, StchWeighting},
     uw::{UW_INFO, UwWeighting},
 };
@@ -114,6 +117,9 @@ pub static METHODS: &[MethodEntry] = &[
     weighting!(IMTL_INFO, ImtlWeighting),
     aggregator!(DB_MTL_INFO, |o, _| DbMtl::from_options(o)),
     aggregator!(EXCESS_MTL_INFO, |o, _| ExcessMtl::from_options(o)),
+    aggregator!(LRA_INFO, |o, _| Lra::from_options(o)),
+    weighting!(RELOBRALO_INFO, ReLoBRaLoWeighting),
+    weighting!(MINMAX_INFO, MinMaxWeighting),
     set_level!(HVGRAD_INFO, |o, _| HvGrad::from_options(o)),
     set_level!(MOO_SVGD_INFO, |o, _| MooSvgd::from_options(o)),
     set_level!(UNIFORM_INFO, |o, c| Uniform::from_options(

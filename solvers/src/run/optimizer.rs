@@ -519,6 +519,22 @@ impl Optimizer {
         Self::new(Adam::default(), lr)
     }
 
+    /// ConFIG's PINN optimiser for a run of `total` steps with `method`: Adam with lr `1e-3`
+    /// (or SGD for `m-config`, whose pseudo-momentum already normalises the step), cosine decay
+    /// to `1e-4` after a linear warm-up of `min(100, total/100)` steps (tum-pbs/ConFIG,
+    /// `experiments/PINN`).
+    pub fn pinn_default(method: &str, total: usize) -> Self {
+        let base = if method == "m-config" {
+            Self::sgd(1e-3)
+        } else {
+            Self::adam(1e-3)
+        };
+        base.with_schedule(Schedule::Cosine {
+            warmup: (total / 100).min(100),
+            min_factor: 0.1,
+        })
+    }
+
     /// Sets the learning-rate schedule.
     #[must_use]
     pub fn with_schedule(mut self, schedule: Schedule) -> Self {

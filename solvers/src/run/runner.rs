@@ -371,7 +371,21 @@ impl<'a> Runner<'a> {
                     let (f, j) = problem.jacobian(&x)?;
                     (f, Some(j))
                 }
-                Objectives::Source(source) => (source.begin_step(&x, iteration)?, None),
+                Objectives::Source(source) => {
+                    // A method that reads only some rows (M-ConFIG's one loss per step) lets the
+                    // source skip the others, except on recorded iterations.
+                    let rows = if rule.weighting_need().is_none()
+                        && iteration % config.record_every.max(1) != 0
+                    {
+                        rule.rows_read(n_obj)
+                    } else {
+                        None
+                    };
+                    (
+                        source.begin_step_rows(&x, iteration, rows.as_deref())?,
+                        None,
+                    )
+                }
             };
             n_jacobian_evaluations += 1;
             if !all_finite(step_objectives.as_slice())

@@ -27,6 +27,9 @@ pub(crate) mod famo;
 pub(crate) mod gls;
 pub(crate) mod gradnorm;
 pub(crate) mod imtl;
+pub(crate) mod lra;
+pub(crate) mod minmax;
+pub(crate) mod relobralo;
 pub(crate) mod stch;
 pub(crate) mod uw;
 
