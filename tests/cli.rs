@@ -98,6 +98,19 @@ fn list_problems_names_every_family_with_metadata() {
     ] {
         assert!(names.contains(&name), "{name} missing from {names:?}");
     }
+    // The training problems: every name `train` knows, from the registries.
+    let training: Vec<&str> = v["training_problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    let known: Vec<&str> = tradeoff::problems::neural::registry::NEURAL_PROBLEMS
+        .iter()
+        .chain(tradeoff::problems::pinn::PINN_PROBLEMS.iter())
+        .copied()
+        .collect();
+    assert_eq!(training, known);
     let zdt1 = rows.iter().find(|r| r["name"] == "zdt1").unwrap();
     assert_eq!(zdt1["n_var"], 30);
     assert_eq!(zdt1["n_obj"], 2);

@@ -36,10 +36,15 @@ pub fn run(args: ListArgs) -> Result<()> {
     match args.what {
         ListWhat::Problems => {
             let rows = problem_rows()?;
+            let training = training_rows();
             if args.json {
-                print_json(&serde_json::json!({ "problems": rows }))
+                print_json(&serde_json::json!({ "problems": rows, "training_problems": training }))
             } else {
                 print!("{}", problems_table(&rows));
+                println!(
+                    "\nTraining problems (`tradeoff train`, `tradeoff psl train`, `compare --epochs`):"
+                );
+                print!("{}", training_table(&training));
                 Ok(())
             }
         }
@@ -189,6 +194,87 @@ fn table(header: &[&str], rows: &[Vec<String>]) -> String {
         out.push_str(&line(&mut row.iter().map(String::as_str)));
     }
     out
+}
+
+/// One problem that trains a network (`list problems --json`'s `training_problems`).
+#[derive(Debug, Serialize)]
+struct TrainingRow {
+    name: &'static str,
+    kind: &'static str,
+    objectives: &'static str,
+    model: &'static str,
+    data: &'static str,
+}
+
+/// The neural and physics-informed problems of `tradeoff train`.
+fn training_rows() -> Vec<TrainingRow> {
+    let row = |name, kind, objectives, model, data| TrainingRow {
+        name,
+        kind,
+        objectives,
+        model,
+        data,
+    };
+    let fairness = "BCE, relaxed DEO (LibMOON's)";
+    vec![
+        row(
+            "multi-mnist",
+            "multi-task",
+            "cross-entropy of the left and the right digit",
+            "multi-lenet",
+            "generated from the shipped MNIST test images (24,000 train, 4,000 test)",
+        ),
+        row(
+            "adult",
+            "fairness",
+            fairness,
+            "mlp-m1",
+            "shipped (32,561 rows)",
+        ),
+        row("compas", "fairness", fairness, "mlp-m1", "shipped"),
+        row("credit", "fairness", fairness, "mlp-m1", "shipped"),
+        row(
+            "tabular",
+            "multi-task",
+            "one loss per --targets column (bce, ce, mse)",
+            "shared-bottom",
+            "your CSV (--data)",
+        ),
+        row(
+            "burgers",
+            "pinn",
+            "PDE residual, boundary + initial (--set terms=3 splits them)",
+            "tanh MLP 2→50×5→1",
+            "Latin-hypercube points each step; Cole–Hopf reference",
+        ),
+        row(
+            "kovasznay",
+            "pinn",
+            "PDE residual, boundary",
+            "tanh MLP 2→50×5→3",
+            "Latin-hypercube points each step; analytic solution",
+        ),
+        row(
+            "beltrami",
+            "pinn",
+            "PDE residual, boundary + initial (--set terms=3 splits them)",
+            "tanh MLP 4→50×5→4",
+            "Latin-hypercube points each step; analytic solution",
+        ),
+    ]
+}
+
+fn training_table(rows: &[TrainingRow]) -> String {
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            [r.name, r.kind, r.objectives, r.model, r.data]
+                .iter()
+                .map(|c| c.to_string())
+                .collect()
+        })
+        .collect();
+    table(&["PROBLEM", "KIND", "OBJECTIVES", "MODEL", "DATA"], &cells)
 }
 
 fn problems_table(rows: &[ProblemRow]) -> String {
