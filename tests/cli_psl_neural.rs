@@ -126,6 +126,30 @@ fn neural_psl_refusals() {
         &["psl", "train", "--problem", "compas", "--model", "mlp"],
         "mlp",
     );
+    fails_with(
+        &[
+            "psl",
+            "train",
+            "--problem",
+            "compas",
+            "--pref-per",
+            "sample",
+            "--pref-batch",
+            "2",
+        ],
+        "--pref-batch",
+    );
+    fails_with(
+        &[
+            "psl",
+            "train",
+            "--problem",
+            "compas",
+            "--pref-per",
+            "sample",
+        ],
+        "DEO",
+    );
 }
 
 /// `--compare-with DIR` evaluates the learned networks at the finite set's rays: those rows

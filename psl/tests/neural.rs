@@ -1,16 +1,19 @@
 //! Pareto-set learning over neural networks: the gradient through the generated parameters
 //! equals central finite differences in f64 for every family; the functional forward equals
-//! the network's own forward bit for bit; a resumed run equals the uninterrupted one.
+//! the network's own forward bit for bit; a resumed run equals the uninterrupted one; a
+//! preference per minibatch example.
 
 use std::sync::Arc;
 
 use candle_core::{DType, Device, Tensor};
 use rand::SeedableRng;
-use tradeoff_problems::neural::ExampleSet;
+use tradeoff_pareto::Matrix;
 use tradeoff_problems::neural::models::build_network;
 use tradeoff_problems::neural::registry::{NeuralSetup, NeuralSpec, build_neural};
+use tradeoff_problems::neural::{ExampleSet, epoch_order};
 use tradeoff_psl::neural::{
     NeuralGenerator, NeuralModelConfig, NeuralModelKind, NeuralTrainConfig, NeuralTrainer,
+    PreferenceDraw,
 };
 use tradeoff_psl::{LossSpec, Precision};
 
@@ -237,5 +240,114 @@ fn resumed_training_equals_uninterrupted() {
             assert_eq!(a, b, "{}", kind.name());
         }
         std::fs::remove_dir_all(&dir).ok();
+    }
+}
+
+/// The training examples `indices` of `set`, as a set of their own.
+struct Subset {
+    set: Arc<dyn ExampleSet>,
+    indices: Vec<usize>,
+}
+
+impl ExampleSet for Subset {
+    fn len(&self) -> usize {
+        self.indices.len()
+    }
+
+    fn batch(
+        &self,
+        indices: &[usize],
+        dtype: DType,
+        device: &Device,
+    ) -> tradeoff_problems::Result<tradeoff_problems::neural::Batch> {
+        let own: Vec<usize> = indices.iter().map(|&i| self.indices[i]).collect();
+        self.set.batch(&own, dtype, device)
+    }
+}
+
+/// A preference per minibatch example: the step's objective row `k` is example `k`'s losses
+/// under the network of preference `k` (measured by the evaluator as a plain network); the
+/// gradient equals central finite differences; with a one-example minibatch it is the
+/// per-step draw's gradient, bit for bit.
+#[test]
+fn preference_per_sample() {
+    init();
+    let setup = small_setup(DType::F64);
+    let n = train_set(&setup).len();
+    for kind in kinds() {
+        let g = generator(&setup, kind.clone(), Precision::F64);
+        let mut config = NeuralTrainConfig::new(LossSpec::new("ls"), 2);
+        config.batch = 6;
+        config.draw = PreferenceDraw::PerSample;
+        let mut trainer =
+            NeuralTrainer::new(&g, &setup.problem, train_set(&setup), 5, config.clone()).unwrap();
+        for _ in 0..2 {
+            trainer.step().unwrap();
+        }
+        // Step 2 reads positions 12..18 of epoch 0's order.
+        let order = epoch_order(5, 0, n);
+        let step = trainer.gradient(2).unwrap();
+        assert_eq!(step.prefs.shape(), (6, 2));
+        assert_eq!(step.objectives.shape(), (6, 2));
+        assert_ne!(step.prefs.row(0), step.prefs.row(1));
+        let evaluator = setup.problem.evaluator();
+        let mut by_hand = 0.0;
+        for k in 0..6 {
+            let pref = Matrix::from_vec(1, 2, step.prefs.row(k).to_vec()).unwrap();
+            let one = Subset {
+                set: train_set(&setup),
+                indices: vec![order[12 + k]],
+            };
+            let measured = evaluator
+                .evaluate(&g.parameters_for(&pref).unwrap(), &one)
+                .unwrap();
+            for (a, b) in measured.losses.row(0).iter().zip(step.objectives.row(k)) {
+                assert!(
+                    (a - b).abs() <= 1e-12 * (1.0 + a.abs()),
+                    "{}: {a} vs {b}",
+                    kind.name()
+                );
+            }
+            by_hand += pref.row(0)[0] * step.objectives.get(k, 0)
+                + pref.row(0)[1] * step.objectives.get(k, 1);
+        }
+        assert!(
+            (step.loss - by_hand / 6.0).abs() <= 1e-12,
+            "{}",
+            kind.name()
+        );
+
+        for (v, grad) in step.grads.iter().enumerate() {
+            for j in (0..grad.len()).step_by((grad.len() / 2).max(1)) {
+                let h = 1e-6;
+                nudge(&g, v, j, h);
+                let plus = trainer.gradient(2).unwrap().loss;
+                nudge(&g, v, j, -2.0 * h);
+                let minus = trainer.gradient(2).unwrap().loss;
+                nudge(&g, v, j, h);
+                let fd = (plus - minus) / (2.0 * h);
+                assert!(
+                    (fd - grad[j]).abs() <= 1e-6 * (1.0 + fd.abs()),
+                    "{} var {} [{j}]: finite difference {fd}, gradient {}",
+                    kind.name(),
+                    g.var_names()[v],
+                    grad[j]
+                );
+            }
+        }
+
+        // One example per minibatch: the per-step draw of one preference, bit for bit.
+        config.batch = 1;
+        let per_sample =
+            NeuralTrainer::new(&g, &setup.problem, train_set(&setup), 5, config.clone())
+                .unwrap()
+                .gradient(4)
+                .unwrap();
+        config.draw = PreferenceDraw::PerStep;
+        let per_step = NeuralTrainer::new(&g, &setup.problem, train_set(&setup), 5, config)
+            .unwrap()
+            .gradient(4)
+            .unwrap();
+        assert_eq!(per_sample, per_step, "{}", kind.name());
     }
 }

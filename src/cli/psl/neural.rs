@@ -14,8 +14,8 @@ use tradeoff_problems::neural::ExampleSet;
 use tradeoff_problems::neural::registry::{NEURAL_PROBLEMS, NeuralSetup, NeuralSpec, build_neural};
 use tradeoff_psl::neural::{
     NeuralGenerator, NeuralModelConfig, NeuralModelKind, NeuralTrainConfig, NeuralTrainer,
-    PHN_DEPTH, PHN_WIDTH, RayEvaluation, evaluate_rays, export_network, load_generator,
-    save_generator,
+    PHN_DEPTH, PHN_WIDTH, PreferenceDraw, RayEvaluation, evaluate_rays, export_network,
+    load_generator, save_generator,
 };
 use tradeoff_psl::{AdamParams, Precision, evaluation_preferences};
 
@@ -61,6 +61,13 @@ struct Definition {
     /// spaced, `eval_rays` of them).
     #[serde(default)]
     eval_prefs: Option<Vec<Vec<f64>>>,
+    /// `step` (`pref_batch` preferences per step) or `sample` (one per minibatch example).
+    #[serde(default = "default_pref_per")]
+    pref_per: String,
+}
+
+fn default_pref_per() -> String {
+    PreferenceDraw::PerStep.name().to_string()
 }
 
 impl Definition {
@@ -121,6 +128,11 @@ impl Definition {
         config.epochs = self.epochs;
         config.batch = self.batch;
         config.pref_batch = self.pref_batch;
+        config.draw = if self.pref_per == PreferenceDraw::PerSample.name() {
+            PreferenceDraw::PerSample
+        } else {
+            PreferenceDraw::PerStep
+        };
         config.adam = AdamParams {
             lr: self.lr,
             ..AdamParams::default()
@@ -178,6 +190,17 @@ fn definition_of(args: &TrainArgs) -> Result<Definition> {
     let epochs = positive(args.epochs, DEFAULT_EPOCHS, "--epochs")?;
     let batch = positive(args.batch, super::super::train::DEFAULT_BATCH, "--batch")?;
     let pref_batch = positive(args.pref_batch, 1, "--pref-batch")?;
+    let pref_per = match args.pref_per {
+        Some(super::PrefPerChoice::Sample) => {
+            if args.pref_batch.is_some() {
+                bail!(
+                    "--pref-per sample draws one preference per minibatch example: --pref-batch does not apply"
+                );
+            }
+            PreferenceDraw::PerSample
+        }
+        _ => PreferenceDraw::PerStep,
+    };
     let mut eval_rays = positive(args.eval_rays, DEFAULT_EVAL_RAYS, "--eval-rays")?;
     super::super::limits::check("preferences per step (--pref-batch)", pref_batch, 4096)?;
     super::super::limits::check("examples per batch (--batch)", batch, 1_000_000)?;
@@ -240,6 +263,7 @@ fn definition_of(args: &TrainArgs) -> Result<Definition> {
         compare_with: args.compare_with.clone(),
         eval_prefs_from: args.eval_prefs.clone(),
         eval_prefs,
+        pref_per: pref_per.name().to_string(),
     })
 }
 
@@ -417,6 +441,14 @@ fn run(
         bail!(
             "--ref has {} values, {} has {m} objectives",
             definition.reference.len(),
+            definition.problem
+        );
+    }
+    if definition.pref_per == PreferenceDraw::PerSample.name()
+        && setup.objectives.iter().any(|o| o == "deo")
+    {
+        bail!(
+            "--pref-per sample: {}'s DEO is a property of a batch (a difference between groups), not of one example; draw per step",
             definition.problem
         );
     }
