@@ -126,6 +126,7 @@ fn functional_forward_equals_the_network_forward() {
         ("multi-lenet", vec![36, 36, 1]),
         ("mlp-m1", vec![20]),
         ("shared-bottom", vec![20]),
+        ("mmoe", vec![20]),
     ] {
         let mut rng = rand::rngs::StdRng::seed_from_u64(1);
         let network = build_network(
@@ -349,5 +350,66 @@ fn preference_per_sample() {
             .gradient(4)
             .unwrap();
         assert_eq!(per_sample, per_step, "{}", kind.name());
+    }
+}
+
+/// Every family over an MMoE target (Compas through a tiny MMoE, one task output read by both
+/// objectives): the gradient through the generated parameters, grouped expert layers
+/// included, equals central finite differences in f64.
+#[test]
+fn mmoe_target_gradient_equals_finite_differences() {
+    init();
+    let mut spec = NeuralSpec::new("compas");
+    spec.model = Some("mmoe".into());
+    spec.model_config =
+        serde_json::json!({ "n_experts": 2, "expert": [3], "tower": [2], "task_outputs": [1] });
+    spec.batch_size = 32;
+    spec.dtype = DType::F64;
+    let setup = build_neural(&spec).unwrap();
+    for kind in kinds() {
+        let g = generator(&setup, kind.clone(), Precision::F64);
+        if kind == NeuralModelKind::Conditioned {
+            // FiLM on the experts (a grouped layer) and the gates, not on the towers.
+            let names = g.var_names();
+            assert!(
+                names.iter().any(|n| n == "film.experts.0.weight"),
+                "{names:?}"
+            );
+            assert!(
+                names.iter().any(|n| n == "film.gates.0.weight"),
+                "{names:?}"
+            );
+            assert!(
+                !names.iter().any(|n| n.starts_with("film.towers")),
+                "{names:?}"
+            );
+        }
+        let mut config = NeuralTrainConfig::new(LossSpec::new("ls"), 2);
+        config.pref_batch = 2;
+        config.batch = 32;
+        let mut trainer =
+            NeuralTrainer::new(&g, &setup.problem, train_set(&setup), 0, config).unwrap();
+        for _ in 0..3 {
+            trainer.step().unwrap();
+        }
+        let analytic = trainer.gradient(5).unwrap();
+        for (v, grad) in analytic.grads.iter().enumerate() {
+            for j in (0..grad.len()).step_by((grad.len() / 2).max(1)) {
+                let h = 1e-6;
+                nudge(&g, v, j, h);
+                let plus = trainer.gradient(5).unwrap().loss;
+                nudge(&g, v, j, -2.0 * h);
+                let minus = trainer.gradient(5).unwrap().loss;
+                nudge(&g, v, j, h);
+                let fd = (plus - minus) / (2.0 * h);
+                assert!(
+                    (fd - grad[j]).abs() <= 1e-6 * (1.0 + fd.abs()),
+                    "{} var {} [{j}]: finite difference {fd}, gradient {}",
+                    kind.name(),
+                    g.var_names()[v],
+                    grad[j]
+                );
+            }
+        }
     }
 }
