@@ -613,12 +613,20 @@ fn run(
     if let Some(dir) = out {
         save_generator(&generator, &dir.join(WEIGHTS_FILE))?;
         if let Some(test) = &test_losses {
+            let learned_at_rays = comparison.as_ref().and_then(|c| {
+                let rows: Vec<Vec<f64>> =
+                    serde_json::from_value(c["learned"]["test"]["objectives"].clone()).ok()?;
+                Matrix::from_rows(&rows).ok()
+            });
             draw_front(
                 dir,
                 definition,
                 &setup.objectives,
                 test,
-                finite.as_ref().map(|f| &f.test),
+                finite
+                    .as_ref()
+                    .map(|f| &f.test)
+                    .zip(learned_at_rays.as_ref()),
             );
         }
         write_atomic(
@@ -753,30 +761,31 @@ fn split_json(e: &RayEvaluation) -> Value {
 }
 
 /// The learned test front (losses at the evaluation rays) and, with `--compare-with DIR`, the
-/// finite set's test losses of that `train --mode set` run. Skipped with a note on failure.
+/// test losses of that `train --mode set` run's models (its finite set) beside the learned
+/// networks' at the same rays. Skipped with a note on failure.
 fn draw_front(
     dir: &Path,
     definition: &Definition,
     names: &[String],
     test: &Matrix,
-    finite: Option<&Matrix>,
+    finite: Option<(&Matrix, &Matrix)>,
 ) {
     let title = format!(
-        "{}: {} ({}), test losses{}",
+        "{}: {} ({}), test losses",
         definition.problem,
         definition.model.name(),
         definition.loss,
-        if finite.is_some() {
-            "; band: finite set"
-        } else {
-            ""
-        }
     );
     for ext in ["png", "svg"] {
         let mut plot =
             tradeoff::plots::PslPlot::new(title.clone(), test).with_labels(names.to_vec());
-        if let Some(f) = finite {
-            plot = plot.with_true_front(f);
+        if let Some((f, learned)) = finite {
+            plot = plot
+                .with_points(
+                    format!("finite set: {} models (train --mode set)", f.n_rows()),
+                    f,
+                )
+                .with_points("learned, at the finite set's rays", learned);
         }
         if let Err(e) = tradeoff::plots::psl_plot(dir.join(format!("front.{ext}")), &plot) {
             eprintln!("note: front.{ext} not drawn: {e}");
