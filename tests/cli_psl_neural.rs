@@ -275,3 +275,18 @@ fn neural_psl_compares_with_the_finite_set_at_its_rays() {
         "compas",
     );
 }
+
+/// `--loss epo` (Jacobians per preference) stopped after epoch 1 and resumed: the same
+/// evaluation as the uninterrupted run, bit for bit.
+#[test]
+fn neural_psl_resumes_epo_bit_for_bit() {
+    let dir = TempDir::new("psl-neural-epo");
+    let full = dir.join("full");
+    let record = json_of(&train_args(&full, &["--loss", "epo"]));
+    let cut = dir.join("cut");
+    let stopped = json_of(&train_args(&cut, &["--loss", "epo", "--stop-after", "1"]));
+    assert_eq!(stopped["stopped_after_epoch"], 1);
+    let resumed = json_of(&["psl", "train", "--resume", &cut, "--json"]);
+    assert_eq!(resumed["evaluation"], record["evaluation"]);
+    assert_eq!(resumed["config"]["loss"], "epo");
+}

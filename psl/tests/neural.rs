@@ -413,3 +413,75 @@ fn mmoe_target_gradient_equals_finite_differences() {
         }
     }
 }
+
+/// Resuming with a method signal: EPO and PMGDA (stateless between steps: their checkpoints
+/// hold no signal state), Nash-MTL (its warm start) and random loss weighting (its generator,
+/// without which the resumed run draws other weights) continue bit for bit.
+#[test]
+fn resumed_training_with_jacobian_signals_equals_uninterrupted() {
+    init();
+    let setup = small_setup(DType::F32);
+    let kind = NeuralModelKind::Hypernet { width: 6, depth: 2 };
+    for loss in ["epo", "pmgda", "nash-mtl", "random"] {
+        let mut config = NeuralTrainConfig::new(LossSpec::new(loss), 2);
+        config.pref_batch = 2;
+        config.batch = 64;
+        let straight = generator(&setup, kind.clone(), Precision::F32);
+        let mut t = NeuralTrainer::new(
+            &straight,
+            &setup.problem,
+            train_set(&setup),
+            0,
+            config.clone(),
+        )
+        .unwrap();
+        for _ in 0..5 {
+            t.step().unwrap();
+        }
+        let dir = std::env::temp_dir().join(format!(
+            "tradeoff-neural-resume-{loss}-{}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let first = generator(&setup, kind.clone(), Precision::F32);
+        let mut t1 =
+            NeuralTrainer::new(&first, &setup.problem, train_set(&setup), 0, config.clone())
+                .unwrap();
+        t1.step().unwrap();
+        t1.step().unwrap();
+        t1.save_state(&dir).unwrap();
+        let has_signal_state = t1
+            .state_tensors()
+            .unwrap()
+            .keys()
+            .any(|k| k.starts_with("signal."));
+        assert_eq!(
+            has_signal_state,
+            loss == "nash-mtl" || loss == "random",
+            "{loss}"
+        );
+        let second = generator(&setup, kind.clone(), Precision::F32);
+        let mut t2 =
+            NeuralTrainer::new(&second, &setup.problem, train_set(&setup), 0, config).unwrap();
+        t2.restore_state(&dir).unwrap();
+        for _ in 0..3 {
+            t2.step().unwrap();
+        }
+        for (a, b) in straight.vars().iter().zip(second.vars()) {
+            let a = a
+                .as_tensor()
+                .flatten_all()
+                .unwrap()
+                .to_vec1::<f32>()
+                .unwrap();
+            let b = b
+                .as_tensor()
+                .flatten_all()
+                .unwrap()
+                .to_vec1::<f32>()
+                .unwrap();
+            assert_eq!(a, b, "{loss}");
+        }
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}

@@ -17,8 +17,14 @@ use crate::optim::{Adam, AdamParams};
 use crate::signal::{LossSpec, Signal};
 use crate::train::{mix, raw_from_tensors};
 
-/// File of a neural checkpoint's tensors (the generator's variables and Adam's moments).
+/// File of a neural checkpoint's tensors (the generator's variables, Adam's moments and the
+/// signal's state when it keeps one).
 pub const NEURAL_CHECKPOINT_TENSORS: &str = "checkpoint.safetensors";
+
+/// Key prefix of the signal's `f64` state arrays in a checkpoint.
+const SIGNAL_FLOATS: &str = "signal.floats.";
+/// Key prefix of the signal's `u64` state arrays (stored as `i64`, bit for bit).
+const SIGNAL_INTEGERS: &str = "signal.integers.";
 
 /// How [`NeuralTrainer`] draws the preferences of a step.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -461,6 +467,22 @@ impl<'a> NeuralTrainer<'a> {
             "adam.step".into(),
             Tensor::new(&[step as u32, self.iter as u32], &Device::Cpu)?,
         );
+        // The signal's state, when it keeps one (none for the scalarizations, EPO, PMGDA).
+        let state = self.signal.save_state();
+        for (key, values) in &state.floats {
+            out.insert(
+                format!("{SIGNAL_FLOATS}{key}"),
+                Tensor::from_slice(values, values.len(), &Device::Cpu)?,
+            );
+        }
+        for (key, values) in &state.integers {
+            // u64 words kept bit for bit in an i64 tensor (safetensors has no u64 in candle).
+            let words: Vec<i64> = values.iter().map(|&v| v as i64).collect();
+            out.insert(
+                format!("{SIGNAL_INTEGERS}{key}"),
+                Tensor::from_vec(words, values.len(), &Device::Cpu)?,
+            );
+        }
         Ok(out)
     }
 
@@ -515,6 +537,16 @@ impl<'a> NeuralTrainer<'a> {
             ));
         }
         self.adam.load_state_tensors(counters[0] as usize, &m, &v)?;
+        let mut state = tradeoff_solvers::MethodState::new();
+        for (name, t) in &tensors {
+            if let Some(key) = name.strip_prefix(SIGNAL_FLOATS) {
+                state.put_floats(key, &t.to_dtype(DType::F64)?.to_vec1::<f64>()?);
+            } else if let Some(key) = name.strip_prefix(SIGNAL_INTEGERS) {
+                let words: Vec<u64> = t.to_vec1::<i64>()?.into_iter().map(|v| v as u64).collect();
+                state.put_integers(key, &words);
+            }
+        }
+        self.signal.load_state(&state)?;
         self.iter = counters[1] as usize;
         Ok(())
     }
