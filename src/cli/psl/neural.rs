@@ -781,11 +781,8 @@ fn draw_front(
             tradeoff::plots::PslPlot::new(title.clone(), test).with_labels(names.to_vec());
         if let Some((f, learned)) = finite {
             plot = plot
-                .with_points(
-                    format!("finite set: {} models (train --mode set)", f.n_rows()),
-                    f,
-                )
-                .with_points("learned, at the finite set's rays", learned);
+                .with_points(format!("finite set ({} models)", f.n_rows()), f)
+                .with_points("learned, same rays", learned);
         }
         if let Err(e) = tradeoff::plots::psl_plot(dir.join(format!("front.{ext}")), &plot) {
             eprintln!("note: front.{ext} not drawn: {e}");
