@@ -126,4 +126,167 @@ fn neural_psl_refusals() {
         &["psl", "train", "--problem", "compas", "--model", "mlp"],
         "mlp",
     );
+    fails_with(
+        &[
+            "psl",
+            "train",
+            "--problem",
+            "compas",
+            "--pref-per",
+            "sample",
+            "--pref-batch",
+            "2",
+        ],
+        "--pref-batch",
+    );
+    fails_with(
+        &[
+            "psl",
+            "train",
+            "--problem",
+            "compas",
+            "--pref-per",
+            "sample",
+        ],
+        "DEO",
+    );
+}
+
+/// `--compare-with DIR` evaluates the learned networks at the finite set's rays: those rows
+/// are what `psl query` gives at the rays (bit for bit), the finite set's hypervolumes are the
+/// `train --mode set` record's own, and the ratios are learned / finite set. `--eval-prefs mtl`
+/// evaluates at the same rays as `train --mode set` computes them; `--eval-prefs FILE` reads
+/// rows, normalising those that do not sum to 1.
+#[test]
+fn neural_psl_compares_with_the_finite_set_at_its_rays() {
+    let dir = TempDir::new("psl-neural-compare");
+    let set = dir.join("set");
+    let finite = json_of(&[
+        "train",
+        "--problem",
+        "compas",
+        "--mode",
+        "set",
+        "--prefs",
+        "3",
+        "--method",
+        "ls",
+        "--epochs",
+        "1",
+        "--batch",
+        "1024",
+        "--out",
+        &set,
+        "--json",
+    ]);
+    let learned_dir = dir.join("learned");
+    let record = json_of(&train_args(
+        &learned_dir,
+        &["--compare-with", &set, "--eval-prefs", "mtl"],
+    ));
+    // --eval-prefs mtl with --eval-rays 3: the finite set's own rays.
+    assert_eq!(record["evaluation"]["prefs"], finite["prefs"]);
+    let c = &record["comparison"];
+    assert_eq!(c["prefs"], finite["prefs"]);
+    assert_eq!(c["learned"]["test"], record["evaluation"]["test"]);
+    assert_eq!(c["learned"]["train"], record["evaluation"]["train"]);
+    assert_eq!(c["learned"]["time_s"], record["time_s"]);
+    assert_eq!(c["finite_set"]["time_s"], finite["time_s"]);
+    for split in ["train", "test"] {
+        assert_eq!(
+            c["finite_set"][split]["objectives"], finite[split]["losses"],
+            "{split}"
+        );
+        assert_eq!(
+            c["finite_set"][split]["hypervolume"], finite[split]["hypervolume"],
+            "{split}"
+        );
+        let learned = c["learned"][split]["hypervolume"].as_f64().unwrap();
+        let finite_hv = c["finite_set"][split]["hypervolume"].as_f64().unwrap();
+        assert_eq!(
+            c["hypervolume_ratio"][split].as_f64().unwrap(),
+            learned / finite_hv
+        );
+    }
+    // A query at the finite set's ray 2 is the comparison's row 2, bit for bit.
+    let ray: Vec<f64> = serde_json::from_value(finite["prefs"][2].clone()).unwrap();
+    let query = json_of(&[
+        "psl",
+        "query",
+        &learned_dir,
+        "--pref",
+        &format!("{},{}", ray[0], ray[1]),
+        "--json",
+    ]);
+    assert_eq!(
+        query["test"]["losses"],
+        c["learned"]["test"]["objectives"][2]
+    );
+
+    // --eval-prefs FILE: (1, 3) is read as (0.25, 0.75).
+    let file = dir.join("rays.csv");
+    std::fs::write(&file, "0.5,0.5\n1,3\n").unwrap();
+    let from_file = json_of(&[
+        "psl",
+        "train",
+        "--problem",
+        "compas",
+        "--model",
+        "pamal",
+        "--epochs",
+        "1",
+        "--batch",
+        "1024",
+        "--eval-prefs",
+        &file,
+        "--json",
+    ]);
+    assert_eq!(
+        from_file["evaluation"]["prefs"],
+        serde_json::json!([[0.5, 0.5], [0.25, 0.75]])
+    );
+    assert_eq!(from_file["config"]["eval_rays"], 2);
+    fails_with(
+        &[
+            "psl",
+            "train",
+            "--problem",
+            "compas",
+            "--epochs",
+            "1",
+            "--eval-prefs",
+            &file,
+            "--eval-rays",
+            "4",
+        ],
+        "--eval-rays",
+    );
+    fails_with(
+        &[
+            "psl",
+            "train",
+            "--problem",
+            "adult",
+            "--epochs",
+            "1",
+            "--compare-with",
+            &set,
+        ],
+        "compas",
+    );
+}
+
+/// `--loss epo` (Jacobians per preference) stopped after epoch 1 and resumed: the same
+/// evaluation as the uninterrupted run, bit for bit.
+#[test]
+fn neural_psl_resumes_epo_bit_for_bit() {
+    let dir = TempDir::new("psl-neural-epo");
+    let full = dir.join("full");
+    let record = json_of(&train_args(&full, &["--loss", "epo"]));
+    let cut = dir.join("cut");
+    let stopped = json_of(&train_args(&cut, &["--loss", "epo", "--stop-after", "1"]));
+    assert_eq!(stopped["stopped_after_epoch"], 1);
+    let resumed = json_of(&["psl", "train", "--resume", &cut, "--json"]);
+    assert_eq!(resumed["evaluation"], record["evaluation"]);
+    assert_eq!(resumed["config"]["loss"], "epo");
 }

@@ -305,6 +305,9 @@ pub struct PslPlot<'a> {
     pub mapping: Option<(&'a Matrix, &'a Matrix)>,
     /// Objective names, m of them; empty means `f1 … fm`.
     pub labels: Vec<String>,
+    /// Named point sets (each k × m) drawn as markers over the fronts, each with its own
+    /// legend entry (e.g. a finite set of separately trained models).
+    pub points: Vec<(String, &'a Matrix)>,
     /// Picture size in pixels (width, height); [`DEFAULT_SIZE`] by default.
     pub size: (u32, u32),
 }
@@ -318,8 +321,16 @@ impl<'a> PslPlot<'a> {
             true_front: None,
             mapping: None,
             labels: Vec::new(),
+            points: Vec::new(),
             size: DEFAULT_SIZE,
         }
+    }
+
+    /// Adds a named set of points (k × m), drawn as markers with a legend entry `name`.
+    #[must_use]
+    pub fn with_points(mut self, name: impl Into<String>, points: &'a Matrix) -> Self {
+        self.points.push((name.into(), points));
+        self
     }
 
     /// Adds a sample of the true front (k × m).
@@ -355,7 +366,8 @@ impl<'a> PslPlot<'a> {
 ///
 /// m = 2: the learned front as a line over the true front (a wide light band), preference
 /// points joined to their objective vectors by dashed lines; m = 3: the same as a 3-D point
-/// cloud; m ≥ 4: parallel coordinates with the mapped objective vectors highlighted.
+/// cloud; m ≥ 4: parallel coordinates with the mapped objective vectors highlighted. The named
+/// point sets ([`PslPlot::with_points`]) go on top as markers, each in the legend.
 ///
 /// Errors: as [`front_plot`]; also [`Error::DimensionMismatch`] when the preferences and their
 /// objective vectors differ in shape.
@@ -485,6 +497,19 @@ pub fn psl_plot(path: impl AsRef<Path>, plot: &PslPlot<'_>) -> Result<()> {
                 },
             });
         }
+    }
+    for (i, (name, points)) in plot.points.iter().enumerate() {
+        let rows = checked_rows(points, "points", Some(m))?;
+        layers.push(Layer {
+            name: Some(name.clone()),
+            colour: series_colour(4 + i),
+            alpha: 0.95,
+            kind: LayerKind::Points {
+                rows,
+                marker: [Marker::Cross, Marker::Square, Marker::Triangle][i % 3],
+                size: 6,
+            },
+        });
     }
     let scene = Scene {
         title: plot.title.clone(),

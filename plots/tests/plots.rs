@@ -176,6 +176,34 @@ fn psl_plot_writes_png_and_svg_for_2_3_and_5_objectives() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+/// Named point sets get their legend entries (a finite set beside a learned front).
+#[test]
+fn psl_plot_names_its_point_sets_in_the_legend() {
+    let dir = temp_dir("psl-points");
+    let learned = sphere(100, 2, 0.02, 8);
+    let finite = sphere(5, 2, 0.05, 12);
+    let at_rays = sphere(5, 2, 0.01, 13);
+    check_both(&dir, "points", "Finite set", |p| {
+        psl_plot(
+            p,
+            &PslPlot::new("Finite set", &learned)
+                .with_points("finite set: 5 models", &finite)
+                .with_points("learned at its rays", &at_rays),
+        )
+    });
+    let svg = std::fs::read_to_string(dir.join("points.svg")).unwrap();
+    assert!(
+        svg.contains("finite set: 5 models"),
+        "legend lacks the finite set"
+    );
+    assert!(
+        svg.contains("learned at its rays"),
+        "legend lacks the second set"
+    );
+    assert!(!svg.contains("true front"), "no true front was given");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 #[test]
 fn history_and_bar_plots_write_png_and_svg() {
     let dir = temp_dir("history-bar");

@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 use tradeoff_pareto::Matrix;
 use tradeoff_problems::{JacobianBatch, ProblemInfo};
 use tradeoff_solvers::{
-    Aggregator, BuildContext, GradientNeed, Gramian, Options, Scalarization, ScalarizationKind,
-    StepInput, WeightInput, Weighting, aggregate, build_method, find_method, method_entries,
+    Aggregator, BuildContext, GradientNeed, Gramian, MethodState, Options, Scalarization,
+    ScalarizationKind, StepInput, WeightInput, Weighting, aggregate, build_method, find_method,
+    method_entries,
 };
 
 use crate::error::{Error, Result};
@@ -231,6 +232,31 @@ impl Signal {
     /// The specification it was built from.
     pub fn spec(&self) -> &LossSpec {
         &self.spec
+    }
+
+    /// The state the signal keeps between steps, for checkpoints: the method's own
+    /// ([`Aggregator::save_state`], [`Weighting::save_state`]); empty for the scalarizations,
+    /// the hypervolume signal and stateless methods (EPO and PMGDA keep only the last step's
+    /// diagnostics, which no later step reads).
+    pub fn save_state(&self) -> MethodState {
+        match &self.kind {
+            SignalKind::Weighting(w) => w.save_state(),
+            SignalKind::Aggregator(a) => a.save_state(),
+            _ => MethodState::new(),
+        }
+    }
+
+    /// Restores a state from [`Signal::save_state`].
+    ///
+    /// # Errors
+    /// A state that does not fit the method (any non-empty state for a stateless signal).
+    pub fn load_state(&mut self, state: &MethodState) -> Result<()> {
+        match &mut self.kind {
+            SignalKind::Weighting(w) => w.load_state(state)?,
+            SignalKind::Aggregator(a) => a.load_state(state)?,
+            _ => state.expect_empty(&self.spec.name)?,
+        }
+        Ok(())
     }
 
     /// Whether the weights need each row's Jacobian (aggregators do; scalarizations and the

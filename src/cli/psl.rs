@@ -71,6 +71,15 @@ impl ModelChoice {
     }
 }
 
+/// How a neural `psl train` draws its preferences.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PrefPerChoice {
+    /// `--pref-batch` preferences per step, each network seeing the whole minibatch.
+    Step,
+    /// One preference per minibatch example.
+    Sample,
+}
+
 /// Floating-point precision of the model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum PrecisionChoice {
@@ -125,6 +134,16 @@ pub struct TrainArgs {
     /// Neural problems: evaluation rays (linspace(0.01, 0.99) for two objectives) [default: 20].
     #[arg(long, value_name = "N")]
     eval_rays: Option<usize>,
+    /// Neural problems: evaluate at these rays instead of --eval-rays' evenly spaced ones: a
+    /// file (JSON array of arrays or CSV, one preference per row) or `mtl` (LibMOON's
+    /// `get_mtl_prefs`, the rays of `tradeoff train --mode set`, --eval-rays of them).
+    #[arg(long, value_name = "FILE|mtl")]
+    eval_prefs: Option<String>,
+    /// Neural problems: `step` draws --pref-batch preferences per step, each network seeing
+    /// the whole minibatch; `sample` draws one preference per minibatch example, each example
+    /// read by its own preference's network [default: step].
+    #[arg(long, value_enum, value_name = "step|sample")]
+    pref_per: Option<PrefPerChoice>,
     /// Neural problems: hypervolume reference point [default: 1 per objective].
     #[arg(
         long = "ref",
@@ -260,6 +279,8 @@ fn train(args: TrainArgs) -> Result<()> {
         ("--pref-batch", args.pref_batch.is_some()),
         ("--rank", args.rank.is_some()),
         ("--eval-rays", args.eval_rays.is_some()),
+        ("--eval-prefs", args.eval_prefs.is_some()),
+        ("--pref-per", args.pref_per.is_some()),
         ("--ref", args.reference.is_some()),
         ("--compare-with", args.compare_with.is_some()),
         ("--stop-after", args.stop_after.is_some()),

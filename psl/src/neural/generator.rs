@@ -147,13 +147,16 @@ pub fn target_parameters(network: &dyn Network) -> Result<Vec<TargetParameter>> 
     Ok(out)
 }
 
-/// A layer of the target for FiLM: its weight and bias indices, and whether it is hidden
-/// (neither the last layer nor a task head `heads.*`).
+/// A layer of the target for FiLM: its weight and bias indices, its output features
+/// (`groups · fan_out`), and whether it is hidden (neither the last layer nor part of a task
+/// head `heads.*` / tower `towers.*`). A grouped layer (MMoE's experts: weight `[G, in, out]`,
+/// bias `[G, out]`) is `G` layers side by side.
 #[derive(Clone, Debug)]
 struct Layer {
     weight: usize,
     bias: usize,
     width: usize,
+    groups: usize,
     hidden: bool,
 }
 
@@ -161,12 +164,23 @@ fn layers_of(target: &[TargetParameter]) -> Vec<Layer> {
     let mut layers = Vec::new();
     for i in 0..target.len().saturating_sub(1) {
         let (w, b) = (&target[i], &target[i + 1]);
-        if w.is_weight && w.shape.len() == 2 && !b.is_weight && b.shape == [w.fan_out()] {
+        let groups = match w.shape.len() {
+            2 => 1,
+            3 => w.shape[0],
+            _ => continue,
+        };
+        let bias_shape: Vec<usize> = if groups == 1 && w.shape.len() == 2 {
+            vec![w.fan_out()]
+        } else {
+            vec![groups, w.fan_out()]
+        };
+        if w.is_weight && !b.is_weight && b.shape == bias_shape {
             layers.push(Layer {
                 weight: i,
                 bias: i + 1,
-                width: w.fan_out(),
-                hidden: !w.name.starts_with("heads."),
+                width: groups * w.fan_out(),
+                groups,
+                hidden: !(w.name.starts_with("heads.") || w.name.starts_with("towers.")),
             });
         }
     }
@@ -453,10 +467,18 @@ impl NeuralGenerator {
                     let delta_gamma = modulation.narrow(1, 0, w)?;
                     let beta = modulation.narrow(1, w, w)?;
                     let fan_in = self.target[layer.weight].numel() / w;
-                    let weight = values[layer.weight].reshape((p, fan_in, w))?;
-                    let scale = delta_gamma.reshape((p, 1, w))?;
-                    // W' = W ⊙ γ = W + W ⊙ (γ − 1), column by column.
-                    let weight = (&weight + weight.broadcast_mul(&scale)?)?;
+                    let weight = if layer.groups == 1 {
+                        let weight = values[layer.weight].reshape((p, fan_in, w))?;
+                        let scale = delta_gamma.reshape((p, 1, w))?;
+                        // W' = W ⊙ γ = W + W ⊙ (γ − 1), column by column.
+                        (&weight + weight.broadcast_mul(&scale)?)?
+                    } else {
+                        // Each group's weight [in, out] by its own columns' γ.
+                        let (g, out) = (layer.groups, w / layer.groups);
+                        let weight = values[layer.weight].reshape((p, g, fan_in, out))?;
+                        let scale = delta_gamma.reshape((p, g, 1, out))?;
+                        (&weight + weight.broadcast_mul(&scale)?)?
+                    };
                     values[layer.weight] = weight.reshape((p, fan_in * w))?;
                     let bias = &values[layer.bias];
                     values[layer.bias] = ((bias + (bias * &delta_gamma)?)? + beta)?;

@@ -17,7 +17,9 @@ pub use generator::{
     DEFAULT_RANK, NeuralGenerator, NeuralModelConfig, NeuralModelKind, PHN_DEPTH, PHN_WIDTH,
     TargetParameter, target_parameters,
 };
-pub use train::{NEURAL_CHECKPOINT_TENSORS, NeuralGradient, NeuralTrainConfig, NeuralTrainer};
+pub use train::{
+    NEURAL_CHECKPOINT_TENSORS, NeuralGradient, NeuralTrainConfig, NeuralTrainer, PreferenceDraw,
+};
 
 use crate::error::{Error, Result};
 

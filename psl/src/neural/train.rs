@@ -17,8 +17,38 @@ use crate::optim::{Adam, AdamParams};
 use crate::signal::{LossSpec, Signal};
 use crate::train::{mix, raw_from_tensors};
 
-/// File of a neural checkpoint's tensors (the generator's variables and Adam's moments).
+/// File of a neural checkpoint's tensors (the generator's variables, Adam's moments and the
+/// signal's state when it keeps one).
 pub const NEURAL_CHECKPOINT_TENSORS: &str = "checkpoint.safetensors";
+
+/// Key prefix of the signal's `f64` state arrays in a checkpoint.
+const SIGNAL_FLOATS: &str = "signal.floats.";
+/// Key prefix of the signal's `u64` state arrays (stored as `i64`, bit for bit).
+const SIGNAL_INTEGERS: &str = "signal.integers.";
+
+/// How [`NeuralTrainer`] draws the preferences of a step.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PreferenceDraw {
+    /// `pref_batch` preferences per step; each preference's network reads the whole minibatch
+    /// and its losses are the minibatch means.
+    #[default]
+    PerStep,
+    /// One preference per minibatch example (`pref_batch` is not used): example `k` is read by
+    /// the network of preference `k` alone, whose losses are that example's. The step's
+    /// objectives have one row per example, and the signal weighs each row with its own
+    /// preference (for LS, the minibatch mean of `λ_k · f(x_k)`).
+    PerSample,
+}
+
+impl PreferenceDraw {
+    /// The name as the CLI takes it (`step`, `sample`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::PerStep => "step",
+            Self::PerSample => "sample",
+        }
+    }
+}
 
 /// Settings of [`NeuralTrainer`]. Defaults: the (`ls`, Adam lr `1e-3`, data batch 256,
 /// one preference per step, Dirichlet(1), no clipping, seed 0, reference `(1, …, 1)`).
@@ -28,8 +58,11 @@ pub struct NeuralTrainConfig {
     pub epochs: usize,
     /// Data minibatch size.
     pub batch: usize,
-    /// Preferences drawn per step; every preference's network sees the whole minibatch.
+    /// Preferences drawn per step; every preference's network sees the whole minibatch
+    /// ([`PreferenceDraw::PerStep`]).
     pub pref_batch: usize,
+    /// A preference per step or per minibatch example.
+    pub draw: PreferenceDraw,
     /// Adam's settings.
     pub adam: AdamParams,
     /// Concentration of the symmetric Dirichlet the preferences are drawn from.
@@ -51,6 +84,7 @@ impl NeuralTrainConfig {
             epochs: 1,
             batch: 256,
             pref_batch: 1,
+            draw: PreferenceDraw::PerStep,
             adam: AdamParams::default(),
             alpha: 1.0,
             clip_norm: None,
@@ -103,7 +137,8 @@ pub struct NeuralGradient {
 ///
 /// Step `t` reads minibatch `t mod S` of epoch `t / S` (`S = ⌈n / batch⌉`) in the order
 /// [`epoch_order`]`(problem seed, epoch, n)` — the multi-task trainer's — and draws
-/// `pref_batch` preferences from Dirichlet(α) with the seed `splitmix64(seed, t)`. The
+/// `pref_batch` preferences (one per minibatch example with [`PreferenceDraw::PerSample`])
+/// from Dirichlet(α) with the seed `splitmix64(seed, t)`. The
 /// generator produces one parameter set per preference (`[P, ...]`), the network runs them
 /// stacked on the minibatch ([`Network::forward_with`](tradeoff_problems::neural::Network::forward_with)),
 /// the objectives give the `P × m` losses `L`, the signal the weights `w = ∂loss/∂L` (EPO and
@@ -193,14 +228,27 @@ impl<'a> NeuralTrainer<'a> {
         &self.config
     }
 
-    /// The preferences of step `iter` (`pref_batch × n_obj`, entries at least `1e-12`).
+    /// Examples in step `iter`'s minibatch (`batch`, fewer in an epoch's last one).
+    fn minibatch_len(&self, iter: usize) -> usize {
+        let index = iter % self.steps_per_epoch();
+        self.config
+            .batch
+            .min(self.train.len() - index * self.config.batch)
+    }
+
+    /// The preferences of step `iter` (`pref_batch × n_obj`, or one row per minibatch example
+    /// with [`PreferenceDraw::PerSample`]; entries at least `1e-12`).
     ///
     /// # Errors
     /// From the Dirichlet sampler.
     pub fn preferences(&self, iter: usize) -> Result<Matrix> {
+        let rows = match self.config.draw {
+            PreferenceDraw::PerStep => self.config.pref_batch,
+            PreferenceDraw::PerSample => self.minibatch_len(iter),
+        };
         let mut prefs = dirichlet(
             self.generator.config().n_obj,
-            self.config.pref_batch,
+            rows,
             self.config.alpha,
             mix(self.config.seed, iter as u64),
         )?;
@@ -247,23 +295,32 @@ impl<'a> NeuralTrainer<'a> {
             Tensor::from_slice(prefs.as_slice(), (p, m), &Device::Cpu)?.to_dtype(dtype)?;
         let lambda = to_matrix(&prefs_t)?;
         let indices = self.indices(iter);
-        let network = self.problem.network();
-        let batch = self
-            .train
-            .batch(&indices, network.dtype(), network.device())?;
         let generated = self.generator.generate(&prefs_t)?;
         let leaves = generated
             .iter()
             .map(|t| Ok(Var::from_tensor(&t.detach())?))
             .collect::<Result<Vec<Var>>>()?;
         let leaf_tensors: Vec<Tensor> = leaves.iter().map(|v| v.as_tensor().clone()).collect();
-        let outputs = network.forward_with(&leaf_tensors, &batch.input)?;
-        let losses = self
-            .problem
-            .objectives()
-            .iter()
-            .map(|o| o.loss(&outputs, &batch))
-            .collect::<tradeoff_problems::Result<Vec<Tensor>>>()?;
+        let losses = match self.config.draw {
+            PreferenceDraw::PerStep => self.losses(&leaf_tensors, &indices)?,
+            PreferenceDraw::PerSample => {
+                // Example k through the network of preference k: m columns of p values.
+                let mut columns: Vec<Vec<Tensor>> = vec![Vec::with_capacity(p); m];
+                for (k, &index) in indices.iter().enumerate() {
+                    let own = leaf_tensors
+                        .iter()
+                        .map(|t| t.narrow(0, k, 1))
+                        .collect::<candle_core::Result<Vec<Tensor>>>()?;
+                    for (column, loss) in columns.iter_mut().zip(self.losses(&own, &[index])?) {
+                        column.push(loss);
+                    }
+                }
+                columns
+                    .iter()
+                    .map(|c| Tensor::cat(c, 0))
+                    .collect::<candle_core::Result<Vec<Tensor>>>()?
+            }
+        };
         let mut f = Matrix::zeros(p, m);
         for (i, loss) in losses.iter().enumerate() {
             let values = loss.to_dtype(DType::F64)?.to_vec1::<f64>()?;
@@ -324,6 +381,22 @@ impl<'a> NeuralTrainer<'a> {
         };
         let loss = weights.losses.iter().sum::<f64>() * scale;
         Ok((raw_from_tensors(&grads, dtype)?, loss, f, lambda))
+    }
+
+    /// The objectives' losses (one `[K]` tensor each) of the stacked networks `parameters` on
+    /// the training examples `indices`.
+    fn losses(&self, parameters: &[Tensor], indices: &[usize]) -> Result<Vec<Tensor>> {
+        let network = self.problem.network();
+        let batch = self
+            .train
+            .batch(indices, network.dtype(), network.device())?;
+        let outputs = network.forward_with(parameters, &batch.input)?;
+        Ok(self
+            .problem
+            .objectives()
+            .iter()
+            .map(|o| o.loss(&outputs, &batch))
+            .collect::<tradeoff_problems::Result<Vec<Tensor>>>()?)
     }
 
     /// Each preference's Jacobian of its `m` losses with respect to its generated parameters.
@@ -394,6 +467,22 @@ impl<'a> NeuralTrainer<'a> {
             "adam.step".into(),
             Tensor::new(&[step as u32, self.iter as u32], &Device::Cpu)?,
         );
+        // The signal's state, when it keeps one (none for the scalarizations, EPO, PMGDA).
+        let state = self.signal.save_state();
+        for (key, values) in &state.floats {
+            out.insert(
+                format!("{SIGNAL_FLOATS}{key}"),
+                Tensor::from_slice(values, values.len(), &Device::Cpu)?,
+            );
+        }
+        for (key, values) in &state.integers {
+            // u64 words kept bit for bit in an i64 tensor (safetensors has no u64 in candle).
+            let words: Vec<i64> = values.iter().map(|&v| v as i64).collect();
+            out.insert(
+                format!("{SIGNAL_INTEGERS}{key}"),
+                Tensor::from_vec(words, values.len(), &Device::Cpu)?,
+            );
+        }
         Ok(out)
     }
 
@@ -448,6 +537,16 @@ impl<'a> NeuralTrainer<'a> {
             ));
         }
         self.adam.load_state_tensors(counters[0] as usize, &m, &v)?;
+        let mut state = tradeoff_solvers::MethodState::new();
+        for (name, t) in &tensors {
+            if let Some(key) = name.strip_prefix(SIGNAL_FLOATS) {
+                state.put_floats(key, &t.to_dtype(DType::F64)?.to_vec1::<f64>()?);
+            } else if let Some(key) = name.strip_prefix(SIGNAL_INTEGERS) {
+                let words: Vec<u64> = t.to_vec1::<i64>()?.into_iter().map(|v| v as u64).collect();
+                state.put_integers(key, &words);
+            }
+        }
+        self.signal.load_state(&state)?;
         self.iter = counters[1] as usize;
         Ok(())
     }

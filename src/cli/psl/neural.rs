@@ -14,8 +14,8 @@ use tradeoff_problems::neural::ExampleSet;
 use tradeoff_problems::neural::registry::{NEURAL_PROBLEMS, NeuralSetup, NeuralSpec, build_neural};
 use tradeoff_psl::neural::{
     NeuralGenerator, NeuralModelConfig, NeuralModelKind, NeuralTrainConfig, NeuralTrainer,
-    PHN_DEPTH, PHN_WIDTH, RayEvaluation, evaluate_rays, export_network, load_generator,
-    save_generator,
+    PHN_DEPTH, PHN_WIDTH, PreferenceDraw, RayEvaluation, evaluate_rays, export_network,
+    load_generator, save_generator,
 };
 use tradeoff_psl::{AdamParams, Precision, evaluation_preferences};
 
@@ -54,6 +54,20 @@ struct Definition {
     reference: Vec<f64>,
     eval_rays: usize,
     compare_with: Option<PathBuf>,
+    /// Where `--eval-prefs` took the evaluation rays from (`mtl` or a file), if given.
+    #[serde(default)]
+    eval_prefs_from: Option<String>,
+    /// The evaluation rays of `--eval-prefs`, resolved when the run starts (`None`: evenly
+    /// spaced, `eval_rays` of them).
+    #[serde(default)]
+    eval_prefs: Option<Vec<Vec<f64>>>,
+    /// `step` (`pref_batch` preferences per step) or `sample` (one per minibatch example).
+    #[serde(default = "default_pref_per")]
+    pref_per: String,
+}
+
+fn default_pref_per() -> String {
+    PreferenceDraw::PerStep.name().to_string()
 }
 
 impl Definition {
@@ -63,6 +77,22 @@ impl Definition {
         } else {
             Precision::F32
         }
+    }
+
+    /// The evaluation rays: `--eval-prefs`' when given, else `eval_rays` evenly spaced ones.
+    fn evaluation_rays(&self, m: usize) -> Result<Matrix> {
+        let prefs = match &self.eval_prefs {
+            Some(rows) => Matrix::from_rows(rows)?,
+            None => evaluation_preferences(m, Some(self.eval_rays))?,
+        };
+        if prefs.n_cols() != m {
+            bail!(
+                "the evaluation rays have {} entries, {} has {m} objectives",
+                prefs.n_cols(),
+                self.problem
+            );
+        }
+        Ok(prefs)
     }
 
     fn setup(&self) -> Result<NeuralSetup> {
@@ -98,6 +128,11 @@ impl Definition {
         config.epochs = self.epochs;
         config.batch = self.batch;
         config.pref_batch = self.pref_batch;
+        config.draw = if self.pref_per == PreferenceDraw::PerSample.name() {
+            PreferenceDraw::PerSample
+        } else {
+            PreferenceDraw::PerStep
+        };
         config.adam = AdamParams {
             lr: self.lr,
             ..AdamParams::default()
@@ -155,7 +190,18 @@ fn definition_of(args: &TrainArgs) -> Result<Definition> {
     let epochs = positive(args.epochs, DEFAULT_EPOCHS, "--epochs")?;
     let batch = positive(args.batch, super::super::train::DEFAULT_BATCH, "--batch")?;
     let pref_batch = positive(args.pref_batch, 1, "--pref-batch")?;
-    let eval_rays = positive(args.eval_rays, DEFAULT_EVAL_RAYS, "--eval-rays")?;
+    let pref_per = match args.pref_per {
+        Some(super::PrefPerChoice::Sample) => {
+            if args.pref_batch.is_some() {
+                bail!(
+                    "--pref-per sample draws one preference per minibatch example: --pref-batch does not apply"
+                );
+            }
+            PreferenceDraw::PerSample
+        }
+        _ => PreferenceDraw::PerStep,
+    };
+    let mut eval_rays = positive(args.eval_rays, DEFAULT_EVAL_RAYS, "--eval-rays")?;
     super::super::limits::check("preferences per step (--pref-batch)", pref_batch, 4096)?;
     super::super::limits::check("examples per batch (--batch)", batch, 1_000_000)?;
     super::super::limits::check("epochs (--epochs)", epochs, 1_000_000)?;
@@ -177,6 +223,28 @@ fn definition_of(args: &TrainArgs) -> Result<Definition> {
     }
     let loss = args.loss.clone().unwrap_or_else(|| "ls".into());
     loss_spec(&loss, &args.set)?;
+    let eval_prefs = match args.eval_prefs.as_deref() {
+        None => None,
+        Some(from) if from.eq_ignore_ascii_case("mtl") => {
+            let rays = tradeoff_problems::neural::registry::mtl_preferences(&problem, eval_rays);
+            Some(rays.rows().map(<[f64]>::to_vec).collect::<Vec<_>>())
+        }
+        Some(file) => {
+            if args.eval_rays.is_some() {
+                bail!(
+                    "--eval-rays counts evenly spaced (or --eval-prefs mtl) rays; the file of --eval-prefs gives its own"
+                );
+            }
+            Some(read_rays(Path::new(file))?)
+        }
+    };
+    if let Some(rays) = &eval_prefs {
+        eval_rays = rays.len();
+    }
+    if let Some(dir) = &args.compare_with {
+        // Refused now rather than after the training.
+        read_finite_set(dir, &problem)?;
+    }
     Ok(Definition {
         network: tradeoff_problems::neural::registry::default_model(&problem).to_string(),
         problem,
@@ -193,6 +261,9 @@ fn definition_of(args: &TrainArgs) -> Result<Definition> {
         reference,
         eval_rays,
         compare_with: args.compare_with.clone(),
+        eval_prefs_from: args.eval_prefs.clone(),
+        eval_prefs,
+        pref_per: pref_per.name().to_string(),
     })
 }
 
@@ -225,6 +296,100 @@ pub fn train(args: TrainArgs) -> Result<()> {
     )
 }
 
+/// Preferences from a file (JSON array of arrays or CSV), each row non-negative with a positive
+/// sum; a row that does not sum to 1 is normalised (as `psl query` does).
+fn read_rays(path: &Path) -> Result<Vec<Vec<f64>>> {
+    let matrix = super::super::io::read_matrix(path)?;
+    if matrix.n_rows() == 0 {
+        bail!("{}: no preference", path.display());
+    }
+    matrix
+        .rows()
+        .enumerate()
+        .map(|(i, row)| {
+            let sum: f64 = row.iter().sum();
+            if row.iter().any(|v| !v.is_finite() || *v < 0.0) || sum <= 0.0 {
+                bail!(
+                    "{}: preference {} must hold non-negative numbers with a positive sum",
+                    path.display(),
+                    i + 1
+                );
+            }
+            Ok(if (sum - 1.0).abs() <= 1e-12 {
+                row.to_vec()
+            } else {
+                row.iter().map(|v| v / sum).collect()
+            })
+        })
+        .collect()
+}
+
+/// What `--compare-with DIR` reads of a `tradeoff train --mode set` run (its `result.json`).
+struct FiniteSet {
+    /// The models' preference rays, one per row.
+    prefs: Matrix,
+    /// Final losses on the training split, a row per model (absent from older records).
+    train: Option<Matrix>,
+    /// Final losses on the test split, a row per model.
+    test: Matrix,
+    /// Training wall time of all the models together.
+    time_s: f64,
+    /// Its method and epochs (for the record).
+    method: Value,
+    epochs: Value,
+}
+
+/// Reads the finite set of the `train --mode set` run in `dir`, which must be on `problem`.
+fn read_finite_set(dir: &Path, problem: &str) -> Result<FiniteSet> {
+    let path = dir.join("result.json");
+    let text = std::fs::read_to_string(&path).with_context(|| {
+        format!(
+            "--compare-with: cannot read {} (a `tradeoff train --mode set --out DIR` run)",
+            path.display()
+        )
+    })?;
+    let value: Value =
+        serde_json::from_str(&text).with_context(|| format!("{}: not JSON", path.display()))?;
+    let config = &value["config"];
+    if config["mode"] != "set" {
+        bail!(
+            "--compare-with {}: not a `train --mode set` run (mode {})",
+            dir.display(),
+            config["mode"]
+        );
+    }
+    if config["problem"].as_str() != Some(problem) {
+        bail!(
+            "--compare-with {}: a run on {}, this one is on {problem}",
+            dir.display(),
+            config["problem"]
+        );
+    }
+    let matrix = |v: &Value, what: &str| -> Result<Matrix> {
+        let rows: Vec<Vec<f64>> = serde_json::from_value(v.clone())
+            .with_context(|| format!("{}: no {what}", path.display()))?;
+        Ok(Matrix::from_rows(&rows)?)
+    };
+    let prefs = matrix(&value["prefs"], "prefs")?;
+    let test = matrix(&value["test"]["losses"], "test.losses")?;
+    let train = if value["train"]["losses"].is_array() {
+        Some(matrix(&value["train"]["losses"], "train.losses")?)
+    } else {
+        None
+    };
+    if test.n_rows() != prefs.n_rows() {
+        bail!("{}: test.losses and prefs differ in rows", path.display());
+    }
+    Ok(FiniteSet {
+        prefs,
+        train,
+        test,
+        time_s: value["time_s"].as_f64().unwrap_or(f64::NAN),
+        method: config["method"].clone(),
+        epochs: value["epochs_run"].clone(),
+    })
+}
+
 fn read_definition(dir: &Path) -> Result<Definition> {
     let path = dir.join(NEURAL_FILE);
     let text = std::fs::read_to_string(&path)
@@ -246,6 +411,10 @@ fn resume(args: &TrainArgs, dir: &Path) -> Result<()> {
         ("--lr", args.lr.lr.is_some()),
         ("--out", args.out.is_some()),
         ("--set", !args.set.set.is_empty()),
+        ("--eval-rays", args.eval_rays.is_some()),
+        ("--eval-prefs", args.eval_prefs.is_some()),
+        ("--pref-per", args.pref_per.is_some()),
+        ("--compare-with", args.compare_with.is_some()),
     ];
     if let Some((flag, _)) = given.iter().find(|(_, g)| *g) {
         bail!(
@@ -272,6 +441,14 @@ fn run(
         bail!(
             "--ref has {} values, {} has {m} objectives",
             definition.reference.len(),
+            definition.problem
+        );
+    }
+    if definition.pref_per == PreferenceDraw::PerSample.name()
+        && setup.objectives.iter().any(|o| o == "deo")
+    {
+        bail!(
+            "--pref-per sample: {}'s DEO is a property of a batch (a difference between groups), not of one example; draw per step",
             definition.problem
         );
     }
@@ -367,7 +544,7 @@ fn run(
         return Ok(());
     }
     let eval_start = Instant::now();
-    let prefs = evaluation_preferences(m, Some(definition.eval_rays))?;
+    let prefs = definition.evaluation_rays(m)?;
     let evaluator = setup.problem.evaluator();
     let mut evaluation = Map::new();
     evaluation.insert("prefs".into(), matrix_json(&prefs));
@@ -388,8 +565,25 @@ fn run(
         }
         evaluation.insert(name.clone(), split_json(&e));
     }
+    let finite = definition.compare_with.as_ref().and_then(|d| {
+        read_finite_set(d, &definition.problem)
+            .map_err(|e| eprintln!("note: --compare-with: {e:#}"))
+            .ok()
+    });
+    let comparison = match (&finite, &definition.compare_with) {
+        (Some(f), Some(d)) => Some(compare(
+            f,
+            d,
+            &generator,
+            &setup,
+            &evaluator,
+            &definition.reference,
+            train_s,
+        )?),
+        _ => None,
+    };
     let eval_s = eval_start.elapsed().as_secs_f64();
-    let record = json!({
+    let mut record = json!({
         "schema_version": SCHEMA_VERSION,
         "kind": "psl-neural",
         "tool": tradeoff::records::tool_name(),
@@ -409,10 +603,31 @@ fn run(
             "time_s: training wall time over all sessions of the run (evaluation and checkpoints excluded); epoch_s = time_s / epochs_run",
         ],
     });
+    if let Some(c) = &comparison {
+        record["comparison"] = c.clone();
+        record["notes"]
+            .as_array_mut()
+            .expect("notes is an array")
+            .push(json!("comparison: the learned networks at the finite set's rays against the finite set's final models, on the whole train and test splits; hypervolume_ratio = learned / finite set, time_ratio = learned time_s / finite set time_s"));
+    }
     if let Some(dir) = out {
         save_generator(&generator, &dir.join(WEIGHTS_FILE))?;
         if let Some(test) = &test_losses {
-            draw_front(dir, definition, &setup.objectives, test);
+            let learned_at_rays = comparison.as_ref().and_then(|c| {
+                let rows: Vec<Vec<f64>> =
+                    serde_json::from_value(c["learned"]["test"]["objectives"].clone()).ok()?;
+                Matrix::from_rows(&rows).ok()
+            });
+            draw_front(
+                dir,
+                definition,
+                &setup.objectives,
+                test,
+                finite
+                    .as_ref()
+                    .map(|f| &f.test)
+                    .zip(learned_at_rays.as_ref()),
+            );
         }
         write_atomic(
             &dir.join("result.json"),
@@ -440,6 +655,21 @@ fn run(
             hv("train"),
             hv("test"),
         );
+        if let Some(c) = &comparison {
+            let number = |v: &Value| v.as_f64().map_or("-".to_string(), |v| format!("{v:.4}"));
+            println!(
+                "at the finite set's {} rays: test hypervolume {} (finite set {}, ratio {}), train {} (finite set {}, ratio {}); training time {:.1} s (finite set {:.1} s)",
+                c["prefs"].as_array().map_or(0, Vec::len),
+                number(&c["learned"]["test"]["hypervolume"]),
+                number(&c["finite_set"]["test"]["hypervolume"]),
+                number(&c["hypervolume_ratio"]["test"]),
+                number(&c["learned"]["train"]["hypervolume"]),
+                number(&c["finite_set"]["train"]["hypervolume"]),
+                number(&c["hypervolume_ratio"]["train"]),
+                train_s,
+                c["finite_set"]["time_s"].as_f64().unwrap_or(f64::NAN),
+            );
+        }
         if let Some(dir) = out {
             println!(
                 "wrote {}/{{result.json, model.safetensors, neural.json, checkpoint, front.png, front.svg}}",
@@ -448,6 +678,59 @@ fn run(
         }
         Ok(())
     }
+}
+
+/// The learned networks at the finite set's rays against its models: both splits' losses and
+/// hypervolumes (reference `reference`, recomputed for the finite set), their ratios, the times.
+fn compare(
+    finite: &FiniteSet,
+    dir: &Path,
+    generator: &NeuralGenerator,
+    setup: &NeuralSetup,
+    evaluator: &tradeoff_problems::neural::Evaluator,
+    reference: &[f64],
+    train_s: f64,
+) -> Result<Value> {
+    let mut learned = Map::new();
+    let mut finite_record = Map::new();
+    let mut ratio = Map::new();
+    for (name, set) in &setup.splits {
+        let finite_losses = match name.as_str() {
+            "train" => finite.train.as_ref(),
+            "test" => Some(&finite.test),
+            _ => None,
+        };
+        let Some(finite_losses) = finite_losses else {
+            continue;
+        };
+        let e = evaluate_rays(generator, evaluator, set.as_ref(), &finite.prefs, reference)?;
+        let finite_hv = tradeoff_pareto::hypervolume(finite_losses, reference)?;
+        learned.insert(name.clone(), split_json(&e));
+        finite_record.insert(
+            name.clone(),
+            json!({"objectives": matrix_json(finite_losses), "hypervolume": finite_hv}),
+        );
+        ratio.insert(
+            name.clone(),
+            if finite_hv > 0.0 {
+                json!(e.hypervolume / finite_hv)
+            } else {
+                Value::Null
+            },
+        );
+    }
+    learned.insert("time_s".into(), json!(train_s));
+    finite_record.insert("time_s".into(), json!(finite.time_s));
+    finite_record.insert("method".into(), finite.method.clone());
+    finite_record.insert("epochs".into(), finite.epochs.clone());
+    Ok(json!({
+        "with": dir.display().to_string(),
+        "prefs": matrix_json(&finite.prefs),
+        "learned": Value::Object(learned),
+        "finite_set": Value::Object(finite_record),
+        "hypervolume_ratio": Value::Object(ratio),
+        "time_ratio": if finite.time_s > 0.0 { json!(train_s / finite.time_s) } else { Value::Null },
+    }))
 }
 
 fn matrix_json(m: &Matrix) -> Value {
@@ -478,33 +761,28 @@ fn split_json(e: &RayEvaluation) -> Value {
 }
 
 /// The learned test front (losses at the evaluation rays) and, with `--compare-with DIR`, the
-/// finite set's test losses of that `train --mode set` run. Skipped with a note on failure.
-fn draw_front(dir: &Path, definition: &Definition, names: &[String], test: &Matrix) {
-    let finite = definition.compare_with.as_ref().and_then(|d| {
-        let path = d.join("result.json");
-        let value: Value = serde_json::from_str(&std::fs::read_to_string(&path).ok()?).ok()?;
-        let rows: Vec<Vec<f64>> = serde_json::from_value(value["test"]["losses"].clone()).ok()?;
-        Matrix::from_rows(&rows).ok()
-    });
-    if definition.compare_with.is_some() && finite.is_none() {
-        eprintln!("note: --compare-with: no test losses of a `train --mode set` run found");
-    }
+/// test losses of that `train --mode set` run's models (its finite set) beside the learned
+/// networks' at the same rays. Skipped with a note on failure.
+fn draw_front(
+    dir: &Path,
+    definition: &Definition,
+    names: &[String],
+    test: &Matrix,
+    finite: Option<(&Matrix, &Matrix)>,
+) {
     let title = format!(
-        "{}: {} ({}), test losses{}",
+        "{}: {} ({}), test losses",
         definition.problem,
         definition.model.name(),
         definition.loss,
-        if finite.is_some() {
-            "; band: finite set"
-        } else {
-            ""
-        }
     );
     for ext in ["png", "svg"] {
         let mut plot =
             tradeoff::plots::PslPlot::new(title.clone(), test).with_labels(names.to_vec());
-        if let Some(f) = &finite {
-            plot = plot.with_true_front(f);
+        if let Some((f, learned)) = finite {
+            plot = plot
+                .with_points(format!("finite set ({} models)", f.n_rows()), f)
+                .with_points("learned, same rays", learned);
         }
         if let Err(e) = tradeoff::plots::psl_plot(dir.join(format!("front.{ext}")), &plot) {
             eprintln!("note: front.{ext} not drawn: {e}");

@@ -180,6 +180,36 @@ impl Mmoe {
     }
 }
 
+/// The `K·E` experts' outputs `[K·E, B, d]` (from [`DenseStack::forward`]) side by side:
+/// `[K, B, E·d]`.
+fn side_by_side(y: &Tensor, k: usize, e: usize) -> Result<Tensor> {
+    let (_, batch, d) = y.dims3()?;
+    y.reshape((k, e, batch, d))?
+        .transpose(1, 2)?
+        .contiguous()?
+        .reshape((k, batch, e * d))
+}
+
+/// Task outputs from the experts side by side `[K, B, E·d]`, each task's gate weights `[K, B,
+/// E]` and its tower.
+fn mixtures(
+    representation: &Tensor,
+    gates: impl Iterator<Item = Result<Tensor>>,
+    towers: &[DenseStack],
+    e: usize,
+) -> Result<Vec<Tensor>> {
+    let (k, batch, width) = representation.dims3()?;
+    let experts = representation.reshape((k * batch, e, width / e))?;
+    gates
+        .zip(towers)
+        .map(|(gate, tower)| {
+            let gate = gate?.reshape((k * batch, 1, e))?;
+            let mixed = gate.matmul(&experts)?.reshape((k, batch, width / e))?;
+            tower.forward(&mixed, false, false)
+        })
+        .collect()
+}
+
 /// Softmax over the last dimension (the maximum is subtracted first, outside the graph: the
 /// softmax does not depend on it).
 fn softmax_last_dim(x: &Tensor) -> Result<Tensor> {
@@ -203,28 +233,35 @@ impl Network for Mmoe {
 
     fn trunk(&self, input: &Tensor) -> Result<Tensor> {
         let x = tabular_batch(Self::NAME, input, self.input_dim, self.dtype)?;
-        let batch = x.dim(0)?;
-        let (k, e) = (self.n_models, self.config.n_experts);
         // The K·E experts act as K·E stacked models: [K·E, B, d] -> [K, B, E·d].
         let y = self.experts.forward(&x, true, true)?;
-        let d = y.dim(2)?;
-        y.reshape((k, e, batch, d))?
-            .transpose(1, 2)?
-            .contiguous()?
-            .reshape((k, batch, e * d))
+        side_by_side(&y, self.n_models, self.config.n_experts)
     }
 
     fn heads(&self, representation: &Tensor, input: &Tensor) -> Result<Vec<Tensor>> {
-        let (k, batch, width) = representation.dims3()?;
+        let gates = (0..self.towers.len()).map(|task| self.gate(task, input));
+        mixtures(representation, gates, &self.towers, self.config.n_experts)
+    }
+
+    fn forward_with(&self, parameters: &[Tensor], input: &Tensor) -> Result<Vec<Tensor>> {
+        super::check_parameter_count(Self::NAME, parameters, self.parameters.len())?;
+        let x = tabular_batch(Self::NAME, input, self.input_dim, self.dtype)?;
         let e = self.config.n_experts;
-        let experts = representation.reshape((k * batch, e, width / e))?;
-        (0..self.towers.len())
-            .map(|task| {
-                let gate = self.gate(task, input)?.reshape((k * batch, 1, e))?;
-                let mixed = gate.matmul(&experts)?.reshape((k, batch, width / e))?;
-                self.towers[task].forward(&mixed, false, false)
-            })
-            .collect()
+        let k = parameters[0].dim(0)?;
+        let n_experts = 2 * self.config.expert.len();
+        let n_tasks = self.config.task_outputs.len();
+        let y = DenseStack::of_tensors(&parameters[..n_experts]).forward(&x, true, true)?;
+        let representation = side_by_side(&y, k, e)?;
+        let gate_parameters = &parameters[n_experts..n_experts + 2 * n_tasks];
+        let gates = gate_parameters
+            .chunks_exact(2)
+            .map(|pair| softmax_last_dim(&layers::linear_shared_input(&x, &pair[0], &pair[1])?));
+        let tower_parameters = &parameters[n_experts + 2 * n_tasks..];
+        let towers: Vec<DenseStack> = tower_parameters
+            .chunks_exact(tower_parameters.len() / n_tasks)
+            .map(DenseStack::of_tensors)
+            .collect();
+        mixtures(&representation, gates, &towers, e)
     }
 
     fn dtype(&self) -> DType {
