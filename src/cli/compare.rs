@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Result, bail};
@@ -18,7 +17,7 @@ use tradeoff_problems::Problem;
 use tradeoff_solvers::{DriverConfig, SolveResult};
 
 use super::flags::{SolverSetArgs, options_of};
-use super::io::{prepare_out_dir, print_json, write_atomic};
+use super::io::{on_workers, prepare_out_dir, print_json, write_atomic};
 use super::limits;
 use super::problem_args::ProblemArgs;
 use super::solve::{PreferenceArgs, RunArgs, build_rule, run_report};
@@ -248,48 +247,25 @@ pub fn run(args: CompareArgs) -> Result<()> {
         .flat_map(|i| (0..seeds.len()).map(move |j| (i, j)))
         .collect();
     let progress = super::progress::Progress::new(jobs.len(), std::io::stderr().is_terminal());
-    let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
-    let outcomes: Mutex<Vec<Option<RunOutcome>>> =
-        Mutex::new((0..jobs.len()).map(|_| None).collect());
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(jobs.len());
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    let k = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(&(i, j)) = jobs.get(k) else { break };
-                    let outcome = one_run(
-                        problem.as_ref(),
-                        &solvers[i],
-                        &options[i],
-                        &prefs,
-                        &configs[j],
-                        &reference,
-                        front.as_ref(),
-                    );
-                    let record = RunOutcome {
-                        solver: solvers[i].clone(),
-                        seed: seeds[j],
-                        outcome,
-                    };
-                    outcomes
-                        .lock()
-                        .expect("no worker panics while holding the lock")[k] = Some(record);
-                    progress.set(done.fetch_add(1, Ordering::SeqCst) + 1);
-                }
-            });
+    let outcomes: Vec<RunOutcome> = on_workers(&jobs, |_, &(i, j)| {
+        let outcome = one_run(
+            problem.as_ref(),
+            &solvers[i],
+            &options[i],
+            &prefs,
+            &configs[j],
+            &reference,
+            front.as_ref(),
+        );
+        progress.set(done.fetch_add(1, Ordering::SeqCst) + 1);
+        RunOutcome {
+            solver: solvers[i].clone(),
+            seed: seeds[j],
+            outcome,
         }
     });
     progress.finish();
-    let outcomes: Vec<RunOutcome> = outcomes
-        .into_inner()
-        .expect("workers finished")
-        .into_iter()
-        .map(|o| o.expect("every job ran"))
-        .collect();
 
     let summary = summary_json(
         &args,

@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde_json::{Map, Value, json};
 use tradeoff_pareto::Matrix;
-use tradeoff_plots::{bar_plot, fronts_overlay_plot, history_plot};
+use tradeoff_plots::{bar_plot, curves_plot, fronts_overlay_plot};
 
 use super::flags::options_of;
-use super::io::{prepare_out_dir, print_json, write_atomic};
+use super::io::{on_workers, prepare_out_dir, print_json, write_atomic};
 use super::render::{both_formats, mean_curve};
 use super::train::{
     Mode, Session, TRAIN_SCHEMA_VERSION, TrainArgs, TrainDefinition, definition_of,
@@ -179,51 +179,16 @@ pub fn run(comparison: &NeuralComparison<'_>) -> Result<()> {
 
 /// Trains the jobs on one worker per core; the result records in the jobs' order.
 fn train_all(jobs: &[Job]) -> Result<Vec<Value>> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(jobs.len())
-        .max(1);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: std::sync::Mutex<Vec<Option<Result<Value>>>> =
-        std::sync::Mutex::new((0..jobs.len()).map(|_| None).collect());
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(job) = jobs.get(i) else {
-                        break;
-                    };
-                    let record = job
-                        .dir
-                        .as_deref()
-                        .map_or(Ok(()), prepare_out_dir)
-                        .and_then(|()| {
-                            Session::build(job.definition.clone(), job.dir.clone(), None, false)
-                        })
-                        .and_then(|session| session.run_session(None, false));
-                    if let Ok(mut all) = results.lock() {
-                        all[i] = Some(record);
-                    }
-                }
-            });
-        }
-    });
-    let results = results
-        .into_inner()
-        .map_err(|_| anyhow::anyhow!("a training worker panicked"))?;
-    jobs.iter()
-        .zip(results)
-        .map(|(job, r)| match r {
-            Some(Ok(v)) => Ok(v),
-            Some(Err(e)) => Err(anyhow::anyhow!("{} (seed {}): {e:#}", job.row, job.seed)),
-            None => Err(anyhow::anyhow!(
-                "{} (seed {}): the run did not finish",
-                job.row,
-                job.seed
-            )),
-        })
-        .collect()
+    on_workers(jobs, |_, job| {
+        job.dir
+            .as_deref()
+            .map_or(Ok(()), prepare_out_dir)
+            .and_then(|()| Session::build(job.definition.clone(), job.dir.clone(), None, false))
+            .and_then(|session| session.run_session(None, false))
+            .map_err(|e| anyhow::anyhow!("{} (seed {}): {e:#}", job.row, job.seed))
+    })
+    .into_iter()
+    .collect()
 }
 
 /// Mean and sample standard deviation.
@@ -592,11 +557,21 @@ fn draw_charts(dir: &Path, summary: &Value, jobs: &[Job]) -> Result<()> {
         } else {
             format!("test {}", name.replace('_', " "))
         };
+        let points: Vec<(&str, Vec<(f64, f64)>)> = series
+            .iter()
+            .map(|(n, curve)| {
+                (
+                    n.as_str(),
+                    curve.iter().map(|&(e, v)| (e as f64, v)).collect(),
+                )
+            })
+            .collect();
         both_formats(dir, &format!("curves_{name}"), |p| {
-            history_plot(
+            curves_plot(
                 p,
                 &format!("{title}: {label} per epoch (mean over seeds)"),
-                series,
+                &points,
+                "epoch",
                 &label,
             )
         })

@@ -175,3 +175,33 @@ pub fn vector_argument(text: &str, what: &str) -> Result<Vec<f64>> {
     }
     Ok(m.row(0).to_vec())
 }
+
+/// Runs `run(i, item)` for every item on one worker thread per core (at most one per item) and
+/// returns the results in the items' order. Independent runs (seeds, solvers) use it.
+pub fn on_workers<T: Sync, R: Send>(items: &[T], run: impl Fn(usize, &T) -> R + Sync) -> Vec<R> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(items.len())
+        .max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: std::sync::Mutex<Vec<Option<R>>> =
+        std::sync::Mutex::new((0..items.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    let result = run(i, item);
+                    results.lock().expect("no worker panics holding the lock")[i] = Some(result);
+                }
+            });
+        }
+    });
+    results
+        .into_inner()
+        .expect("the workers finished")
+        .into_iter()
+        .map(|r| r.expect("every item ran"))
+        .collect()
+}

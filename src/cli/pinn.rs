@@ -25,7 +25,7 @@ use tradeoff_solvers::{
 };
 
 use super::flags::options_of;
-use super::io::{prepare_out_dir, print_json, write_atomic};
+use super::io::{on_workers, prepare_out_dir, print_json, write_atomic};
 use super::train::TrainArgs;
 
 /// The record format of a PINN run's result.json and history.json.
@@ -779,39 +779,17 @@ pub fn compare(args: &super::compare::CompareArgs) -> Result<()> {
     if let Some(dir) = &args.out {
         prepare_out_dir(dir)?;
     }
-    let workers = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .min(jobs.len())
-        .max(1);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: std::sync::Mutex<Vec<Option<Result<RunOutput>>>> =
-        std::sync::Mutex::new((0..jobs.len()).map(|_| None).collect());
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some((method, definition)) = jobs.get(i) else {
-                        break;
-                    };
-                    let dir = args
-                        .out
-                        .as_deref()
-                        .map(|root| run_dir(root, method, definition.seed));
-                    let outcome = dir
-                        .as_deref()
-                        .map_or(Ok(()), |d| std::fs::create_dir_all(d).map_err(Into::into))
-                        .and_then(|()| execute_with_history(definition, dir.as_deref()));
-                    if let Ok(mut all) = results.lock() {
-                        all[i] = Some(outcome);
-                    }
-                }
-            });
-        }
+    let results: Vec<Option<Result<RunOutput>>> = on_workers(&jobs, |_, (method, definition)| {
+        let dir = args
+            .out
+            .as_deref()
+            .map(|root| run_dir(root, method, definition.seed));
+        Some(
+            dir.as_deref()
+                .map_or(Ok(()), |d| std::fs::create_dir_all(d).map_err(Into::into))
+                .and_then(|()| execute_with_history(definition, dir.as_deref())),
+        )
     });
-    let results = results
-        .into_inner()
-        .map_err(|_| anyhow::anyhow!("a training worker panicked"))?;
     let mut rows = Vec::new();
     let mut by_steps = Vec::new();
     let mut by_time = Vec::new();
