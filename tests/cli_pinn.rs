@@ -1,10 +1,10 @@
 //! `tradeoff train` on PINN problems: records, resume bit for bit, refusals (small networks and
 //! point counts, fast in debug builds).
 
+use super::cli_train::history_without_times;
 use super::{TempDir, fails_with, json_of, tradeoff};
 
 // The network stays small (8 × 8) and the point counts low, so debug builds run these in seconds.
-use serde_json::Value;
 
 const SMALL: [&str; 10] = [
     "--set",
@@ -18,21 +18,6 @@ const SMALL: [&str; 10] = [
     "--eval-every",
     "5",
 ];
-
-fn history(dir: &str) -> Vec<Value> {
-    let text = std::fs::read_to_string(std::path::Path::new(dir).join("history.json")).unwrap();
-    let value: Value = serde_json::from_str(&text).unwrap();
-    value["records"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            let mut r = r.clone();
-            r.as_object_mut().unwrap().remove("time_s");
-            r
-        })
-        .collect()
-}
 
 #[test]
 fn pinn_train_writes_records_and_pictures() {
@@ -63,7 +48,7 @@ fn pinn_train_writes_records_and_pictures() {
     assert!(record["test"]["mse"].as_f64().unwrap() > 0.0);
     assert!(record["epoch_s"].as_f64().unwrap() > 0.0);
     assert_eq!(record["train"]["losses"].as_array().unwrap().len(), 2);
-    let steps: Vec<u64> = history(&out)
+    let steps: Vec<u64> = history_without_times(std::path::Path::new(&out))
         .iter()
         .map(|r| r["step"].as_u64().unwrap())
         .collect();
@@ -110,7 +95,11 @@ fn pinn_resume_gives_the_uninterrupted_run_bit_for_bit() {
         for key in ["test", "train", "epochs_run"] {
             assert_eq!(resumed[key], straight[key], "{method}: {key}");
         }
-        assert_eq!(history(&cut), history(&whole), "{method}");
+        assert_eq!(
+            history_without_times(std::path::Path::new(&cut)),
+            history_without_times(std::path::Path::new(&whole)),
+            "{method}"
+        );
     }
 }
 

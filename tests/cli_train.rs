@@ -23,7 +23,8 @@ fn outcome(record: &Value) -> Value {
     Value::Object(out)
 }
 
-fn history_without_times(dir: &std::path::Path) -> Vec<Value> {
+/// The records of `dir/history.json` without their wall times (which no rerun reproduces).
+pub(crate) fn history_without_times(dir: &std::path::Path) -> Vec<Value> {
     let text = std::fs::read_to_string(dir.join("history.json")).expect("history.json");
     let value: Value = serde_json::from_str(&text).unwrap();
     value["records"]
