@@ -1,5 +1,5 @@
 //! Fused CPU kernels for the dense layers: `act(z + b)` forward in one pass, and its backward
-//! (the ReLU mask and the bias gradient) in one pass each.
+//! (the ReLU mask, the neural layers' kernel, and the bias gradient) in one pass each.
 //!
 //! candle-core's `broadcast_add` + `relu` cost two passes forward, and five backward (its ReLU
 //! gradient is `zeros_like`, `ge`, `to_dtype`, `mul`, `add`; the broadcast's gradient is a
@@ -95,56 +95,12 @@ impl CustomOp2 for BiasAct {
     ) -> Result<(Option<Tensor>, Option<Tensor>)> {
         let grad = grad_res.contiguous()?;
         let grad_z = if self.relu {
-            grad.apply_op2_no_bwd(res, &ReluMask)?
+            relu_mask(&grad, res)?
         } else {
             grad
         };
         let grad_b = grad_z.apply_op1_no_bwd(&ColumnSum)?;
         Ok((Some(grad_z), Some(grad_b)))
-    }
-}
-
-/// `g ⊙ [y > 0]` (the ReLU gradient from its output `y`, as PyTorch: 0 where `y = 0`).
-#[derive(Clone, Copy, Debug)]
-struct ReluMask;
-
-impl ReluMask {
-    fn run<T: WithDType>(
-        g: &CpuStorage,
-        lg: &Layout,
-        y: &CpuStorage,
-        ly: &Layout,
-    ) -> Result<(CpuStorage, Shape)> {
-        let g = contiguous::<T>(g, lg, "relu-mask")?;
-        let y = contiguous::<T>(y, ly, "relu-mask")?;
-        let zero = T::from_f64(0.0);
-        let mut out = vec![zero; g.len()];
-        tradeoff_problems::neural::layers::simd::vectorized(|| {
-            for ((o, &gi), &yi) in out.iter_mut().zip(g).zip(y) {
-                *o = if yi > zero { gi } else { zero };
-            }
-        });
-        Ok((T::to_cpu_storage_owned(out), lg.shape().clone()))
-    }
-}
-
-impl CustomOp2 for ReluMask {
-    fn name(&self) -> &'static str {
-        "relu-mask"
-    }
-
-    fn cpu_fwd(
-        &self,
-        s1: &CpuStorage,
-        l1: &Layout,
-        s2: &CpuStorage,
-        l2: &Layout,
-    ) -> Result<(CpuStorage, Shape)> {
-        match s1 {
-            CpuStorage::F32(_) => Self::run::<f32>(s1, l1, s2, l2),
-            CpuStorage::F64(_) => Self::run::<f64>(s1, l1, s2, l2),
-            _ => Err(unsupported("relu-mask")),
-        }
     }
 }
 
@@ -194,11 +150,8 @@ pub(crate) fn bias_act_no_grad(z: &Tensor, b: &Tensor, relu: bool) -> Result<Ten
         .apply_op2_no_bwd(&b.contiguous()?, &BiasAct { relu })
 }
 
-/// `g ⊙ [y > 0]`, without recording a graph.
-pub(crate) fn relu_mask(g: &Tensor, y: &Tensor) -> Result<Tensor> {
-    g.contiguous()?
-        .apply_op2_no_bwd(&y.contiguous()?, &ReluMask)
-}
+/// `g ⊙ [y > 0]`, without recording a graph: the neural layers' kernel.
+pub(crate) use tradeoff_problems::neural::layers::relu_mask;
 
 /// Column sums `[cols]` of a `[rows, cols]` matrix, without recording a graph.
 pub(crate) fn column_sum(g: &Tensor) -> Result<Tensor> {

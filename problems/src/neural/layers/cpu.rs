@@ -532,7 +532,7 @@ fn run_bias<T: WithDType>(
     op.run::<T>(s1, l1, s2, l2)
 }
 
-fn masked_gradient(grad: &Tensor, output: &Tensor, relu: bool) -> Result<Tensor> {
+pub(crate) fn masked_gradient(grad: &Tensor, output: &Tensor, relu: bool) -> Result<Tensor> {
     let grad = grad.contiguous()?;
     if relu {
         grad.apply_op2_no_bwd(&output.contiguous()?, &ReluMask)

@@ -231,6 +231,18 @@ pub fn linear_shared_input_relu(input: &Tensor, weight: &Tensor, bias: &Tensor) 
     shared_input_layer(input, weight, bias, true)
 }
 
+/// ReLU's backward from its output: `grad ⊙ [output > 0]`, without recording a graph (for
+/// hand-written backward passes, such as `psl`'s MLP).
+///
+/// # Errors
+/// candle's errors (shapes, devices).
+pub fn relu_mask(grad: &Tensor, output: &Tensor) -> Result<Tensor> {
+    if !custom_ops_serve(&[grad, output]) {
+        return grad.mul(&output.gt(0.0)?.to_dtype(grad.dtype())?);
+    }
+    cpu::masked_gradient(grad, output, true)
+}
+
 /// `max(x, 0)` element-wise (NaN stays NaN on the CPU); the gradient is 0 at 0, as PyTorch's.
 ///
 /// # Errors
