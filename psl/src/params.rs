@@ -122,6 +122,36 @@ impl ParamBuilder {
         Ok(tensor)
     }
 
+    /// A parameter `[rows, cols]` whose rows are one draw from `U(±bound)`, repeated: copies
+    /// of one initial value (PaMaL's base networks started at one point).
+    pub(crate) fn uniform_tiled(
+        &mut self,
+        name: String,
+        rows: usize,
+        cols: usize,
+        bound: f64,
+    ) -> Result<Tensor> {
+        let row: Vec<f64> = (0..cols)
+            .map(|_| (2.0 * self.rng.random::<f64>() - 1.0) * bound)
+            .collect();
+        let values: Vec<f64> = (0..rows).flat_map(|_| row.iter().copied()).collect();
+        let t = Tensor::from_vec(values, (rows, cols), &Device::Cpu)?.to_dtype(self.dtype)?;
+        let var = Var::from_tensor(&t)?;
+        let tensor = var.as_tensor().clone();
+        self.store.names.push(name);
+        self.store.vars.push(var);
+        Ok(tensor)
+    }
+
+    /// The scheme's bound for a weight (`bias = false`) or bias of a layer with `fan_in` inputs.
+    pub(crate) fn bound(&self, fan_in: usize, bias: bool) -> f64 {
+        if bias {
+            self.scheme.bias_bound(fan_in)
+        } else {
+            self.scheme.weight_bound(fan_in)
+        }
+    }
+
     /// A weight matrix `[fan_in, cols]` drawn by the scheme for this `fan_in`.
     pub(crate) fn weight(&mut self, name: String, fan_in: usize, cols: usize) -> Result<Tensor> {
         let bound = self.scheme.weight_bound(fan_in);

@@ -23,7 +23,8 @@ fn kinds() -> Vec<NeuralModelKind> {
     vec![
         NeuralModelKind::Hypernet { width: 6, depth: 2 },
         NeuralModelKind::Conditioned,
-        NeuralModelKind::Pamal,
+        NeuralModelKind::Pamal { shared_start: true },
+        NeuralModelKind::Pamal { shared_start: false },
         NeuralModelKind::LowRank { rank: 2 },
     ]
 }

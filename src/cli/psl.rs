@@ -80,6 +80,15 @@ pub enum PrefPerChoice {
     Sample,
 }
 
+/// How PaMaL's base networks start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BasesStart {
+    /// Copies of one initial network.
+    Same,
+    /// Independent draws.
+    Independent,
+}
+
 /// Floating-point precision of the model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum PrecisionChoice {
@@ -128,6 +137,10 @@ pub struct TrainArgs {
     /// [default: 1].
     #[arg(long, value_name = "P")]
     pref_batch: Option<usize>,
+    /// Neural problems, --model pamal: the base networks start as copies of one network
+    /// (`same`) or from independent draws [default: same].
+    #[arg(long, value_enum, value_name = "same|independent")]
+    bases_start: Option<BasesStart>,
     /// Neural problems: rank of the low-rank family [default: 5].
     #[arg(long, value_name = "R")]
     rank: Option<usize>,

@@ -32,8 +32,15 @@ pub enum NeuralModelKind {
     /// `λ` is concatenated to the input of the first layer and modulates every hidden layer by
     /// FiLM.
     Conditioned,
-    /// PaMaL (Dimitriadis et al., ICLR 2023): `θ(λ) = Σ_i λ_i θ_i` over `n_obj` base networks.
-    Pamal,
+    /// PaMaL (Dimitriadis et al., ICML 2023): `θ(λ) = Σ_i λ_i θ_i` over `n_obj` base networks.
+    Pamal {
+        /// The base networks start as copies of one initial network (`true`, the default) or
+        /// from independent draws (`false`). Copies start every preference at one working
+        /// network; independent draws start the mixtures at weights of lower variance than the
+        /// initialisation scheme's, which train more slowly.
+        #[serde(default)]
+        shared_start: bool,
+    },
     /// Low-rank combination (LORPMAN, Chen et al., ICML 2024): `W(λ) = W_0 + Σ_i λ_i A_i B_i`
     /// for every weight matrix, rank-`rank` factors per objective; biases shared.
     LowRank {
@@ -54,7 +61,7 @@ impl NeuralModelKind {
                 depth: PHN_DEPTH,
             },
             "conditioned" => Self::Conditioned,
-            "pamal" => Self::Pamal,
+            "pamal" => Self::Pamal { shared_start: true },
             "lowrank" | "low-rank" | "lora" => Self::LowRank { rank: DEFAULT_RANK },
             _ => return None,
         })
@@ -65,7 +72,7 @@ impl NeuralModelKind {
         match self {
             Self::Hypernet { .. } => "hypernet",
             Self::Conditioned => "conditioned",
-            Self::Pamal => "pamal",
+            Self::Pamal { .. } => "pamal",
             Self::LowRank { .. } => "lowrank",
         }
     }
@@ -236,7 +243,8 @@ enum Parts {
 ///   over the input, e.g. `n_obj` constant channels of a valid convolution) adds `λ·V` to the
 ///   first layer's bias, `V` being the sum of the kernel weights of those channels. `V` is drawn
 ///   `U(±1/√fan_in)`. Hidden layers: every `(weight, bias)` pair but the last and the `heads.*`.
-/// * **pamal**: `n_obj` independently initialised networks `θ_i`, `θ(λ) = Σ λ_i θ_i`.
+/// * **pamal**: `n_obj` networks `θ_i`, `θ(λ) = Σ λ_i θ_i`, started as copies of one initial
+///   network (or independently drawn, `shared_start: false`).
 /// * **lowrank**: `θ_0` (one network), and per weight matrix `[fan_in, fan_out]` (a
 ///   convolution's `[kh·kw·C_in, C_out]`) factors `A_i` (`U(±1/√fan_in)`) and `B_i` (zero, so
 ///   every preference starts at `θ_0`), `W(λ) = W_0 + Σ_i λ_i A_i B_i`; biases are `θ_0`'s.
@@ -298,10 +306,17 @@ impl NeuralGenerator {
                     .collect::<Result<Vec<_>>>()?;
                 Parts::Hypernet { encoder, heads }
             }
-            NeuralModelKind::Pamal => Parts::Pamal {
+            NeuralModelKind::Pamal { shared_start } => Parts::Pamal {
                 bases: target
                     .iter()
-                    .map(|t| draw(&mut builder, "bases.", t, m))
+                    .map(|t| {
+                        if *shared_start {
+                            let bound = builder.bound(t.fan_in, !t.is_weight);
+                            builder.uniform_tiled(format!("bases.{}", t.name), m, t.numel(), bound)
+                        } else {
+                            draw(&mut builder, "bases.", t, m)
+                        }
+                    })
                     .collect::<Result<_>>()?,
             },
             NeuralModelKind::LowRank { rank } => {

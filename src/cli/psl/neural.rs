@@ -167,11 +167,16 @@ fn definition_of(args: &TrainArgs) -> Result<Definition> {
             depth: args.depth.unwrap_or(PHN_DEPTH),
         },
         ModelChoice::Conditioned => NeuralModelKind::Conditioned,
-        ModelChoice::Pamal => NeuralModelKind::Pamal,
+        ModelChoice::Pamal => NeuralModelKind::Pamal {
+            shared_start: args.bases_start != Some(super::BasesStart::Independent),
+        },
         ModelChoice::Lowrank => NeuralModelKind::LowRank {
             rank: args.rank.unwrap_or(tradeoff_psl::neural::DEFAULT_RANK),
         },
     };
+    if args.bases_start.is_some() && !matches!(model, NeuralModelKind::Pamal { .. }) {
+        bail!("--bases-start is for --model pamal");
+    }
     if args.rank.is_some() && !matches!(model, NeuralModelKind::LowRank { .. }) {
         bail!("--rank is for --model lowrank");
     }
@@ -583,6 +588,13 @@ fn run(
         _ => None,
     };
     let eval_s = eval_start.elapsed().as_secs_f64();
+    let comparison = match (comparison, &finite) {
+        (Some(mut c), Some(f)) => {
+            c["front"] = front_against_finite(&evaluation, f, &definition.reference)?;
+            Some(c)
+        }
+        (c, _) => c,
+    };
     let mut record = json!({
         "schema_version": SCHEMA_VERSION,
         "kind": "psl-neural",
@@ -609,6 +621,10 @@ fn run(
             .as_array_mut()
             .expect("notes is an array")
             .push(json!("comparison: the learned networks at the finite set's rays against the finite set's final models, on the whole train and test splits; hypervolume_ratio = learned / finite set, time_ratio = learned time_s / finite set time_s"));
+        record["notes"]
+            .as_array_mut()
+            .expect("notes is an array")
+            .push(json!("comparison.front: the learned front (the evaluation rays) against the finite set's front, whatever rays each used: hypervolume_ratio = learned / finite set; epsilon_additive = the smallest ε such that every finite-set point is weakly dominated by a learned point shifted by −ε (≤ 0: the learned front covers the finite set's)"));
     }
     if let Some(dir) = out {
         save_generator(&generator, &dir.join(WEIGHTS_FILE))?;
@@ -668,6 +684,11 @@ fn run(
                 number(&c["hypervolume_ratio"]["train"]),
                 train_s,
                 c["finite_set"]["time_s"].as_f64().unwrap_or(f64::NAN),
+            );
+            println!(
+                "the learned front (evaluation rays) against the finite set's front: test hypervolume ratio {}, additive epsilon {}",
+                number(&c["front"]["test"]["hypervolume_ratio"]),
+                number(&c["front"]["test"]["epsilon_additive"]),
             );
         }
         if let Some(dir) = out {
@@ -731,6 +752,38 @@ fn compare(
         "hypervolume_ratio": Value::Object(ratio),
         "time_ratio": if finite.time_s > 0.0 { json!(train_s / finite.time_s) } else { Value::Null },
     }))
+}
+
+/// The learned front at its evaluation rays against the finite set's front, per split: both
+/// hypervolumes, their ratio and the additive ε-indicator of the learned front over the finite
+/// set's points. This measures whether the learned front covers the finite set's even where the
+/// two read preferences differently (EPO's rays are directions in objective space, a weighted
+/// sum's are weights).
+fn front_against_finite(
+    evaluation: &Map<String, Value>,
+    finite: &FiniteSet,
+    reference: &[f64],
+) -> Result<Value> {
+    let mut out = Map::new();
+    for (name, finite_losses) in [("train", finite.train.as_ref()), ("test", Some(&finite.test))] {
+        let (Some(finite_losses), Some(split)) = (finite_losses, evaluation.get(name)) else {
+            continue;
+        };
+        let rows: Vec<Vec<f64>> = serde_json::from_value(split["objectives"].clone())?;
+        let learned = Matrix::from_rows(&rows)?;
+        let learned_hv = tradeoff_pareto::hypervolume(&learned, reference)?;
+        let finite_hv = tradeoff_pareto::hypervolume(finite_losses, reference)?;
+        out.insert(
+            name.into(),
+            json!({
+                "learned_hypervolume": learned_hv,
+                "finite_hypervolume": finite_hv,
+                "hypervolume_ratio": if finite_hv > 0.0 { json!(learned_hv / finite_hv) } else { Value::Null },
+                "epsilon_additive": tradeoff_pareto::epsilon_additive(&learned, finite_losses)?,
+            }),
+        );
+    }
+    Ok(Value::Object(out))
 }
 
 fn matrix_json(m: &Matrix) -> Value {
