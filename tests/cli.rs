@@ -1123,6 +1123,39 @@ fn compare_runs_solvers_over_seeds_and_writes_a_summary() {
         "--json",
     ]);
     assert_eq!(epo_seed0["objectives"], alone["objectives"]);
+    // --jobs 1 runs them one at a time, with the same results in the same order.
+    let serial = json_of(&[
+        "compare",
+        "--problem",
+        "vlmop2",
+        "--solvers",
+        "epo,hvgrad,ls",
+        "--seeds",
+        "2",
+        "--iters",
+        "100",
+        "--optimizer",
+        "sgd",
+        "--lr",
+        "0.01",
+        "--init-box=-0.3,0.3",
+        "--jobs",
+        "1",
+        "--json",
+    ]);
+    let objectives = |v: &serde_json::Value| -> Vec<serde_json::Value> {
+        v["runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["objectives"].clone())
+            .collect()
+    };
+    assert_eq!(objectives(&serial), objectives(&v));
+    fails_with(
+        &["compare", "--problem", "vlmop2", "--solvers", "ls", "--jobs", "0"],
+        "--jobs",
+    );
     // The table marks the best value of each column.
     let md = std::fs::read_to_string(out.join("summary.md")).unwrap();
     assert!(md.contains("**"), "{md}");

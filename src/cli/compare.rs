@@ -53,12 +53,22 @@ pub struct CompareArgs {
     /// Print summary.json on stdout instead of the table.
     #[arg(long)]
     pub json: bool,
+    /// Runs at a time, each on one thread [default: one per core this process may use].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub jobs: Option<u64>,
     /// Neural problems (multi-mnist, adult, compas, credit, tabular): epochs per run
     /// [default: 3].
     #[arg(long, value_name = "E")]
     pub epochs: Option<usize>,
     #[command(flatten)]
     pub neural: NeuralCompareArgs,
+}
+
+impl CompareArgs {
+    /// `--jobs`: the worker threads of the runs (`None`: one per core).
+    pub fn workers(&self) -> Option<usize> {
+        self.jobs.map(|n| usize::try_from(n).unwrap_or(usize::MAX))
+    }
 }
 
 /// The flags of `compare` that only a neural problem takes.
@@ -248,7 +258,7 @@ pub fn run(args: CompareArgs) -> Result<()> {
         .collect();
     let progress = super::progress::Progress::new(jobs.len(), std::io::stderr().is_terminal());
     let done = AtomicUsize::new(0);
-    let outcomes: Vec<RunOutcome> = on_workers(&jobs, |_, &(i, j)| {
+    let outcomes: Vec<RunOutcome> = on_workers(&jobs, args.workers(), |_, &(i, j)| {
         let outcome = one_run(
             problem.as_ref(),
             &solvers[i],
@@ -569,5 +579,6 @@ fn compare_neural(args: &CompareArgs) -> Result<()> {
         solver_options: &|solver: &str| args.set.for_solver(solver),
         out: args.out.as_deref(),
         json: args.json,
+        workers: args.workers(),
     })
 }

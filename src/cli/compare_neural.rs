@@ -52,6 +52,8 @@ pub struct NeuralComparison<'a> {
     pub out: Option<&'a Path>,
     /// Print summary.json instead of the table.
     pub json: bool,
+    /// Runs at a time (one per core when absent).
+    pub workers: Option<usize>,
 }
 
 /// One training run of the comparison.
@@ -157,7 +159,7 @@ pub fn run(comparison: &NeuralComparison<'_>) -> Result<()> {
     if let Some(dir) = comparison.out {
         prepare_out_dir(dir)?;
     }
-    let records = train_all(&jobs)?;
+    let records = train_all(&jobs, comparison.workers)?;
     let summary = summarise(comparison, &jobs, &records);
     let table = summary_table(&summary);
     if let Some(dir) = comparison.out {
@@ -177,9 +179,10 @@ pub fn run(comparison: &NeuralComparison<'_>) -> Result<()> {
     }
 }
 
-/// Trains the jobs on one worker per core; the result records in the jobs' order.
-fn train_all(jobs: &[Job]) -> Result<Vec<Value>> {
-    on_workers(jobs, |_, job| {
+/// Trains the jobs on `workers` threads (one per core when `None`); the result records in the
+/// jobs' order.
+fn train_all(jobs: &[Job], workers: Option<usize>) -> Result<Vec<Value>> {
+    on_workers(jobs, workers, |_, job| {
         job.dir
             .as_deref()
             .map_or(Ok(()), prepare_out_dir)

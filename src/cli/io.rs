@@ -176,11 +176,16 @@ pub fn vector_argument(text: &str, what: &str) -> Result<Vec<f64>> {
     Ok(m.row(0).to_vec())
 }
 
-/// Runs `run(i, item)` for every item on one worker thread per core (at most one per item) and
-/// returns the results in the items' order. Independent runs (seeds, solvers) use it.
-pub fn on_workers<T: Sync, R: Send>(items: &[T], run: impl Fn(usize, &T) -> R + Sync) -> Vec<R> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
+/// Runs `run(i, item)` for every item on `workers` threads (one per core the process may use
+/// when `None`; at most one per item) and returns the results in the items' order.
+/// Independent runs (seeds, solvers) use it.
+pub fn on_workers<T: Sync, R: Send>(
+    items: &[T],
+    workers: Option<usize>,
+    run: impl Fn(usize, &T) -> R + Sync,
+) -> Vec<R> {
+    let workers = workers
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
         .min(items.len())
         .max(1);
     let next = std::sync::atomic::AtomicUsize::new(0);

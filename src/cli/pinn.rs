@@ -779,7 +779,7 @@ pub fn compare(args: &super::compare::CompareArgs) -> Result<()> {
     if let Some(dir) = &args.out {
         prepare_out_dir(dir)?;
     }
-    let results: Vec<Option<Result<RunOutput>>> = on_workers(&jobs, |_, (method, definition)| {
+    let results: Vec<Option<Result<RunOutput>>> = on_workers(&jobs, args.workers(), |_, (method, definition)| {
         let dir = args
             .out
             .as_deref()
