@@ -132,6 +132,19 @@ fn neural_psl_refusals() {
             "train",
             "--problem",
             "compas",
+            "--model",
+            "lowrank",
+            "--bases-start",
+            "independent",
+        ],
+        "--bases-start",
+    );
+    fails_with(
+        &[
+            "psl",
+            "train",
+            "--problem",
+            "compas",
             "--pref-per",
             "sample",
             "--pref-batch",

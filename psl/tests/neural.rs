@@ -183,6 +183,35 @@ fn generated_shapes_and_hypernetwork_size() {
     }
 }
 
+/// PaMaL's shared start: every base network starts as one network, so before training every
+/// preference (summing to 1) yields that network, in f64 up to rounding; independent draws give
+/// different networks at different preferences.
+#[test]
+fn pamal_shared_start_gives_every_preference_one_network() {
+    init();
+    let setup = small_setup(DType::F64);
+    let prefs = Tensor::new(&[[0.2f64, 0.8], [0.5, 0.5], [1.0, 0.0]], &Device::Cpu).unwrap();
+    let largest_gap = |shared_start: bool| -> f64 {
+        let g = generator(
+            &setup,
+            NeuralModelKind::Pamal { shared_start },
+            Precision::F64,
+        );
+        let mut gap = 0.0f64;
+        for t in g.generate(&prefs).unwrap() {
+            let rows = t.flatten_from(1).unwrap().to_vec2::<f64>().unwrap();
+            for row in &rows[1..] {
+                for (a, b) in row.iter().zip(&rows[0]) {
+                    gap = gap.max((a - b).abs());
+                }
+            }
+        }
+        gap
+    };
+    assert!(largest_gap(true) <= 1e-15, "{}", largest_gap(true));
+    assert!(largest_gap(false) > 1e-3, "{}", largest_gap(false));
+}
+
 /// Five steps, or two then a checkpoint, a fresh trainer restored from it, three more: the
 /// same weights bit for bit.
 #[test]
