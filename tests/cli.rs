@@ -1153,7 +1153,15 @@ fn compare_runs_solvers_over_seeds_and_writes_a_summary() {
     };
     assert_eq!(objectives(&serial), objectives(&v));
     fails_with(
-        &["compare", "--problem", "vlmop2", "--solvers", "ls", "--jobs", "0"],
+        &[
+            "compare",
+            "--problem",
+            "vlmop2",
+            "--solvers",
+            "ls",
+            "--jobs",
+            "0",
+        ],
         "--jobs",
     );
     // The table marks the best value of each column.

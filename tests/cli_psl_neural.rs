@@ -224,15 +224,17 @@ fn neural_psl_compares_with_the_finite_set_at_its_rays() {
         // additive ε-indicator written out: max over finite points of the min over learned
         // points of the largest coordinate gap.
         let front = &c["front"][split];
-        assert_eq!(front["learned_hypervolume"], record["evaluation"][split]["hypervolume"]);
+        assert_eq!(
+            front["learned_hypervolume"],
+            record["evaluation"][split]["hypervolume"]
+        );
         assert_eq!(front["finite_hypervolume"], finite[split]["hypervolume"]);
         assert_eq!(
             front["hypervolume_ratio"].as_f64().unwrap(),
             record["evaluation"][split]["hypervolume"].as_f64().unwrap() / finite_hv
         );
-        let rows = |v: &serde_json::Value| -> Vec<Vec<f64>> {
-            serde_json::from_value(v.clone()).unwrap()
-        };
+        let rows =
+            |v: &serde_json::Value| -> Vec<Vec<f64>> { serde_json::from_value(v.clone()).unwrap() };
         let learned_rows = rows(&record["evaluation"][split]["objectives"]);
         let epsilon = rows(&finite[split]["losses"])
             .iter()
@@ -244,7 +246,10 @@ fn neural_psl_compares_with_the_finite_set_at_its_rays() {
             })
             .fold(f64::NEG_INFINITY, f64::max);
         let reported = front["epsilon_additive"].as_f64().unwrap();
-        assert!((reported - epsilon).abs() <= 1e-12, "{split}: {reported} vs {epsilon}");
+        assert!(
+            (reported - epsilon).abs() <= 1e-12,
+            "{split}: {reported} vs {epsilon}"
+        );
     }
     // A query at the finite set's ray 2 is the comparison's row 2, bit for bit.
     let ray: Vec<f64> = serde_json::from_value(finite["prefs"][2].clone()).unwrap();

@@ -24,7 +24,9 @@ fn kinds() -> Vec<NeuralModelKind> {
         NeuralModelKind::Hypernet { width: 6, depth: 2 },
         NeuralModelKind::Conditioned,
         NeuralModelKind::Pamal { shared_start: true },
-        NeuralModelKind::Pamal { shared_start: false },
+        NeuralModelKind::Pamal {
+            shared_start: false,
+        },
         NeuralModelKind::LowRank { rank: 2 },
     ]
 }

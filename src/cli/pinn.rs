@@ -779,17 +779,18 @@ pub fn compare(args: &super::compare::CompareArgs) -> Result<()> {
     if let Some(dir) = &args.out {
         prepare_out_dir(dir)?;
     }
-    let results: Vec<Option<Result<RunOutput>>> = on_workers(&jobs, args.workers(), |_, (method, definition)| {
-        let dir = args
-            .out
-            .as_deref()
-            .map(|root| run_dir(root, method, definition.seed));
-        Some(
-            dir.as_deref()
-                .map_or(Ok(()), |d| std::fs::create_dir_all(d).map_err(Into::into))
-                .and_then(|()| execute_with_history(definition, dir.as_deref())),
-        )
-    });
+    let results: Vec<Option<Result<RunOutput>>> =
+        on_workers(&jobs, args.workers(), |_, (method, definition)| {
+            let dir = args
+                .out
+                .as_deref()
+                .map(|root| run_dir(root, method, definition.seed));
+            Some(
+                dir.as_deref()
+                    .map_or(Ok(()), |d| std::fs::create_dir_all(d).map_err(Into::into))
+                    .and_then(|()| execute_with_history(definition, dir.as_deref())),
+            )
+        });
     let mut rows = Vec::new();
     let mut by_steps = Vec::new();
     let mut by_time = Vec::new();

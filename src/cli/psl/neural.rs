@@ -765,7 +765,10 @@ fn front_against_finite(
     reference: &[f64],
 ) -> Result<Value> {
     let mut out = Map::new();
-    for (name, finite_losses) in [("train", finite.train.as_ref()), ("test", Some(&finite.test))] {
+    for (name, finite_losses) in [
+        ("train", finite.train.as_ref()),
+        ("test", Some(&finite.test)),
+    ] {
         let (Some(finite_losses), Some(split)) = (finite_losses, evaluation.get(name)) else {
             continue;
         };
