@@ -1049,7 +1049,7 @@ fn compare_runs_solvers_over_seeds_and_writes_a_summary() {
     let dir = TempDir::new("compare");
     let out = dir.path().join("cmp");
     let out_s = out.to_string_lossy().into_owned();
-    let v = json_of(&[
+    let comparison = [
         "compare",
         "--problem",
         "vlmop2",
@@ -1064,10 +1064,9 @@ fn compare_runs_solvers_over_seeds_and_writes_a_summary() {
         "--lr",
         "0.01",
         "--init-box=-0.3,0.3",
-        "--out",
-        &out_s,
         "--json",
-    ]);
+    ];
+    let v = json_of(&[&comparison[..], &["--out", &out_s]].concat());
     let rows = v["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 3);
     for row in rows {
@@ -1124,25 +1123,7 @@ fn compare_runs_solvers_over_seeds_and_writes_a_summary() {
     ]);
     assert_eq!(epo_seed0["objectives"], alone["objectives"]);
     // --jobs 1 runs them one at a time, with the same results in the same order.
-    let serial = json_of(&[
-        "compare",
-        "--problem",
-        "vlmop2",
-        "--solvers",
-        "epo,hvgrad,ls",
-        "--seeds",
-        "2",
-        "--iters",
-        "100",
-        "--optimizer",
-        "sgd",
-        "--lr",
-        "0.01",
-        "--init-box=-0.3,0.3",
-        "--jobs",
-        "1",
-        "--json",
-    ]);
+    let serial = json_of(&[&comparison[..], &["--jobs", "1"]].concat());
     let objectives = |v: &serde_json::Value| -> Vec<serde_json::Value> {
         v["runs"]
             .as_array()
