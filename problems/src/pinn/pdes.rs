@@ -333,20 +333,9 @@ fn burgers(options: &PinnOptions) -> Result<PinnSpec> {
         let targets = x.iter().map(|&x| -(PI * x).sin()).collect();
         (x.iter().flat_map(|&x| [x, 0.0]).collect(), targets)
     };
-    let mut terms = vec![residual_term(move |rng| {
-        latin_hypercube_box(rng, n_interior, &[-1.0, 0.0], &[1.0, 1.0])
-    })];
-    match options.terms {
-        2 => terms.push(data_term(
-            "boundary+initial",
-            concatenated(boundary, initial),
-        )),
-        3 => {
-            terms.push(data_term("boundary", boundary));
-            terms.push(data_term("initial", initial));
-        }
-        other => return Err(bad_terms("burgers", other)),
-    }
+    let residual =
+        residual_term(move |rng| latin_hypercube_box(rng, n_interior, &[-1.0, 0.0], &[1.0, 1.0]));
+    let terms = unsteady_terms("burgers", options.terms, residual, boundary, initial)?;
     Ok(PinnSpec {
         name: "burgers".into(),
         shape: MlpShape::new(2, &options.hidden, 1)?,
@@ -357,6 +346,29 @@ fn burgers(options: &PinnOptions) -> Result<PinnSpec> {
         precision: options.precision,
         seed: options.seed,
     })
+}
+
+/// The loss terms of an unsteady problem: the residual, then `[boundary + initial]` (`terms = 2`,
+/// ConFIG's default) or `[boundary, initial]` (`terms = 3`).
+fn unsteady_terms(
+    problem: &str,
+    terms: usize,
+    residual: LossTerm,
+    boundary: impl Fn(&mut StdRng) -> (Vec<f64>, Vec<f64>) + Send + Sync + 'static,
+    initial: impl Fn(&mut StdRng) -> (Vec<f64>, Vec<f64>) + Send + Sync + 'static,
+) -> Result<Vec<LossTerm>> {
+    match terms {
+        2 => Ok(vec![
+            residual,
+            data_term("boundary+initial", concatenated(boundary, initial)),
+        ]),
+        3 => Ok(vec![
+            residual,
+            data_term("boundary", boundary),
+            data_term("initial", initial),
+        ]),
+        other => Err(bad_terms(problem, other)),
+    }
 }
 
 fn bad_terms(problem: &str, got: usize) -> Error {
@@ -489,20 +501,10 @@ fn beltrami(options: &PinnOptions) -> Result<PinnSpec> {
         let targets = beltrami_targets(&inputs);
         (inputs, targets)
     };
-    let mut terms = vec![residual_term(move |rng| {
+    let residual = residual_term(move |rng| {
         latin_hypercube_box(rng, n_interior, &[-1.0, -1.0, -1.0, 0.0], &[1.0; 4])
-    })];
-    match options.terms {
-        2 => terms.push(data_term(
-            "boundary+initial",
-            concatenated(boundary, initial),
-        )),
-        3 => {
-            terms.push(data_term("boundary", boundary));
-            terms.push(data_term("initial", initial));
-        }
-        other => return Err(bad_terms("beltrami", other)),
-    }
+    });
+    let terms = unsteady_terms("beltrami", options.terms, residual, boundary, initial)?;
     // ConFIG's validation set for 2001 points: 5 times × a 7 × 7 × 8 mesh.
     let (xs, ys, zs) = (
         linspace(-1.0, 1.0, 7),
