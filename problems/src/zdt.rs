@@ -25,7 +25,7 @@ const CITATION: &str = "E. Zitzler, K. Deb, L. Thiele. Comparison of multiobject
 pub(crate) const DERIVATIVE_FLOOR: f64 = f64::EPSILON;
 
 /// `n` equally spaced values from `start` to `end`, both included (`[start]` when `n` is 1).
-pub(crate) fn linspace(start: f64, end: f64, n: usize) -> Vec<f64> {
+pub fn linspace(start: f64, end: f64, n: usize) -> Vec<f64> {
     match n {
         0 => Vec::new(),
         1 => vec![start],

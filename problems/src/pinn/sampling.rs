@@ -37,25 +37,9 @@ pub fn latin_hypercube_box<R: Rng + ?Sized>(
     out
 }
 
-/// `n` evenly spaced values from `start` to `end` inclusive (NumPy's `linspace`).
-pub fn linspace(start: f64, end: f64, n: usize) -> Vec<f64> {
-    match n {
-        0 => Vec::new(),
-        1 => vec![start],
-        _ => {
-            let step = (end - start) / (n - 1) as f64;
-            (0..n)
-                .map(|k| {
-                    if k == n - 1 {
-                        end
-                    } else {
-                        start + k as f64 * step
-                    }
-                })
-                .collect()
-        }
-    }
-}
+/// `n` evenly spaced values from `start` to `end` inclusive (NumPy's `linspace`); the synthetic
+/// suites' own, re-exported for PINN test grids.
+pub use crate::zdt::linspace;
 
 #[cfg(test)]
 mod tests {
