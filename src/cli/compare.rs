@@ -65,6 +65,23 @@ pub struct CompareArgs {
 }
 
 impl CompareArgs {
+    /// `--solvers`, trimmed and lower-cased, empty entries dropped.
+    ///
+    /// # Errors
+    /// When no name is left.
+    pub fn solver_names(&self) -> Result<Vec<String>> {
+        let solvers: Vec<String> = self
+            .solvers
+            .iter()
+            .map(|s| s.trim().to_ascii_lowercase())
+            .filter(|s| !s.is_empty())
+            .collect();
+        if solvers.is_empty() {
+            bail!("--solvers names no solver");
+        }
+        Ok(solvers)
+    }
+
     /// `--jobs`: the worker threads of the runs (`None`: one per core).
     pub fn workers(&self) -> Option<usize> {
         self.jobs.map(|n| usize::try_from(n).unwrap_or(usize::MAX))
@@ -175,15 +192,7 @@ pub fn run(args: CompareArgs) -> Result<()> {
     }
     let problem = args.problem.build()?;
     let info = problem.info().clone();
-    let solvers: Vec<String> = args
-        .solvers
-        .iter()
-        .map(|s| s.trim().to_ascii_lowercase())
-        .filter(|s| !s.is_empty())
-        .collect();
-    if solvers.is_empty() {
-        bail!("--solvers names no solver");
-    }
+    let solvers = args.solver_names()?;
     for (i, s) in solvers.iter().enumerate() {
         if solvers[..i].contains(s) {
             bail!(
@@ -542,15 +551,7 @@ pub fn write_comparison(
 /// `compare` on a neural problem: `train` runs for every solver × seed, the single-task
 /// baselines and Δm% (multi-task problems), a table and charts.
 fn compare_neural(args: &CompareArgs) -> Result<()> {
-    let solvers: Vec<String> = args
-        .solvers
-        .iter()
-        .map(|s| s.trim().to_ascii_lowercase())
-        .filter(|s| !s.is_empty())
-        .collect();
-    if solvers.is_empty() {
-        bail!("--solvers names no solver");
-    }
+    let solvers = args.solver_names()?;
     let n_runs = limits::product(&[args.seeds, solvers.len()]);
     limits::check(
         &format!("runs (--seeds {} × {} solvers)", args.seeds, solvers.len()),

@@ -1,7 +1,7 @@
 //! The flags several commands share, declared once: `--iters`, `--lr`, `--seed`, `--pref` and
 //! `--set` mean the same and default the same wherever they appear.
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::Args;
 use tradeoff_solvers::Options;
 
@@ -133,4 +133,24 @@ impl SolverSetArgs {
         }
         Ok(pairs)
     }
+}
+
+/// `--stop-after E1` of an epoch-based run (`train`, a PINN, a neural `psl train`): it must
+/// fall strictly inside the planned `epochs`, and the checkpoint it ends with needs `--out`.
+///
+/// # Errors
+/// `E1` of 0 or at least `epochs`, or no `--out`.
+pub fn check_stop_after(stop_after: Option<usize>, epochs: usize, has_out: bool) -> Result<()> {
+    if let Some(stop) = stop_after {
+        if stop == 0 || stop >= epochs {
+            bail!(
+                "--stop-after {stop} must be between 1 and --epochs - 1 ({})",
+                epochs - 1
+            );
+        }
+        if !has_out {
+            bail!("--stop-after needs --out DIR (the checkpoint goes there)");
+        }
+    }
+    Ok(())
 }

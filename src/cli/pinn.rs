@@ -239,17 +239,7 @@ pub fn definition_of(args: &TrainArgs) -> Result<PinnDefinition> {
         bail!("--epochs must be at least 1");
     }
     super::limits::check("epochs (--epochs)", epochs, 100_000_000)?;
-    if let Some(stop) = args.stop_after {
-        if stop == 0 || stop >= epochs {
-            bail!(
-                "--stop-after {stop} must be between 1 and --epochs - 1 ({})",
-                epochs - 1
-            );
-        }
-        if args.out.is_none() {
-            bail!("--stop-after needs --out DIR (the checkpoint goes there)");
-        }
-    }
+    super::flags::check_stop_after(args.stop_after, epochs, args.out.is_some())?;
     if let Some(text) = &args.model_config {
         let value: Value = serde_json::from_str(text)
             .with_context(|| format!("--model-config is not JSON: {text}"))?;
@@ -748,12 +738,7 @@ fn draw_pictures(
 ///
 /// Problem options ride on `--set SOLVER:terms=3` (per solver, as method options do).
 pub fn compare(args: &super::compare::CompareArgs) -> Result<()> {
-    let solvers: Vec<String> = args
-        .solvers
-        .iter()
-        .map(|s| s.trim().to_ascii_lowercase())
-        .filter(|s| !s.is_empty())
-        .collect();
+    let solvers = args.solver_names()?;
     let n_runs = super::limits::product(&[args.seeds, solvers.len()]);
     super::limits::check(
         &format!("runs (--seeds {} × {} solvers)", args.seeds, solvers.len()),

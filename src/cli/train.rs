@@ -407,17 +407,7 @@ pub(super) fn definition_of(args: &TrainArgs) -> Result<TrainDefinition> {
     super::limits::check("models (--prefs)", n_models, 10_000)?;
     super::limits::check("examples per batch (--batch)", batch, 1_000_000)?;
     super::limits::check("epochs (--epochs)", epochs, 1_000_000)?;
-    if let Some(stop) = args.stop_after {
-        if stop == 0 || stop >= epochs {
-            bail!(
-                "--stop-after {stop} must be between 1 and --epochs - 1 ({})",
-                epochs - 1
-            );
-        }
-        if args.out.is_none() {
-            bail!("--stop-after needs --out DIR (the checkpoint goes there)");
-        }
-    }
+    super::flags::check_stop_after(args.stop_after, epochs, args.out.is_some())?;
     let model_config = match &args.model_config {
         Some(text) => serde_json::from_str(text)
             .with_context(|| format!("--model-config is not JSON: {text}"))?,

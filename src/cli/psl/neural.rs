@@ -211,17 +211,7 @@ fn definition_of(args: &TrainArgs) -> Result<Definition> {
     super::super::limits::check("examples per batch (--batch)", batch, 1_000_000)?;
     super::super::limits::check("epochs (--epochs)", epochs, 1_000_000)?;
     super::super::limits::check("evaluation rays (--eval-rays)", eval_rays, 10_000)?;
-    if let Some(stop) = args.stop_after {
-        if stop == 0 || stop >= epochs {
-            bail!(
-                "--stop-after {stop} must be between 1 and --epochs - 1 ({})",
-                epochs - 1
-            );
-        }
-        if args.out.is_none() {
-            bail!("--stop-after needs --out DIR (the checkpoint goes there)");
-        }
-    }
+    super::super::flags::check_stop_after(args.stop_after, epochs, args.out.is_some())?;
     let reference = args.reference.clone().unwrap_or_else(|| vec![1.0; 2]);
     if reference.iter().any(|v| !v.is_finite()) {
         bail!("--ref must hold finite numbers");
